@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Sources, lowest precedence first:
+ * defaults < YAML file (--config) < VIGIL_* environment < CLI flags.
+ * A bad value stops start-up with the dotted path of the key and what was expected.
+ */
+export const limitsSchema = z
+  .object({
+    maxLabelsPerSeries: z.number().int().positive().default(40),
+    maxLabelNameLength: z.number().int().positive().default(1024),
+    maxLabelValueLength: z.number().int().positive().default(4096),
+    /** Samples older than now - this are rejected as absurd (default 1 year). */
+    maxSampleAgeMs: z.number().int().positive().default(365 * 24 * 3600 * 1000),
+    /** Samples newer than now + this are rejected (clock skew allowance, default 10 minutes). */
+    maxFutureMs: z.number().int().positive().default(10 * 60 * 1000),
+    /** Largest accepted request body, after decompression. */
+    maxRequestBytes: z.number().int().positive().default(16 * 1024 * 1024),
+    maxLogLineBytes: z.number().int().positive().default(256 * 1024),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./data'),
+    /** Roles or targets to run, e.g. ['all'] or ['ingest', 'writer', 'query']. */
+    roles: z.array(z.string().min(1)).min(1).default(['all']),
+    tenant: z.object({ default: z.string().min(1).default('default') }).strict().default({ default: 'default' }),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+    http: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8470),
+      })
+      .strict()
+      .default({ host: '0.0.0.0', port: 8470 }),
+    limits: limitsSchema.default(limitsSchema.parse({})),
+    bus: z
+      .object({
+        kind: z.enum(['embedded', 'kafka']).default('embedded'),
+        /** Embedded: bytes per segment file before rolling to a new one. */
+        segmentBytes: z.number().int().positive().default(64 * 1024 * 1024),
+        /** Embedded: unconsumed bytes per topic above which producers get backpressure (HTTP 429). */
+        maxLagBytes: z.number().int().positive().default(512 * 1024 * 1024),
+        /** Embedded: how long a group commit waits to gather more batches before one fsync. */
+        groupCommitMs: z.number().int().min(0).default(2),
+        kafka: z
+          .object({ brokers: z.array(z.string()).default(['127.0.0.1:9092']), clientId: z.string().default('vigil') })
+          .strict()
+          .default({ brokers: ['127.0.0.1:9092'], clientId: 'vigil' }),
+      })
+      .strict()
+      .default({
+        kind: 'embedded',
+        segmentBytes: 64 * 1024 * 1024,
+        maxLagBytes: 512 * 1024 * 1024,
+        groupCommitMs: 2,
+        kafka: { brokers: ['127.0.0.1:9092'], clientId: 'vigil' },
+      }),
+    store: z
+      .object({
+        kind: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+        /** Data older than this is dropped, whole partitions at a time. */
+        retentionMs: z.number().int().positive().default(15 * 24 * 3600 * 1000),
+        /** Width of one time partition. */
+        partitionMs: z.number().int().positive().default(24 * 3600 * 1000),
+        clickhouse: z
+          .object({ url: z.string().default('http://127.0.0.1:8123'), database: z.string().default('vigil') })
+          .strict()
+          .default({ url: 'http://127.0.0.1:8123', database: 'vigil' }),
+      })
+      .strict()
+      .default({
+        kind: 'duckdb',
+        retentionMs: 15 * 24 * 3600 * 1000,
+        partitionMs: 24 * 3600 * 1000,
+        clickhouse: { url: 'http://127.0.0.1:8123', database: 'vigil' },
+      }),
+    writer: z
+      .object({
+        maxBatchRecords: z.number().int().positive().default(200_000),
+        maxBatchWaitMs: z.number().int().min(0).default(200),
+      })
+      .strict()
+      .default({ maxBatchRecords: 200_000, maxBatchWaitMs: 200 }),
+    collectors: z
+      .object({
+        host: z
+          .object({ enabled: z.boolean().default(true), intervalMs: z.number().int().positive().default(15_000) })
+          .strict()
+          .default({ enabled: true, intervalMs: 15_000 }),
+        selfLogs: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+      })
+      .strict()
+      .default({ host: { enabled: true, intervalMs: 15_000 }, selfLogs: { enabled: true } }),
+    director: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Which CPI creates VMs: 'process' (process trees on this host) or 'dummy' (tests). */
+        cpi: z.enum(['process', 'dummy']).default('process'),
+        resurrection: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true, cpi: 'process', resurrection: true }),
+    tracing: z
+      .object({ enabled: z.boolean().default(false), otlpEndpoint: z.string().default('http://127.0.0.1:4318/v1/traces') })
+      .strict()
+      .default({ enabled: false, otlpEndpoint: 'http://127.0.0.1:4318/v1/traces' }),
+  })
+  .strict();
+
+export type VigilConfig = z.infer<typeof configSchema>;
+
+/** Raised when configuration is invalid; the message lists each bad key path and what was expected. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type PlainObject = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is PlainObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge where later sources win; arrays are replaced, not concatenated. */
+export function mergeConfig(...sources: PlainObject[]): PlainObject {
+  const out: PlainObject = {};
+  for (const src of sources) {
+    for (const [k, v] of Object.entries(src)) {
+      const prev = out[k];
+      out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeConfig(prev, v) : v;
+    }
+  }
+  return out;
+}
+
+/** Sets `value` at a dotted path, creating objects on the way. */
+export function setPath(target: PlainObject, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (!isPlainObject(next)) node[key] = {};
+    node = node[key] as PlainObject;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Parses a scalar from env or CLI text: numbers, booleans, comma lists for array-typed keys. */
+function parseScalar(text: string): unknown {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+const arrayKeys = new Set(['roles', 'bus.kafka.brokers']);
+
+/** Converts a dotted key and its text to the value the schema expects. */
+export function coerceValue(dottedKey: string, text: string): unknown {
+  if (arrayKeys.has(dottedKey)) return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return parseScalar(text);
+}
+
+/**
+ * Environment variables: VIGIL_HTTP_PORT → http.port, VIGIL_DATA_DIR → dataDir,
+ * VIGIL_BUS__MAX_LAG_BYTES → bus.maxLagBytes ('__' separates levels, '_' joins words).
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv): PlainObject {
+  const out: PlainObject = {};
+  const shortcuts: Record<string, string> = {
+    VIGIL_HTTP_PORT: 'http.port',
+    VIGIL_HTTP_HOST: 'http.host',
+    VIGIL_DATA_DIR: 'dataDir',
+    VIGIL_ROLES: 'roles',
+    VIGIL_LOG_LEVEL: 'log.level',
+  };
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('VIGIL_') || raw === undefined) continue;
+    if (name === 'VIGIL_CONFIG' || name === 'VIGIL_URL') continue;
+    const dotted = shortcuts[name] ?? envNameToPath(name.slice('VIGIL_'.length));
+    setPath(out, dotted.split('.'), coerceValue(dotted, raw));
+  }
+  return out;
+}
+
+function envNameToPath(rest: string): string {
+  return rest
+    .split('__')
+    .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()))
+    .join('.');
+}
+
+/** Reads and parses a YAML config file; errors name the file. */
+export function configFromYamlFile(path: string): PlainObject {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlainObject(doc)) throw new ConfigError(`config file ${path}: expected a mapping at the top level`);
+  return doc;
+}
+
+/** Formats zod issues as "path: message" lines, the way every edge in Vigil reports bad input. */
+export function formatZodIssues(issues: readonly z.core.$ZodIssue[], root = ''): string {
+  return issues
+    .map((i) => {
+      const path = [root, ...i.path.map(String)].filter((p) => p.length > 0).join('.');
+      return `${path.length > 0 ? path : '(root)'}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+export interface LoadConfigOptions {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Flags already mapped to dotted paths, e.g. {'http.port': 18470}. */
+  flags?: PlainObject;
+}
+
+/** Loads configuration from all sources; throws ConfigError naming every bad key. */
+export function loadConfig(opts: LoadConfigOptions = {}): VigilConfig {
+  const fromFile = opts.file === undefined ? {} : configFromYamlFile(opts.file);
+  const fromEnv = configFromEnv(opts.env ?? {});
+  const merged = mergeConfig(fromFile, fromEnv, opts.flags ?? {});
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(result.error.issues)}`);
+  return result.data;
+}
