@@ -1,3 +1,6 @@
 export * from './errors.js';
 export * from './config.js';
 export * from './logger.js';
+export * from './model.js';
+export * from './labels.js';
+export * from './validate.js';

@@ -1,0 +1,2 @@
+export type * from './store.js';
+export * from './matchers.js';

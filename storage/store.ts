@@ -1,0 +1,118 @@
+import type { Event, Labels, LogRecord, MetricMetadata, Sample, TimeSeries } from '../core/index.js';
+import type { LabelMatcher } from './matchers.js';
+
+/**
+ * The storage contract every engine uses, modelled on Prometheus' storage interfaces:
+ * an Appender collects writes and ends in commit() or rollback(); a Querier reads one tenant
+ * over one time range. Engines receive a Store; only bin/ picks the implementation
+ * (storage/duckdb for the embedded default, storage/clickhouse for scale-out).
+ *
+ * Time bounds are inclusive on both ends, in milliseconds (logs: nanoseconds) since the epoch.
+ */
+export interface Store {
+  /** Opens the store (creates schema); called once before anything else. */
+  open(): Promise<void>;
+  /** True between a successful open() and close(). */
+  isOpen(): boolean;
+  /** A new appender. Appenders are not safe for concurrent use; use one per batch. */
+  appender(): Appender;
+  /** A querier for one tenant and the inclusive range [minT, maxT] in ms. */
+  querier(tenant: string, minT: number, maxT: number): Querier;
+  /**
+   * Consumer offsets committed together with data (see Appender.setOffset): the next offset to
+   * read per topic/partition for a consumer group, or an empty map when none was stored.
+   */
+  committedOffsets(group: string): Promise<Map<string, bigint>>;
+  /** Drops every time partition that lies entirely before `beforeMs`; returns how many were dropped. */
+  applyRetention(beforeMs: number): Promise<number>;
+  /** Flushes and closes; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Collects one batch of writes. Nothing is visible to queriers before commit(); after commit()
+ * resolves, everything is durable. After commit() or rollback() the appender must not be used.
+ */
+export interface Appender {
+  /** Samples for a series; the series is created on first sight. Samples need not be sorted. */
+  appendSeries(tenant: string, series: TimeSeries): void;
+  appendMetadata(tenant: string, metadata: MetricMetadata): void;
+  appendLogs(tenant: string, logs: readonly LogRecord[]): void;
+  appendEvents(tenant: string, events: readonly Event[]): void;
+  /**
+   * Records that `group` has consumed `topicPartition` ("topic/partition") up to, but excluding,
+   * `nextOffset`, atomically with this batch's data: a crash never duplicates or loses a batch.
+   */
+  setOffset(group: string, topicPartition: string, nextOffset: bigint): void;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+/** A series as stored: its identity and labels. */
+export interface StoredSeries {
+  readonly id: bigint;
+  readonly labels: Labels;
+}
+
+export interface SeriesSamples extends StoredSeries {
+  /** Sorted by time, within the querier's range. */
+  readonly samples: readonly Sample[];
+}
+
+export type StepAggregation = 'last' | 'min' | 'max' | 'avg' | 'sum' | 'count';
+
+/**
+ * Hints let a querier push work down into the database. A querier may ignore `step`; callers
+ * must then expect raw samples.
+ */
+export interface SelectHints {
+  /** Bucket samples into [start + k*step, ...) buckets and keep one aggregated value per bucket. */
+  readonly stepMs?: number;
+  readonly aggregation?: StepAggregation;
+  /** At most this many series. */
+  readonly limit?: number;
+}
+
+export interface LogLineFilter {
+  /** |= contains, != not contains, |~ regex matches, !~ regex does not match. */
+  readonly type: '|=' | '!=' | '|~' | '!~';
+  readonly value: string;
+}
+
+export interface LogSelection {
+  readonly matchers: readonly LabelMatcher[];
+  readonly lineFilters?: readonly LogLineFilter[];
+  /** Inclusive, nanoseconds; defaults to the querier's range. */
+  readonly startNs?: bigint;
+  readonly endNs?: bigint;
+  readonly direction: 'backward' | 'forward';
+  readonly limit: number;
+}
+
+export interface StoredLogRecord extends LogRecord {
+  readonly streamId: bigint;
+}
+
+export interface EventSelection {
+  readonly matchers?: readonly LabelMatcher[];
+  readonly limit: number;
+}
+
+/** Reads one tenant over one time range. */
+export interface Querier {
+  /** Series with at least one sample in range that satisfy every matcher. */
+  selectSeries(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<StoredSeries[]>;
+  /** Series and their samples in range (aggregated per step when hinted). */
+  selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]>;
+  /** Log records whose stream satisfies the matchers and whose body passes every line filter. */
+  selectLogs(selection: LogSelection): Promise<StoredLogRecord[]>;
+  selectEvents(selection: EventSelection): Promise<Event[]>;
+  /** Label names of series in range (optionally only of series matching `matchers`), sorted. */
+  labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]>;
+  /** Values of one label in range, sorted. */
+  labelValues(name: string, matchers?: readonly LabelMatcher[]): Promise<string[]>;
+  /** Stream label names / values for logs in range. */
+  logLabelNames(): Promise<string[]>;
+  logLabelValues(name: string): Promise<string[]>;
+  metadata(metric?: string): Promise<MetricMetadata[]>;
+}
