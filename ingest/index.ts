@@ -1,1 +1,2 @@
 export * from './bus/bus.js';
+export * from './codec/recordCodec.js';
