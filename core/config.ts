@@ -104,9 +104,25 @@ export const configSchema = z
         /** Which CPI creates VMs: 'process' (process trees on this host) or 'dummy' (tests). */
         cpi: z.enum(['process', 'dummy']).default('process'),
         resurrection: z.boolean().default(true),
+        /** Loopback range VMs take their IPs from (Linux routes all of 127.0.0.0/8 to lo). */
+        network: z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.0\/24$/, 'a range like 127.70.1.0/24').default('127.70.1.0/24'),
+        /** Port every VM agent listens on, on its own IP. */
+        agentPort: z.number().int().min(1).max(65535).default(6868),
+        /** An instance without a heartbeat for this long is unresponsive. */
+        heartbeatTimeoutMs: z.number().int().positive().default(5000),
+        /** Resurrection stops when more than this many instances of a deployment are unhealthy at once: a count or a share like '50%'. */
+        meltdown: z.union([z.number().int().positive(), z.string().regex(/^\d{1,3}%$/)]).default('50%'),
       })
       .strict()
-      .default({ enabled: true, cpi: 'process', resurrection: true }),
+      .default({
+        enabled: true,
+        cpi: 'process',
+        resurrection: true,
+        network: '127.70.1.0/24',
+        agentPort: 6868,
+        heartbeatTimeoutMs: 5000,
+        meltdown: '50%',
+      }),
     tracing: z
       .object({ enabled: z.boolean().default(false), otlpEndpoint: z.string().default('http://127.0.0.1:4318/v1/traces') })
       .strict()
