@@ -83,11 +83,13 @@ export const configSchema = z
       }),
     writer: z
       .object({
-        maxBatchRecords: z.number().int().positive().default(200_000),
-        maxBatchWaitMs: z.number().int().min(0).default(200),
+        /** Bus records per store transaction; each record holds up to ~10k samples or log lines. */
+        maxBatchRecords: z.number().int().positive().default(64),
+        /** How long the writer waits for a fuller batch; bounds how soon data becomes queryable. */
+        maxBatchWaitMs: z.number().int().min(0).default(100),
       })
       .strict()
-      .default({ maxBatchRecords: 200_000, maxBatchWaitMs: 200 }),
+      .default({ maxBatchRecords: 64, maxBatchWaitMs: 100 }),
     collectors: z
       .object({
         host: z

@@ -1,2 +1,3 @@
 export * from './bus/bus.js';
 export * from './codec/recordCodec.js';
+export * from './writer/storeWriter.js';
