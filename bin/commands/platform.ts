@@ -1,4 +1,77 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, coerceValue, loadConfig, setPath } from '../../core/index.js';
+import { startPlatform } from '../platform.js';
 import type { CommandMap } from './command.js';
 
-/** `vigil start` and friends; wired in the foundation work. */
-export const platformCommands: CommandMap = {};
+/** CLI flags of `vigil start` and the config keys they set (flags win over file and env). */
+const startFlags = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string', key: 'dataDir' },
+  'http-port': { type: 'string', key: 'http.port' },
+  'http-host': { type: 'string', key: 'http.host' },
+  roles: { type: 'string', key: 'roles' },
+  'log-level': { type: 'string', key: 'log.level' },
+  help: { type: 'boolean' },
+} as const;
+
+const startHelp = `usage: vigil start [flags]
+
+Runs the platform. With no --roles, every role runs in this one process on the embedded bus and DuckDB.
+
+flags:
+  --config FILE       YAML configuration file (also VIGIL_CONFIG)
+  --data-dir DIR      where the bus segments and the store live (default ./data; VIGIL_DATA_DIR)
+  --http-port N       HTTP port for every API (default 8470; VIGIL_HTTP_PORT)
+  --http-host ADDR    address to listen on (default 0.0.0.0; VIGIL_HTTP_HOST)
+  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,director (VIGIL_ROLES)
+  --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
+`;
+
+async function runStart(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: startFlags, allowPositionals: false, strict: true });
+  if (values.help === true) {
+    process.stdout.write(startHelp);
+    return 0;
+  }
+  const flags: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(startFlags)) {
+    const v = (values as Record<string, unknown>)[flag];
+    if ('key' in spec && typeof v === 'string') setPath(flags, spec.key.split('.'), coerceValue(spec.key, v));
+  }
+  let config;
+  try {
+    config = loadConfig({ file: values.config ?? process.env.VIGIL_CONFIG, env: process.env, flags });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vigil: ${err.message}\nSee \`vigil start --help\` and the configuration reference in README.md.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const platform = await startPlatform(config);
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals += 1;
+      if (signals > 1) {
+        platform.logger.warn({ signal }, 'second signal: exiting without draining');
+        resolve(1);
+        return;
+      }
+      platform.logger.info({ signal }, 'shutting down');
+      platform.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          platform.logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export const platformCommands: CommandMap = {
+  start: { summary: 'run the platform (all roles in one process by default)', run: runStart },
+};

@@ -1,0 +1,48 @@
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { httpStatusOf, isVigilError } from '../core/index.js';
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly bodyLimit: number;
+  /** Readiness: GET /-/ready answers 200 only while this returns true. */
+  readonly ready: () => boolean;
+}
+
+/**
+ * The app factory: one fastify instance for every role's routes, apart from listen() so tests
+ * can use inject(). Routes and plugins of a role carry their own error formats (OTLP, Prometheus);
+ * this handler is the fallback, and the one place VigilError codes become HTTP statuses.
+ */
+export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit,
+    forceCloseConnections: 'idle',
+  });
+
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (isVigilError(err)) {
+      if (err.retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+      return reply.code(httpStatusOf(err.code)).send({ status: 'error', errorType: err.code, error: err.message });
+    }
+    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(status).send({ status: 'error', errorType: status >= 500 ? 'internal' : 'bad_data', error: err.message });
+  });
+
+  app.get('/-/healthy', async () => 'Vigil is Healthy.\n');
+  app.get('/-/ready', async (_req, reply) => {
+    if (opts.ready()) return reply.send('Vigil is Ready.\n');
+    return reply.code(503).send('Vigil is not ready.\n');
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const body = await opts.registry.metrics();
+    return reply.header('Content-Type', opts.registry.contentType).send(body);
+  });
+  return app;
+}

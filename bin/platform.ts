@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { VigilConfig } from '../core/index.js';
+import { createLogger } from '../core/index.js';
+import { createHttpServer } from './httpServer.js';
+import type { StartedModules } from './moduleGraph.js';
+import { resolveModules, startModules } from './moduleGraph.js';
+import type { ServiceMap } from './role.js';
+import { allRoles, targets } from './roles/index.js';
+import { startTracing } from './tracing.js';
+
+export interface Platform {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:8470. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly logger: Logger;
+  readonly modules: readonly string[];
+  /** Stops accepting requests, lets in-flight ones finish, then stops roles in reverse order. */
+  stop(): Promise<void>;
+}
+
+export interface StartPlatformOptions {
+  /** Where logs go besides Vigil's own log pipeline; stdout when absent. */
+  readonly logDestination?: DestinationStream;
+}
+
+function serviceMap(): ServiceMap {
+  const services = new Map<string, unknown>();
+  return {
+    get<T>(name: string): T {
+      if (!services.has(name)) throw new Error(`service "${name}" is not running: start the role that provides it`);
+      return services.get(name) as T;
+    },
+    has: (name) => services.has(name),
+    set: (name, s) => void services.set(name, s),
+  };
+}
+
+/** The composition root: picks implementations, starts the requested roles and the HTTP server. */
+export async function startPlatform(config: VigilConfig, opts: StartPlatformOptions = {}): Promise<Platform> {
+  const logger = createLogger(config.log.level, opts.logDestination);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_process_' });
+  const tracing = startTracing(config.tracing.enabled, config.tracing.otlpEndpoint);
+  const modules = resolveModules(config.roles, allRoles, targets);
+
+  let started: StartedModules | undefined;
+  const app = createHttpServer({
+    logger,
+    registry,
+    bodyLimit: config.limits.maxRequestBytes,
+    ready: () => started?.ready() ?? false,
+  });
+  const services = serviceMap();
+  started = await startModules(modules, { config, logger, registry, http: app, services }, (name, err) =>
+    logger.error({ err, role: name }, 'role failed to stop cleanly'),
+  );
+  try {
+    await app.listen({ port: config.http.port, host: config.http.host });
+  } catch (err) {
+    await started.stop();
+    throw new Error(`cannot listen on ${config.http.host}:${config.http.port}: ${(err as Error).message} — pick another --http-port`, { cause: err });
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  logger.info({ roles: started.names, port, dataDir: config.dataDir }, 'vigil started');
+
+  let stopping: Promise<void> | undefined;
+  const running = started;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    logger,
+    modules: started.names,
+    stop: () => {
+      stopping ??= (async () => {
+        logger.info('vigil stopping: draining in-flight requests and batches');
+        await app.close();
+        await running.stop();
+        await tracing.shutdown();
+        logger.info('vigil stopped');
+      })();
+      return stopping;
+    },
+  };
+}
