@@ -45,17 +45,19 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
   const tracing = startTracing(config.tracing.enabled, config.tracing.otlpEndpoint);
   const modules = resolveModules(config.roles, allRoles, targets);
 
-  let started: StartedModules | undefined;
+  // Readiness asks the modules, which exist only once they started: the server is built first.
+  const state: { modules?: StartedModules } = {};
   const app = createHttpServer({
     logger,
     registry,
     bodyLimit: config.limits.maxRequestBytes,
-    ready: () => started?.ready() ?? false,
+    ready: () => state.modules?.ready() ?? false,
   });
   const services = serviceMap();
-  started = await startModules(modules, { config, logger, registry, http: app, services }, (name, err) =>
+  const started = await startModules(modules, { config, logger, registry, http: app, services }, (name, err) =>
     logger.error({ err, role: name }, 'role failed to stop cleanly'),
   );
+  state.modules = started;
   try {
     await app.listen({ port: config.http.port, host: config.http.host });
   } catch (err) {
@@ -68,7 +70,6 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
   logger.info({ roles: started.names, port, dataDir: config.dataDir }, 'vigil started');
 
   let stopping: Promise<void> | undefined;
-  const running = started;
   return {
     url: `http://${host}:${port}`,
     app,
@@ -78,7 +79,7 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
       stopping ??= (async () => {
         logger.info('vigil stopping: draining in-flight requests and batches');
         await app.close();
-        await running.stop();
+        await started.stop();
         await tracing.shutdown();
         logger.info('vigil stopped');
       })();
