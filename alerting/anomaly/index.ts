@@ -1,0 +1,13 @@
+export type { AnomalyResult, DetectorCore, DetectorSnapshot, StateValue, StreamingDetector } from './types.js';
+export type { StreamOptions } from './stream.js';
+export { GuardedDetector } from './stream.js';
+export { DEFAULT_DETECTOR, createDetector, detectorNames, restoreDetector } from './registry.js';
+export { parseSnapshot, serializeSnapshot } from './state.js';
+export { detectPeriod } from './period.js';
+export { fft } from './fft.js';
+export { RecordCalibrator, calibrationDefaults } from './calibrate.js';
+export type { CalibrationConfig } from './calibrate.js';
+export type { CorpusFile } from './nab/corpus.js';
+export { loadCorpus, loadProfiles, parseNabTimestamp, parseSeriesCsv } from './nab/corpus.js';
+export type { CostProfile, FileResult, ProfileResult, RowWeights, ScoredFile } from './nab/scorer.js';
+export { optimiseThreshold, probationLength, rowWeights, scaledSigmoid, scoreCorpus, scoreFile, windowIndices } from './nab/scorer.js';

@@ -1,0 +1,48 @@
+import { coreFactories } from './detectors/cores.js';
+import { EnsembleDetector } from './detectors/ensemble.js';
+import { obj } from './state.js';
+import { GuardedDetector } from './stream.js';
+import type { StreamOptions } from './stream.js';
+import type { DetectorCore, DetectorSnapshot, StateValue, StreamingDetector } from './types.js';
+
+/** The detector Vigil uses when none is named. */
+export const DEFAULT_DETECTOR = 'vigil';
+
+export const detectorNames: readonly string[] = [...Object.keys(coreFactories), 'ensemble'];
+
+function makeCore(kind: string, config: { [key: string]: StateValue }, state?: { [key: string]: StateValue }): DetectorCore {
+  if (kind === 'ensemble') {
+    const members = config['members'];
+    const agree = config['agree'];
+    return new EnsembleDetector(
+      {
+        ...(Array.isArray(members) ? { members: members.filter((m): m is string => typeof m === 'string') } : {}),
+        ...(typeof agree === 'number' ? { agree } : {}),
+      },
+      state,
+    );
+  }
+  const make = coreFactories[kind];
+  if (make === undefined) throw new RangeError(`unknown detector: ${kind} (known: ${detectorNames.join(', ')})`);
+  return make(config, state);
+}
+
+/** A fresh detector for one series. `config` overrides the detector's defaults (see docs/ANOMALY.md). */
+export function createDetector(
+  kind: string = DEFAULT_DETECTOR,
+  config: { [key: string]: StateValue } = {},
+  options: StreamOptions = {},
+): StreamingDetector {
+  return new GuardedDetector(makeCore(kind, config), options);
+}
+
+/** Resume a detector from a snapshot; subsequent scores are identical to the original's. */
+export function restoreDetector(snapshot: DetectorSnapshot): StreamingDetector {
+  const { counter, maxGapSlots, ...config } = snapshot.config;
+  const core = makeCore(snapshot.kind, config, obj(snapshot.state, 'core'));
+  const options: StreamOptions = {
+    ...(typeof counter === 'boolean' ? { counter } : {}),
+    ...(typeof maxGapSlots === 'number' ? { maxGapSlots } : {}),
+  };
+  return new GuardedDetector(core, options, snapshot.state);
+}

@@ -1,0 +1,119 @@
+/*
+ * NAB harness: npm run bench:nab -- --data DIR --out OUT [--detector NAME[,NAME…]]
+ * Runs each detector over every DIR/data/<category>/<file>.csv in streaming order, writes
+ * OUT/<category>/<file>.csv (timestamp,value,anomaly_score,lower,upper for the first detector named
+ * — the default detector when none is — plus score_<name> for every other), scores every detector
+ * against DIR/labels/combined_windows.json under each profile of DIR/config/profiles.json, and
+ * prints the normalised scores and throughput.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CorpusFile, ScoredFile, StreamingDetector } from '../../alerting/index.js';
+import { DEFAULT_DETECTOR, createDetector, detectorNames, loadCorpus, loadProfiles, scoreCorpus } from '../../alerting/index.js';
+
+interface Run {
+  name: string;
+  scores: number[][];
+  lower: number[][];
+  upper: number[][];
+  pointsPerSecond: number;
+}
+
+function runDetector(name: string, corpus: readonly CorpusFile[]): Run {
+  const scores: number[][] = [];
+  const lower: number[][] = [];
+  const upper: number[][] = [];
+  let points = 0;
+  let ms = 0;
+  for (const file of corpus) {
+    const n = file.values.length;
+    const s = new Array<number>(n);
+    const lo = new Array<number>(n);
+    const hi = new Array<number>(n);
+    const d: StreamingDetector = createDetector(name);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const r = d.update(file.timestamps[i] as number, file.values[i] as number);
+      s[i] = r.score;
+      lo[i] = r.lower;
+      hi[i] = r.upper;
+    }
+    ms += performance.now() - t0;
+    points += n;
+    scores.push(s);
+    lower.push(lo);
+    upper.push(hi);
+  }
+  return { name, scores, lower, upper, pointsPerSecond: points / (ms / 1000) };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
+
+function writeOutputs(out: string, corpus: readonly CorpusFile[], runs: readonly Run[]): void {
+  const [main, ...rest] = runs;
+  if (main === undefined) return;
+  corpus.forEach((file, f) => {
+    const path = join(out, file.name);
+    mkdirSync(dirname(path), { recursive: true });
+    const header = ['timestamp', 'value', 'anomaly_score', 'lower', 'upper', ...rest.map((r) => `score_${r.name}`)];
+    const lines = [header.join(',')];
+    for (let i = 0; i < file.values.length; i++) {
+      const row = [
+        iso(file.timestamps[i] as number),
+        String(file.values[i]),
+        String(main.scores[f]?.[i]),
+        String(main.lower[f]?.[i]),
+        String(main.upper[f]?.[i]),
+        ...rest.map((r) => String(r.scores[f]?.[i])),
+      ];
+      lines.push(row.join(','));
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`);
+  });
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, out: { type: 'string' }, detector: { type: 'string' } },
+  });
+  if (values.data === undefined || values.out === undefined) {
+    console.error('usage: npm run bench:nab -- --data DIR --out OUT [--detector NAME[,NAME…]]');
+    process.exitCode = 2;
+    return;
+  }
+  const names =
+    values.detector === undefined
+      ? [DEFAULT_DETECTOR, ...detectorNames.filter((n) => n !== DEFAULT_DETECTOR)]
+      : values.detector.split(',').map((s) => s.trim());
+  for (const n of names) if (!detectorNames.includes(n)) throw new RangeError(`unknown detector ${n}; known: ${detectorNames.join(', ')}`);
+
+  const corpus = loadCorpus(values.data);
+  const profiles = loadProfiles(values.data);
+  const profileNames = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'].filter((p) => p in profiles);
+  const windows = corpus.reduce((s, f) => s + f.windows.length, 0);
+  const totalPoints = corpus.reduce((s, f) => s + f.values.length, 0);
+  console.log(`NAB: ${corpus.length} files, ${windows} windows, ${totalPoints} points`);
+
+  const runs: Run[] = [];
+  const header = `${'detector'.padEnd(20)}${profileNames.map((p) => p.padStart(20)).join('')}${'points/s'.padStart(14)}`;
+  console.log(header);
+  for (const name of names) {
+    const run = runDetector(name, corpus);
+    runs.push(run);
+    const cells = profileNames.map((p) => {
+      const files: ScoredFile[] = corpus.map((c, f) => ({ name: c.name, timestamps: c.timestamps, windows: c.windows, scores: run.scores[f] ?? [] }));
+      const profile = profiles[p];
+      if (profile === undefined) return '';
+      return scoreCorpus(files, profile).normalized.toFixed(2).padStart(20);
+    });
+    const label = name === DEFAULT_DETECTOR ? `${name} (default)` : name;
+    console.log(`${label.padEnd(20)}${cells.join('')}${Math.round(run.pointsPerSecond).toLocaleString('en-US').padStart(14)}`);
+  }
+  writeOutputs(values.out, corpus, runs);
+  console.log(`wrote ${corpus.length} files under ${values.out}`);
+}
+
+main();
