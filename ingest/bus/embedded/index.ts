@@ -1,0 +1,2 @@
+export { EmbeddedBus } from './embeddedBus.js';
+export type { EmbeddedBusOptions } from './options.js';
