@@ -1,0 +1,136 @@
+import type { Event, Labels, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
+import { METRIC_NAME, seriesId, VigilError } from '../../core/index.js';
+
+/**
+ * One appender's buffered writes, laid out for the commit: samples are kept as parallel typed
+ * arrays (series slot, time, value) so that filling DuckDB's column vectors touches no per-sample
+ * objects. Series, streams and tenants are referenced by slot numbers into small lists.
+ */
+export interface BatchSeries {
+  readonly tenantSlot: number;
+  readonly id: bigint;
+  readonly labels: Labels;
+}
+
+export interface BatchLog {
+  readonly tenantSlot: number;
+  readonly streamId: bigint;
+  readonly record: LogRecord;
+}
+
+export interface BatchEvent {
+  readonly tenantSlot: number;
+  readonly event: Event;
+}
+
+export interface BatchMetadata {
+  readonly tenantSlot: number;
+  readonly metadata: MetricMetadata;
+}
+
+export interface BatchOffset {
+  readonly group: string;
+  readonly topicPartition: string;
+  readonly nextOffset: bigint;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+export class Batch {
+  readonly tenants: string[] = [];
+  readonly series: BatchSeries[] = [];
+  /** Per sample: index into `series`. */
+  sampleSeries = new Uint32Array(INITIAL_CAPACITY);
+  sampleTime = new Float64Array(INITIAL_CAPACITY);
+  sampleValue = new Float64Array(INITIAL_CAPACITY);
+  sampleCount = 0;
+  readonly logs: BatchLog[] = [];
+  readonly events: BatchEvent[] = [];
+  readonly metadata: BatchMetadata[] = [];
+  readonly offsets = new Map<string, BatchOffset>();
+  private readonly tenantSlots = new Map<string, number>();
+
+  isEmpty(): boolean {
+    return this.sampleCount === 0 && this.series.length === 0 && this.logs.length === 0 && this.events.length === 0 && this.metadata.length === 0 && this.offsets.size === 0;
+  }
+
+  addSeries(tenant: string, ts: TimeSeries): void {
+    const samples = ts.samples;
+    // Validate the whole series before buffering any of it, so a bad series leaves no trace.
+    const name = ts.labels[METRIC_NAME];
+    if (name === undefined || name.length === 0) throw new VigilError('bad_data', 'series has no metric name (__name__ label)');
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i] as { t: number; v: number };
+      if (!Number.isSafeInteger(s.t)) throw new VigilError('bad_data', `sample ${i} of ${name} has timestamp ${String(s.t)}: expected an integer in milliseconds`);
+      if (typeof s.v !== 'number') throw new VigilError('bad_data', `sample ${i} of ${name} has value ${String(s.v)}: expected a number`);
+    }
+    const slot = this.series.length;
+    this.series.push({ tenantSlot: this.tenantSlot(tenant), id: seriesId(ts.labels), labels: ts.labels });
+    this.reserve(this.sampleCount + samples.length);
+    let n = this.sampleCount;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i] as { t: number; v: number };
+      this.sampleSeries[n] = slot;
+      this.sampleTime[n] = s.t;
+      this.sampleValue[n] = s.v;
+      n++;
+    }
+    this.sampleCount = n;
+  }
+
+  addLogs(tenant: string, logs: readonly LogRecord[]): void {
+    for (const [i, r] of logs.entries()) {
+      if (typeof r.timeNs !== 'bigint' || typeof r.observedTimeNs !== 'bigint') throw new VigilError('bad_data', `log record ${i}: timeNs and observedTimeNs must be bigint nanoseconds`);
+      if (!Number.isInteger(r.severityNumber) || r.severityNumber < 0 || r.severityNumber > 24) {
+        throw new VigilError('bad_data', `log record ${i}: severityNumber ${r.severityNumber} is not an integer in 0..24`);
+      }
+    }
+    const slot = this.tenantSlot(tenant);
+    for (const r of logs) this.logs.push({ tenantSlot: slot, streamId: seriesId(r.stream), record: r });
+  }
+
+  addEvents(tenant: string, events: readonly Event[]): void {
+    for (const [i, e] of events.entries()) {
+      if (!Number.isSafeInteger(e.firstSeenMs) || !Number.isSafeInteger(e.lastSeenMs)) throw new VigilError('bad_data', `event ${i}: firstSeenMs and lastSeenMs must be integer milliseconds`);
+      if (!Number.isInteger(e.count) || e.count < 0 || e.count > 2 ** 31 - 1) throw new VigilError('bad_data', `event ${i}: count ${e.count} is not a non-negative 32-bit integer`);
+    }
+    const slot = this.tenantSlot(tenant);
+    for (const e of events) this.events.push({ tenantSlot: slot, event: e });
+  }
+
+  addMetadata(tenant: string, metadata: MetricMetadata): void {
+    if (metadata.metricFamilyName.length === 0) throw new VigilError('bad_data', 'metadata has an empty metricFamilyName');
+    this.metadata.push({ tenantSlot: this.tenantSlot(tenant), metadata });
+  }
+
+  setOffset(group: string, topicPartition: string, nextOffset: bigint): void {
+    if (nextOffset < 0n || nextOffset > 2n ** 63n - 1n) throw new VigilError('bad_data', `offset ${nextOffset} for ${topicPartition} is outside 0..2^63-1`);
+    this.offsets.set(`${group}\u0000${topicPartition}`, { group, topicPartition, nextOffset });
+  }
+
+  private tenantSlot(tenant: string): number {
+    let slot = this.tenantSlots.get(tenant);
+    if (slot === undefined) {
+      if (tenant.length === 0) throw new VigilError('bad_data', 'tenant must not be empty');
+      slot = this.tenants.length;
+      this.tenants.push(tenant);
+      this.tenantSlots.set(tenant, slot);
+    }
+    return slot;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.sampleTime.length) return;
+    let cap = this.sampleTime.length * 2;
+    while (cap < n) cap *= 2;
+    const series = new Uint32Array(cap);
+    series.set(this.sampleSeries.subarray(0, this.sampleCount));
+    const time = new Float64Array(cap);
+    time.set(this.sampleTime.subarray(0, this.sampleCount));
+    const value = new Float64Array(cap);
+    value.set(this.sampleValue.subarray(0, this.sampleCount));
+    this.sampleSeries = series;
+    this.sampleTime = time;
+    this.sampleValue = value;
+  }
+}

@@ -1,0 +1,275 @@
+import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBVector } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, INTEGER, MAP, mapValue, UBIGINT, UINTEGER, UTINYINT, VARCHAR } from '@duckdb/node-api';
+import type { Labels } from '../../core/index.js';
+import { METRIC_NAME, sortedLabelPairs } from '../../core/index.js';
+import type { Batch, BatchLog } from './batch.js';
+import { appendInChunks } from './chunks.js';
+import type { Partition, PartitionKind } from './partitions.js';
+import { partitionDdl } from './schema.js';
+import type { StoreState } from './storeState.js';
+
+/**
+ * Writes one batch inside the caller's open transaction. Returns what the in-memory state must
+ * learn once the transaction commits (and must forget, by simply dropping it, on rollback).
+ *
+ * DuckDB's appender runs inside the connection's explicit transaction: rows it flushes are
+ * invisible to other connections until COMMIT and vanish on ROLLBACK (the store's tests check
+ * this), so data, new series and consumer offsets commit or roll back together.
+ */
+export interface CommitEffects {
+  readonly newTenants: Map<string, number>;
+  readonly newSeries: Array<[number, bigint]>;
+  readonly newStreams: Array<[number, bigint]>;
+  readonly newPartitions: Partition[];
+  readonly metadata: Map<string, string>;
+  /** Rows written per table family, for metrics. */
+  readonly rows: Record<'samples' | 'series' | 'logs' | 'log_streams' | 'events' | 'metadata' | 'offsets', number>;
+}
+
+const MAP_VV = MAP(VARCHAR, VARCHAR);
+const seriesTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, VARCHAR, MAP_VV];
+const streamTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, MAP_VV];
+const sampleTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, BIGINT, DOUBLE];
+const logTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, BIGINT, BIGINT, UTINYINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR];
+const eventTypes: readonly DuckDBType[] = [UINTEGER, BIGINT, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, VARCHAR, MAP_VV];
+
+function labelsMap(labels: Labels): ReturnType<typeof mapValue> {
+  return mapValue(sortedLabelPairs(labels).map(([key, value]) => ({ key, value })));
+}
+
+async function withAppender(conn: DuckDBConnection, table: string, use: (a: DuckDBAppender) => Promise<void>): Promise<void> {
+  const appender = await conn.createAppender(table);
+  try {
+    await use(appender);
+  } catch (err) {
+    try {
+      appender.clear();
+      appender.closeSync();
+    } catch {
+      // The transaction is rolled back anyway; the original error is the one that matters.
+    }
+    throw err;
+  }
+  appender.closeSync();
+}
+
+export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: StoreState): Promise<CommitEffects> {
+  const effects: CommitEffects = {
+    newTenants: new Map(),
+    newSeries: [],
+    newStreams: [],
+    newPartitions: [],
+    metadata: new Map(),
+    rows: { samples: 0, series: 0, logs: 0, log_streams: 0, events: 0, metadata: 0, offsets: 0 },
+  };
+  const tenantIds = await resolveTenants(conn, batch, state, effects);
+  const ensurePartition = async (kind: PartitionKind, ms: number): Promise<Partition> => {
+    const p = state.catalog.windowOf(kind, ms);
+    if (!state.catalog.has(p.table) && !effects.newPartitions.some((q) => q.table === p.table)) {
+      await conn.run(partitionDdl(kind, p.table));
+      effects.newPartitions.push(p);
+    }
+    return p;
+  };
+
+  await writeSeries(conn, batch, state, tenantIds, effects);
+  await writeSamples(conn, batch, tenantIds, ensurePartition, effects);
+  await writeStreams(conn, batch, state, tenantIds, effects);
+  await writeLogs(conn, batch, tenantIds, ensurePartition, effects);
+  await writeEvents(conn, batch, tenantIds, effects);
+  await writeMetadata(conn, batch, state, tenantIds, effects);
+  for (const o of batch.offsets.values()) {
+    await conn.run('INSERT OR REPLACE INTO consumer_offsets VALUES ($1, $2, $3)', [o.group, o.topicPartition, o.nextOffset], [VARCHAR, VARCHAR, BIGINT]);
+    effects.rows.offsets++;
+  }
+  return effects;
+}
+
+/** Tenant slot → tenant id, inserting tenants seen for the first time. */
+async function resolveTenants(conn: DuckDBConnection, batch: Batch, state: StoreState, effects: CommitEffects): Promise<Uint32Array> {
+  const ids = new Uint32Array(batch.tenants.length);
+  let next = state.nextTenantId;
+  for (const [slot, name] of batch.tenants.entries()) {
+    let id = state.tenantIds.get(name);
+    if (id === undefined) {
+      id = next++;
+      await conn.run('INSERT INTO tenants VALUES ($1, $2)', [id, name], [UINTEGER, VARCHAR]);
+      effects.newTenants.set(name, id);
+    }
+    ids[slot] = id;
+  }
+  return ids;
+}
+
+async function writeSeries(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
+  const fresh: Array<{ tenantId: number; id: bigint; labels: Labels }> = [];
+  const seenInBatch = new Map<number, Set<bigint>>();
+  for (const s of batch.series) {
+    const tenantId = tenantIds[s.tenantSlot] as number;
+    if (state.knownSeries.get(tenantId)?.has(s.id) === true) continue;
+    let local = seenInBatch.get(tenantId);
+    if (local === undefined) seenInBatch.set(tenantId, (local = new Set()));
+    if (local.has(s.id)) continue;
+    local.add(s.id);
+    fresh.push({ tenantId, id: s.id, labels: s.labels });
+  }
+  if (fresh.length === 0) return;
+  await withAppender(conn, 'series', (a) =>
+    appendInChunks(a, seriesTypes, fresh.length, (v, from, n) => {
+      for (let r = 0; r < n; r++) {
+        const s = fresh[from + r] as (typeof fresh)[number];
+        v[0]?.setItem(r, s.tenantId);
+        v[1]?.setItem(r, s.id);
+        v[2]?.setItem(r, s.labels[METRIC_NAME] ?? '');
+        v[3]?.setItem(r, labelsMap(s.labels));
+      }
+    }),
+  );
+  for (const s of fresh) effects.newSeries.push([s.tenantId, s.id]);
+  effects.rows.series += fresh.length;
+}
+
+type EnsurePartition = (kind: PartitionKind, ms: number) => Promise<Partition>;
+
+async function writeSamples(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
+  const count = batch.sampleCount;
+  if (count === 0) return;
+  const time = batch.sampleTime;
+  const value = batch.sampleValue;
+  const seriesOf = batch.sampleSeries;
+  // Per-series columns, looked up per sample by slot.
+  const seriesTenant = new Uint32Array(batch.series.length);
+  const seriesIds: bigint[] = new Array<bigint>(batch.series.length);
+  for (const [i, s] of batch.series.entries()) {
+    seriesTenant[i] = tenantIds[s.tenantSlot] as number;
+    seriesIds[i] = s.id;
+  }
+
+  // Route samples to partitions. Nearly every batch falls in one window: then no index is built.
+  const partitions: Partition[] = [];
+  const partOf = new Uint16Array(count);
+  let current: Partition | undefined;
+  let currentSlot = 0;
+  for (let k = 0; k < count; k++) {
+    const t = time[k] as number;
+    if (current === undefined || t < current.startMs || t >= current.endMs) {
+      current = await ensurePartition('samples', t);
+      const table = current.table;
+      currentSlot = partitions.findIndex((p) => p.table === table);
+      if (currentSlot < 0) currentSlot = partitions.push(current) - 1;
+    }
+    partOf[k] = currentSlot;
+  }
+
+  for (const [slot, p] of partitions.entries()) {
+    let rows: Uint32Array | undefined;
+    if (partitions.length > 1) {
+      let n = 0;
+      for (let k = 0; k < count; k++) if (partOf[k] === slot) n++;
+      rows = new Uint32Array(n);
+      n = 0;
+      for (let k = 0; k < count; k++) if (partOf[k] === slot) rows[n++] = k;
+    }
+    const rowCount = rows === undefined ? count : rows.length;
+    await withAppender(conn, p.table, (a) =>
+      appendInChunks(a, sampleTypes, rowCount, (v, from, n) => {
+        const [vTenant, vSeries, vTime, vValue] = v as [DuckDBVector, DuckDBVector, DuckDBVector, DuckDBVector];
+        for (let r = 0; r < n; r++) {
+          const k = rows === undefined ? from + r : (rows[from + r] as number);
+          const s = seriesOf[k] as number;
+          vTenant.setItem(r, seriesTenant[s] as number);
+          vSeries.setItem(r, seriesIds[s] as bigint);
+          vTime.setItem(r, BigInt(time[k] as number));
+          vValue.setItem(r, value[k] as number);
+        }
+      }),
+    );
+  }
+  effects.rows.samples += count;
+}
+
+async function writeStreams(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
+  const fresh: Array<{ tenantId: number; id: bigint; labels: Labels }> = [];
+  const seen = new Set<string>();
+  for (const l of batch.logs) {
+    const tenantId = tenantIds[l.tenantSlot] as number;
+    if (state.knownStreams.get(tenantId)?.has(l.streamId) === true) continue;
+    const key = `${tenantId}/${l.streamId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fresh.push({ tenantId, id: l.streamId, labels: l.record.stream });
+  }
+  if (fresh.length === 0) return;
+  await withAppender(conn, 'log_streams', (a) =>
+    appendInChunks(a, streamTypes, fresh.length, (v, from, n) => {
+      for (let r = 0; r < n; r++) {
+        const s = fresh[from + r] as (typeof fresh)[number];
+        v[0]?.setItem(r, s.tenantId);
+        v[1]?.setItem(r, s.id);
+        v[2]?.setItem(r, labelsMap(s.labels));
+      }
+    }),
+  );
+  for (const s of fresh) effects.newStreams.push([s.tenantId, s.id]);
+  effects.rows.log_streams += fresh.length;
+}
+
+async function writeLogs(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
+  if (batch.logs.length === 0) return;
+  const byTable = new Map<string, BatchLog[]>();
+  for (const l of batch.logs) {
+    const p = await ensurePartition('logs', Number(l.record.timeNs / 1_000_000n));
+    let list = byTable.get(p.table);
+    if (list === undefined) byTable.set(p.table, (list = []));
+    list.push(l);
+  }
+  for (const [table, logs] of byTable) {
+    await withAppender(conn, table, (a) =>
+      appendInChunks(a, logTypes, logs.length, (v, from, n) => {
+        for (let r = 0; r < n; r++) {
+          const { tenantSlot, streamId, record } = logs[from + r] as BatchLog;
+          v[0]?.setItem(r, tenantIds[tenantSlot] as number);
+          v[1]?.setItem(r, streamId);
+          v[2]?.setItem(r, record.timeNs);
+          v[3]?.setItem(r, record.observedTimeNs);
+          v[4]?.setItem(r, record.severityNumber);
+          v[5]?.setItem(r, record.severityText);
+          v[6]?.setItem(r, record.body);
+          v[7]?.setItem(r, JSON.stringify(record.attributes));
+          v[8]?.setItem(r, JSON.stringify(record.resource));
+          v[9]?.setItem(r, record.traceId);
+          v[10]?.setItem(r, record.spanId);
+        }
+      }),
+    );
+  }
+  effects.rows.logs += batch.logs.length;
+}
+
+async function writeEvents(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
+  if (batch.events.length === 0) return;
+  const events = batch.events;
+  await withAppender(conn, 'events', (a) =>
+    appendInChunks(a, eventTypes, events.length, (v, from, n) => {
+      for (let r = 0; r < n; r++) {
+        const { tenantSlot, event: e } = events[from + r] as (typeof events)[number];
+        const o = e.involvedObject;
+        const values = [tenantIds[tenantSlot] as number, BigInt(e.firstSeenMs), BigInt(e.lastSeenMs), e.reason, e.type, o.kind, o.name, o.namespace, o.uid, e.message, e.count, e.source, labelsMap(e.labels)];
+        for (let c = 0; c < values.length; c++) v[c]?.setItem(r, values[c] ?? null);
+      }
+    }),
+  );
+  effects.rows.events += events.length;
+}
+
+async function writeMetadata(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
+  for (const { tenantSlot, metadata: m } of batch.metadata) {
+    const tenantId = tenantIds[tenantSlot] as number;
+    const key = `${tenantId}\u0000${m.metricFamilyName}`;
+    const value = `${m.type}\u0000${m.unit}\u0000${m.help}`;
+    if ((effects.metadata.get(key) ?? state.metadata.get(key)) === value) continue;
+    await conn.run('INSERT OR REPLACE INTO metric_metadata VALUES ($1, $2, $3, $4, $5)', [tenantId, m.metricFamilyName, m.type, m.unit, m.help], [UINTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR]);
+    effects.metadata.set(key, value);
+    effects.rows.metadata++;
+  }
+}

@@ -1,0 +1,330 @@
+import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DuckDBMapValue, INTEGER, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@duckdb/node-api';
+import type { Attributes, Event, Labels, MetricMetadata, MetricType, Sample } from '../../core/index.js';
+import { sortedLabelPairs, VigilError } from '../../core/index.js';
+import type { LabelMatcher } from '../matchers.js';
+import type { EventSelection, LogSelection, Querier, SelectHints, SeriesSamples, StepAggregation, StoredLogRecord, StoredSeries } from '../store.js';
+import type { ConnectionPool } from './connectionPool.js';
+import type { LabelValueSql } from './matcherSql.js';
+import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
+import type { PartitionKind } from './partitions.js';
+import { SqlParams } from './sqlParams.js';
+import type { StoreMetrics } from './storeMetrics.js';
+import type { StoreState } from './storeState.js';
+
+export interface QuerierContext {
+  readonly pool: ConnectionPool;
+  readonly state: StoreState;
+  readonly metrics: StoreMetrics;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/** SQL for each step aggregation, over columns `ts` and `value` of one bucket. */
+const aggregationSql: Record<StepAggregation, string> = {
+  last: 'arg_max(value, ts)',
+  min: 'min(value)',
+  max: 'max(value)',
+  avg: 'avg(value)',
+  sum: 'sum(value)',
+  count: 'count(*)::DOUBLE',
+};
+
+/** Event fields a matcher may name when the event's own labels do not set that name. */
+const eventFieldColumns = new Map([
+  ['reason', 'reason'],
+  ['type', 'type'],
+  ['source', 'source'],
+  ['kind', 'object_kind'],
+  ['name', 'object_name'],
+  ['namespace', 'object_namespace'],
+]);
+
+const eventLabel: LabelValueSql = (name, fromMap) => {
+  const field = eventFieldColumns.get(name);
+  return field === undefined ? `coalesce(${fromMap()}, '')` : `coalesce(${fromMap()}, ${field})`;
+};
+
+function labelsOf(value: DuckDBValue): Labels {
+  const out: Record<string, string> = {};
+  if (value instanceof DuckDBMapValue) for (const e of value.entries) out[String(e.key)] = String(e.value);
+  return out;
+}
+
+/** The first column of a result as strings (a result with no rows has no columns at all). */
+function stringColumn(reader: DuckDBResultReader): string[] {
+  return (reader.getColumns()[0] ?? []) as string[];
+}
+
+function compareLabels(a: Labels, b: Labels): number {
+  const pa = sortedLabelPairs(a);
+  const pb = sortedLabelPairs(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const [ka, va] = pa[i] as [string, string];
+    const [kb, vb] = pb[i] as [string, string];
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    if (va !== vb) return va < vb ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+function checkLimit(limit: number | undefined, what: string): void {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new VigilError('bad_data', `${what} limit ${String(limit)} is not a non-negative integer`);
+}
+
+/** DuckDB rejects bad regular expressions at bind time; those are the caller's mistake. */
+function asQueryError(err: unknown): unknown {
+  if (err instanceof VigilError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith('Invalid Input Error')) return new VigilError('bad_data', `invalid query input: ${message.replace(/^Invalid Input Error: /, '')}`, { cause: err });
+  return err;
+}
+
+/**
+ * Reads one tenant over [minT, maxT] (ms, inclusive). Each call borrows a read connection, names
+ * only the partitions its range overlaps, and binds every caller value as a parameter.
+ */
+export class DuckDbQuerier implements Querier {
+  constructor(
+    private readonly ctx: QuerierContext,
+    private readonly tenant: string,
+    private readonly minT: number,
+    private readonly maxT: number,
+  ) {
+    if (!Number.isSafeInteger(minT) || !Number.isSafeInteger(maxT)) throw new VigilError('bad_data', `query range [${minT}, ${maxT}] must be integer milliseconds`);
+  }
+
+  selectSeries(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<StoredSeries[]> {
+    return this.timed('select_series', async (conn, tenantId) => this.seriesInRange(conn, tenantId, matchers, hints?.limit));
+  }
+
+  selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]> {
+    return this.timed('select_samples', async (conn, tenantId) => {
+      const series = await this.seriesInRange(conn, tenantId, matchers, hints?.limit);
+      if (series.length === 0) return [];
+      const params = new SqlParams();
+      const ids = params.add(listValue(series.map((s) => s.id)), LIST(UBIGINT));
+      const samples = this.samplesUnion(params, tenantId, 'series_id, ts, value');
+      const step = hints?.stepMs;
+      let sql: string;
+      if (step !== undefined) {
+        if (!Number.isSafeInteger(step) || step <= 0) throw new VigilError('bad_data', `step ${String(step)} must be a positive integer of milliseconds`);
+        const agg = aggregationSql[hints?.aggregation ?? 'last'];
+        if (agg === undefined) throw new VigilError('bad_data', `unknown step aggregation ${String(hints?.aggregation)}`);
+        const start = params.add(this.minT, BIGINT);
+        const stepP = params.add(step, BIGINT);
+        sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
+          SELECT idx, (${start} + ((ts - ${start}) // ${stepP}) * ${stepP})::DOUBLE AS t, ${agg} AS v
+          FROM (${samples}) x JOIN ids USING (series_id) GROUP BY idx, t ORDER BY idx, t`;
+      } else {
+        sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
+          SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id) ORDER BY idx, t`;
+      }
+      const reader = await conn.runAndReadAll(sql, params.values, params.types);
+      const columns = reader.getColumns();
+      const idxs = (columns[0] ?? []) as number[];
+      const times = (columns[1] ?? []) as number[];
+      const values = (columns[2] ?? []) as number[];
+      const perSeries: Sample[][] = series.map(() => []);
+      for (let i = 0; i < idxs.length; i++) (perSeries[idxs[i] as number] as Sample[]).push({ t: times[i] as number, v: values[i] as number });
+      return series.map((s, i) => ({ id: s.id, labels: s.labels, samples: perSeries[i] as Sample[] }));
+    });
+  }
+
+  selectLogs(selection: LogSelection): Promise<StoredLogRecord[]> {
+    return this.timed('select_logs', async (conn, tenantId) => {
+      checkLimit(selection.limit, 'log');
+      const startNs = selection.startNs ?? BigInt(this.minT) * NS_PER_MS;
+      const endNs = selection.endNs ?? BigInt(this.maxT) * NS_PER_MS + (NS_PER_MS - 1n);
+      if (selection.limit === 0 || endNs < startNs) return [];
+      const parts = this.ctx.state.catalog.overlapping('logs', Number(startNs / NS_PER_MS), Number(endNs / NS_PER_MS));
+      if (parts.length === 0) return [];
+      const params = new SqlParams();
+      const t = params.add(tenantId, UINTEGER);
+      const from = params.add(startNs, BIGINT);
+      const to = params.add(endNs, BIGINT);
+      const union = parts.map((p) => `SELECT * FROM ${p.table} WHERE tenant_id = ${t} AND ts_ns BETWEEN ${from} AND ${to}`).join(' UNION ALL ');
+      const filters = (selection.lineFilters ?? []).map((f) => {
+        const v = params.add(f.value, VARCHAR);
+        switch (f.type) {
+          case '|=':
+            return `contains(body, ${v})`;
+          case '!=':
+            return `NOT contains(body, ${v})`;
+          case '|~':
+            return `regexp_matches(body, ${v})`;
+          case '!~':
+            return `NOT regexp_matches(body, ${v})`;
+          default:
+            throw new VigilError('bad_data', `unknown line filter ${JSON.stringify((f as { type: unknown }).type)}`);
+        }
+      });
+      const streams = matchersSql(selection.matchers, params, mapLabel);
+      const order = selection.direction === 'forward' ? 'ASC' : 'DESC';
+      const limit = params.add(selection.limit, BIGINT);
+      const sql = `SELECT stream_id, ts_ns, observed_ns, severity_number, severity_text, body, attributes, resource, trace_id, span_id
+        FROM (${union}) x
+        WHERE stream_id IN (SELECT stream_id FROM log_streams WHERE tenant_id = ${t} AND ${streams})
+        ${filters.map((f) => `AND ${f}`).join(' ')}
+        ORDER BY ts_ns ${order}, stream_id ${order}, observed_ns ${order} LIMIT ${limit}`;
+      const rows = (await conn.runAndReadAll(sql, params.values, params.types)).getRows();
+      if (rows.length === 0) return [];
+      // Streams are committed with their first logs, so every stream seen above is visible now.
+      const ids = [...new Set(rows.map((r) => r[0] as bigint))];
+      const sp = new SqlParams();
+      const streamRows = (
+        await conn.runAndReadAll(
+          `SELECT stream_id, labels FROM log_streams WHERE tenant_id = ${sp.add(tenantId, UINTEGER)} AND stream_id IN (SELECT unnest(${sp.add(listValue(ids), LIST(UBIGINT))}))`,
+          sp.values,
+          sp.types,
+        )
+      ).getRows();
+      const labelsById = new Map(streamRows.map((r) => [r[0] as bigint, labelsOf(r[1] ?? null)]));
+      return rows.map((r) => ({
+        streamId: r[0] as bigint,
+        timeNs: r[1] as bigint,
+        observedTimeNs: r[2] as bigint,
+        severityNumber: r[3] as number,
+        severityText: r[4] as string,
+        body: r[5] as string,
+        stream: labelsById.get(r[0] as bigint) ?? {},
+        attributes: JSON.parse(r[6] as string) as Attributes,
+        resource: JSON.parse(r[7] as string) as Attributes,
+        traceId: r[8] as string,
+        spanId: r[9] as string,
+      }));
+    });
+  }
+
+  selectEvents(selection: EventSelection): Promise<Event[]> {
+    return this.timed('select_events', async (conn, tenantId) => {
+      checkLimit(selection.limit, 'event');
+      const params = new SqlParams();
+      // A matcher reads the event's labels first, then the event's own field of that name.
+      const where = matchersSql(selection.matchers ?? [], params, eventLabel);
+      const sql = `SELECT first_seen_ms, last_seen_ms, reason, type, object_kind, object_name, object_namespace, object_uid, message, count, source, labels
+        FROM events WHERE tenant_id = ${params.add(tenantId, UINTEGER)}
+          AND first_seen_ms <= ${params.add(this.maxT, BIGINT)} AND last_seen_ms >= ${params.add(this.minT, BIGINT)}
+          AND ${where}
+        ORDER BY last_seen_ms DESC, first_seen_ms DESC LIMIT ${params.add(selection.limit, BIGINT)}`;
+      const rows = (await conn.runAndReadAll(sql, params.values, params.types)).getRows();
+      return rows.map((r) => ({
+        firstSeenMs: Number(r[0]),
+        lastSeenMs: Number(r[1]),
+        reason: r[2] as string,
+        type: r[3] as Event['type'],
+        involvedObject: { kind: r[4] as string, name: r[5] as string, namespace: r[6] as string, uid: r[7] as string },
+        message: r[8] as string,
+        count: r[9] as number,
+        source: r[10] as string,
+        labels: labelsOf(r[11] ?? null),
+      }));
+    });
+  }
+
+  labelNames(matchers: readonly LabelMatcher[] = []): Promise<string[]> {
+    return this.timed('label_names', async (conn, tenantId) => {
+      const params = new SqlParams();
+      const inRange = this.seriesInRangeSql(params, tenantId, matchers);
+      if (inRange === undefined) return [];
+      const sql = `SELECT DISTINCT e.key AS k FROM (SELECT unnest(map_entries(labels)) AS e FROM series s WHERE ${inRange}) WHERE e.value <> '' ORDER BY k`;
+      return stringColumn(await conn.runAndReadAll(sql, params.values, params.types));
+    });
+  }
+
+  labelValues(name: string, matchers: readonly LabelMatcher[] = []): Promise<string[]> {
+    return this.timed('label_values', async (conn, tenantId) => {
+      const params = new SqlParams();
+      const inRange = this.seriesInRangeSql(params, tenantId, matchers);
+      if (inRange === undefined) return [];
+      const sql = `SELECT DISTINCT v FROM (SELECT map_extract_value(labels, ${params.add(name, VARCHAR)}) AS v FROM series s WHERE ${inRange})
+        WHERE v IS NOT NULL AND v <> '' ORDER BY v`;
+      return stringColumn(await conn.runAndReadAll(sql, params.values, params.types));
+    });
+  }
+
+  logLabelNames(): Promise<string[]> {
+    return this.timed('log_label_names', async (conn, tenantId) => {
+      const params = new SqlParams();
+      const streams = this.streamsInRangeSql(params, tenantId);
+      if (streams === undefined) return [];
+      const sql = `SELECT DISTINCT e.key AS k FROM (SELECT unnest(map_entries(labels)) AS e FROM log_streams WHERE ${streams}) WHERE e.value <> '' ORDER BY k`;
+      return stringColumn(await conn.runAndReadAll(sql, params.values, params.types));
+    });
+  }
+
+  logLabelValues(name: string): Promise<string[]> {
+    return this.timed('log_label_values', async (conn, tenantId) => {
+      const params = new SqlParams();
+      const streams = this.streamsInRangeSql(params, tenantId);
+      if (streams === undefined) return [];
+      const sql = `SELECT DISTINCT v FROM (SELECT map_extract_value(labels, ${params.add(name, VARCHAR)}) AS v FROM log_streams WHERE ${streams})
+        WHERE v IS NOT NULL AND v <> '' ORDER BY v`;
+      return stringColumn(await conn.runAndReadAll(sql, params.values, params.types));
+    });
+  }
+
+  metadata(metric?: string): Promise<MetricMetadata[]> {
+    return this.timed('metadata', async (conn, tenantId) => {
+      const params = new SqlParams();
+      let sql = `SELECT metric, type, unit, help FROM metric_metadata WHERE tenant_id = ${params.add(tenantId, UINTEGER)}`;
+      if (metric !== undefined) sql += ` AND metric = ${params.add(metric, VARCHAR)}`;
+      const rows = (await conn.runAndReadAll(`${sql} ORDER BY metric`, params.values, params.types)).getRows();
+      return rows.map((r) => ({ metricFamilyName: r[0] as string, type: r[1] as MetricType, unit: r[2] as string, help: r[3] as string }));
+    });
+  }
+
+  // ---- helpers ----
+
+  /** Runs one operation on a borrowed connection, timing it; an unknown tenant has no data. */
+  private async timed<T extends unknown[]>(op: string, work: (conn: DuckDBConnection, tenantId: number) => Promise<T>): Promise<T> {
+    const tenantId = this.ctx.state.tenantIds.get(this.tenant);
+    if (tenantId === undefined) return [] as unknown as T;
+    const end = this.ctx.metrics.queryDuration.startTimer({ op });
+    try {
+      return await this.ctx.pool.use((conn) => work(conn, tenantId));
+    } catch (err) {
+      throw asQueryError(err);
+    } finally {
+      end();
+    }
+  }
+
+  /** UNION ALL of this tenant's rows in range from every overlapping partition of `kind`. */
+  private samplesUnion(params: SqlParams, tenantId: number, columns: string): string {
+    return this.unionOf('samples', params, tenantId, columns, 'ts');
+  }
+
+  private unionOf(kind: PartitionKind, params: SqlParams, tenantId: number, columns: string, tsColumn: string): string {
+    const parts = this.ctx.state.catalog.overlapping(kind, this.minT, this.maxT);
+    if (parts.length === 0) return `SELECT ${columns} FROM (SELECT NULL::UBIGINT AS series_id, NULL::UBIGINT AS stream_id, NULL::BIGINT AS ts, NULL::DOUBLE AS value) WHERE FALSE`;
+    const t = params.add(tenantId, UINTEGER);
+    const [from, to] = kind === 'samples' ? [params.add(this.minT, BIGINT), params.add(this.maxT, BIGINT)] : [params.add(BigInt(this.minT) * NS_PER_MS, BIGINT), params.add(BigInt(this.maxT) * NS_PER_MS + NS_PER_MS - 1n, BIGINT)];
+    return parts.map((p) => `SELECT ${columns} FROM ${p.table} WHERE tenant_id = ${t} AND ${tsColumn} BETWEEN ${from} AND ${to}`).join(' UNION ALL ');
+  }
+
+  /** WHERE clause (over `series s`) for series of this tenant with samples in range; undefined when no partition overlaps. */
+  private seriesInRangeSql(params: SqlParams, tenantId: number, matchers: readonly LabelMatcher[]): string | undefined {
+    if (this.ctx.state.catalog.overlapping('samples', this.minT, this.maxT).length === 0) return undefined;
+    const t = params.add(tenantId, UINTEGER);
+    const match = matchersSql(matchers, params, seriesLabel);
+    return `s.tenant_id = ${t} AND ${match} AND s.series_id IN (SELECT series_id FROM (${this.samplesUnion(params, tenantId, 'series_id')}))`;
+  }
+
+  private streamsInRangeSql(params: SqlParams, tenantId: number): string | undefined {
+    if (this.ctx.state.catalog.overlapping('logs', this.minT, this.maxT).length === 0) return undefined;
+    const t = params.add(tenantId, UINTEGER);
+    return `tenant_id = ${t} AND stream_id IN (SELECT stream_id FROM (${this.unionOf('logs', params, tenantId, 'stream_id', 'ts_ns')}))`;
+  }
+
+  private async seriesInRange(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined): Promise<StoredSeries[]> {
+    checkLimit(limit, 'series');
+    const params = new SqlParams();
+    const where = this.seriesInRangeSql(params, tenantId, matchers);
+    if (where === undefined || limit === 0) return [];
+    const limitSql = limit === undefined ? '' : ` ORDER BY s.series_id LIMIT ${params.add(limit, INTEGER)}`;
+    const rows = (await conn.runAndReadAll(`SELECT s.series_id, s.labels FROM series s WHERE ${where}${limitSql}`, params.values, params.types)).getRows();
+    const out = rows.map((r) => ({ id: r[0] as bigint, labels: labelsOf(r[1] ?? null) }));
+    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+}

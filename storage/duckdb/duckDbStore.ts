@@ -1,0 +1,204 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { VigilError } from '../../core/index.js';
+import type { Appender, Querier, Store } from '../store.js';
+import type { Batch } from './batch.js';
+import { writeBatch } from './batchWriter.js';
+import { ConnectionPool } from './connectionPool.js';
+import { DuckDbAppender } from './duckDbAppender.js';
+import { DuckDbQuerier } from './duckDbQuerier.js';
+import { PartitionCatalog } from './partitions.js';
+import { baseSchema } from './schema.js';
+import { SerialQueue } from './serialQueue.js';
+import { StoreMetrics } from './storeMetrics.js';
+import { idSet, StoreState } from './storeState.js';
+
+export interface DuckDbStoreOptions {
+  /** Database file, e.g. `<dataDir>/vigil.duckdb`, or ':memory:' (nothing survives close). */
+  readonly path: string;
+  /** Width of one time partition of samples and logs (default one day). */
+  readonly partitionMs?: number;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** Read connections shared by queriers (default 2). */
+  readonly readConnections?: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The embedded store: one DuckDB database file. Writes go through a single write connection,
+ * one transaction per appender batch, strictly one after another; queries run on a small pool
+ * of other connections and see only committed batches (DuckDB's MVCC).
+ *
+ * Durability: COMMIT returns only after DuckDB has written the transaction to its write-ahead
+ * log, so a committed batch survives the process being killed; DuckDB replays the WAL on open.
+ */
+export class DuckDbStore implements Store {
+  private readonly metrics: StoreMetrics;
+  private readonly logger: Logger;
+  private readonly state: StoreState;
+  private readonly writes = new SerialQueue();
+  private instance: DuckDBInstance | undefined;
+  private writer: DuckDBConnection | undefined;
+  private pool: ConnectionPool | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: DuckDbStoreOptions) {
+    this.metrics = new StoreMetrics(options.registry);
+    this.logger = options.logger;
+    this.state = new StoreState(new PartitionCatalog(options.partitionMs ?? DAY_MS));
+  }
+
+  async open(): Promise<void> {
+    if (this.instance !== undefined) throw new VigilError('conflict', 'store is already open');
+    const { path } = this.options;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (err) {
+      throw new VigilError('unavailable', `cannot open DuckDB database ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const writer = await instance.connect();
+    for (const ddl of baseSchema) await writer.run(ddl);
+    await this.state.load(writer);
+    this.instance = instance;
+    this.writer = writer;
+    this.pool = new ConnectionPool(instance, this.options.readConnections ?? 2);
+    this.updatePartitionGauge();
+    this.logger.info({ path, partitions: this.state.catalog.count('samples') + this.state.catalog.count('logs'), tenants: this.state.tenantIds.size }, 'store opened');
+  }
+
+  isOpen(): boolean {
+    return this.instance !== undefined && this.closing === undefined;
+  }
+
+  appender(): Appender {
+    this.assertOpen();
+    return new DuckDbAppender((batch) => this.commitBatch(batch));
+  }
+
+  querier(tenant: string, minT: number, maxT: number): Querier {
+    const pool = this.assertOpen().pool;
+    return new DuckDbQuerier({ pool, state: this.state, metrics: this.metrics }, tenant, minT, maxT);
+  }
+
+  async committedOffsets(group: string): Promise<Map<string, bigint>> {
+    const { pool } = this.assertOpen();
+    const rows = await pool.use(async (conn) => (await conn.runAndReadAll('SELECT topic_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1', [group], [VARCHAR])).getRows());
+    return new Map(rows.map((r) => [r[0] as string, r[1] as bigint]));
+  }
+
+  applyRetention(beforeMs: number): Promise<number> {
+    if (!Number.isSafeInteger(beforeMs)) throw new VigilError('bad_data', `retention bound ${beforeMs} must be integer milliseconds`);
+    return this.writes.run(async () => {
+      const { writer } = this.assertOpen();
+      const doomed = this.state.catalog.before(beforeMs);
+      await this.inTransaction(writer, async () => {
+        for (const p of doomed) await writer.run(`DROP TABLE IF EXISTS ${p.table}`);
+        await writer.run('DELETE FROM events WHERE last_seen_ms < $1', [beforeMs]);
+        if (doomed.length > 0) await this.dropOrphans(writer, new Set(doomed.map((p) => p.table)));
+      });
+      if (doomed.length > 0) {
+        for (const p of doomed) this.state.catalog.remove(p.table);
+        await this.state.load(writer);
+        this.updatePartitionGauge();
+        this.logger.info({ beforeMs, dropped: doomed.map((p) => p.table) }, 'retention dropped partitions');
+      }
+      return doomed.length;
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.writes.idle();
+    const { instance, writer, pool } = this;
+    if (instance === undefined || writer === undefined || pool === undefined) return;
+    pool.close();
+    try {
+      // Folds the WAL into the database file so the next open need not replay it.
+      await writer.run('CHECKPOINT');
+    } catch (err) {
+      this.logger.warn({ err }, 'checkpoint on close failed; the WAL will be replayed on next open');
+    }
+    writer.disconnectSync();
+    instance.closeSync();
+    this.logger.info({ path: this.options.path }, 'store closed');
+  }
+
+  private commitBatch(batch: Batch): Promise<void> {
+    return this.writes.run(async () => {
+      const { writer } = this.assertOpen();
+      const end = this.metrics.commitDuration.startTimer();
+      let effects;
+      try {
+        effects = await this.inTransaction(writer, () => writeBatch(writer, batch, this.state));
+      } catch (err) {
+        this.metrics.commitFailures.inc();
+        this.logger.warn({ err }, 'store commit failed; batch rolled back');
+        throw err;
+      } finally {
+        end();
+      }
+      // Committed: only now does the in-memory state learn about new tenants, series and partitions.
+      for (const [name, id] of effects.newTenants) {
+        this.state.tenantIds.set(name, id);
+        this.state.nextTenantId = Math.max(this.state.nextTenantId, id + 1);
+      }
+      for (const [tenantId, id] of effects.newSeries) idSet(this.state.knownSeries, tenantId).add(id);
+      for (const [tenantId, id] of effects.newStreams) idSet(this.state.knownStreams, tenantId).add(id);
+      for (const [key, value] of effects.metadata) this.state.metadata.set(key, value);
+      for (const p of effects.newPartitions) this.state.catalog.add(p);
+      if (effects.newPartitions.length > 0) this.updatePartitionGauge();
+      for (const [table, n] of Object.entries(effects.rows)) if (n > 0) this.metrics.rowsAppended.inc({ table }, n);
+    });
+  }
+
+  private async inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+    await conn.run('BEGIN TRANSACTION');
+    let result: T;
+    try {
+      result = await work();
+      await conn.run('COMMIT');
+    } catch (err) {
+      try {
+        await conn.run('ROLLBACK');
+      } catch {
+        // A failed COMMIT has already rolled back; the original error is what matters.
+      }
+      throw err;
+    }
+    return result;
+  }
+
+  /** Deletes series and streams that no remaining partition has rows for. */
+  private async dropOrphans(writer: DuckDBConnection, dropped: ReadonlySet<string>): Promise<void> {
+    const remaining = (kind: 'samples' | 'logs', id: string): string => {
+      const parts = this.state.catalog.overlapping(kind, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).filter((p) => !dropped.has(p.table));
+      return parts.length === 0 ? '' : parts.map((p) => `SELECT tenant_id, ${id} FROM ${p.table}`).join(' UNION ');
+    };
+    const samples = remaining('samples', 'series_id');
+    await writer.run(samples === '' ? 'DELETE FROM series' : `DELETE FROM series WHERE (tenant_id, series_id) NOT IN (SELECT (tenant_id, series_id) FROM (${samples}))`);
+    const logs = remaining('logs', 'stream_id');
+    await writer.run(logs === '' ? 'DELETE FROM log_streams' : `DELETE FROM log_streams WHERE (tenant_id, stream_id) NOT IN (SELECT (tenant_id, stream_id) FROM (${logs}))`);
+  }
+
+  private assertOpen(): { writer: DuckDBConnection; pool: ConnectionPool } {
+    if (this.writer === undefined || this.pool === undefined || this.closing !== undefined) throw new VigilError('unavailable', 'store is not open');
+    return { writer: this.writer, pool: this.pool };
+  }
+
+  private updatePartitionGauge(): void {
+    this.metrics.partitions.set({ kind: 'samples' }, this.state.catalog.count('samples'));
+    this.metrics.partitions.set({ kind: 'logs' }, this.state.catalog.count('logs'));
+  }
+}

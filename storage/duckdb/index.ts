@@ -1,0 +1,2 @@
+export { DuckDbStore } from './duckDbStore.js';
+export type { DuckDbStoreOptions } from './duckDbStore.js';

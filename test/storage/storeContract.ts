@@ -1,0 +1,438 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Event, Labels, LogRecord, TimeSeries } from '../../core/index.js';
+import { formatSeries, seriesId, VigilError } from '../../core/index.js';
+import type { LabelMatcher, LogLineFilter, LogSelection, SeriesSamples, StepAggregation, Store } from '../../storage/index.js';
+
+/**
+ * The Store contract (storage/store.ts) as a table-driven suite every engine must pass.
+ * `makeStore` builds a store at `location` (a fresh directory per test; engines that are not
+ * file-based derive a database name from it). Calling it again with the same location must
+ * reach the same data: that is how "reopen keeps data" is checked.
+ */
+export type StoreFactory = (location: string, options: { readonly partitionMs: number }) => Store;
+
+const HOUR = 3600_000;
+/** An hour-aligned instant, so partition windows (1 h in this suite) start at T0. */
+const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
+const NS = 1_000_000n;
+const TENANT = 'acme';
+
+function series(labels: Labels, samples: Array<[number, number]>): TimeSeries {
+  return { labels, samples: samples.map(([t, v]) => ({ t, v })) };
+}
+
+function log(offsetMs: number, stream: Labels, body: string, extra: Partial<LogRecord> = {}): LogRecord {
+  return {
+    timeNs: BigInt(T0 + offsetMs) * NS,
+    observedTimeNs: BigInt(T0 + offsetMs) * NS + 5n,
+    severityNumber: 9,
+    severityText: 'INFO',
+    body,
+    stream,
+    attributes: {},
+    resource: {},
+    traceId: '',
+    spanId: '',
+    ...extra,
+  };
+}
+
+function event(reason: string, firstSeenMs: number, lastSeenMs: number, extra: Partial<Event> = {}): Event {
+  return {
+    reason,
+    type: 'Warning',
+    involvedObject: { kind: 'Pod', name: `pod-${reason}`, namespace: 'prod', uid: `uid-${reason}` },
+    message: `${reason} happened`,
+    count: 1,
+    firstSeenMs,
+    lastSeenMs,
+    source: 'kubelet',
+    labels: {},
+    ...extra,
+  };
+}
+
+const names = (list: ReadonlyArray<{ labels: Labels }>): string[] => list.map((s) => formatSeries(s.labels)).sort();
+const m = (type: LabelMatcher['type'], name: string, value: string): LabelMatcher => ({ type, name, value });
+
+async function commit(store: Store, fill: (a: ReturnType<Store['appender']>) => void): Promise<void> {
+  const a = store.appender();
+  fill(a);
+  await a.commit();
+}
+
+export function describeStoreContract(name: string, makeStore: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let dir: string;
+    let store: Store;
+    let location: string;
+    const extra: Store[] = [];
+
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
+      location = join(dir, 'store');
+      store = makeStore(location, { partitionMs: HOUR });
+      await store.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      for (const s of extra.splice(0)) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    describe('series selection with matchers', () => {
+      const data: TimeSeries[] = [
+        series({ __name__: 'up', job: 'api', instance: 'a' }, [[T0 + 1000, 1]]),
+        series({ __name__: 'up', job: 'api', instance: 'b' }, [[T0 + 1000, 1]]),
+        series({ __name__: 'up', job: 'api-2', instance: 'c' }, [[T0 + 1000, 0]]),
+        series({ __name__: 'node_load1', instance: 'a' }, [[T0 + 2000, 0.5]]),
+        series({ __name__: 'http_requests_total', job: 'api', path: '/x\ny' }, [[T0 + 3000, 10]]),
+      ];
+      beforeEach(() => commit(store, (a) => data.forEach((s) => a.appendSeries(TENANT, s))));
+
+      const cases: Array<[string, LabelMatcher[], string[]]> = [
+        ['= on the metric name', [m('=', '__name__', 'up')], ['up{instance="a", job="api"}', 'up{instance="b", job="api"}', 'up{instance="c", job="api-2"}']],
+        ['= on a label', [m('=', '__name__', 'up'), m('=', 'job', 'api')], ['up{instance="a", job="api"}', 'up{instance="b", job="api"}']],
+        ['!= on a label', [m('=', '__name__', 'up'), m('!=', 'job', 'api')], ['up{instance="c", job="api-2"}']],
+        ['=~ is fully anchored', [m('=~', 'job', 'api')], ['http_requests_total{job="api", path="/x\\ny"}', 'up{instance="a", job="api"}', 'up{instance="b", job="api"}']],
+        ['=~ with a wildcard', [m('=', '__name__', 'up'), m('=~', 'job', 'api.*')], ['up{instance="a", job="api"}', 'up{instance="b", job="api"}', 'up{instance="c", job="api-2"}']],
+        ['!~ is fully anchored', [m('=', '__name__', 'up'), m('!~', 'job', 'api')], ['up{instance="c", job="api-2"}']],
+        ['a missing label equals ""', [m('=', 'job', '')], ['node_load1{instance="a"}']],
+        ['!= "" requires the label', [m('!=', 'instance', ''), m('!=', 'job', '')], ['up{instance="a", job="api"}', 'up{instance="b", job="api"}', 'up{instance="c", job="api-2"}']],
+        ['a regex that matches "" also selects series without the label', [m('=~', 'job', 'api-2|'), m('=~', '__name__', 'up|node_load1')], ['node_load1{instance="a"}', 'up{instance="c", job="api-2"}']],
+        ['=~ on the metric name with alternation', [m('=~', '__name__', 'node_.*|http_.+')], ['http_requests_total{job="api", path="/x\\ny"}', 'node_load1{instance="a"}']],
+        ['. matches a newline, as in Prometheus', [m('=~', 'path', '/x.y')], ['http_requests_total{job="api", path="/x\\ny"}']],
+        ['values are matched exactly, not as SQL patterns', [m('=', 'job', 'api%')], []],
+        ['several matchers on one label all apply', [m('=~', 'job', 'api.*'), m('!=', 'job', 'api-2'), m('=', 'instance', 'b')], ['up{instance="b", job="api"}']],
+        ['no matchers selects everything', [], data.map((s) => formatSeries(s.labels)).sort()],
+      ];
+      it.each(cases)('%s', async (_title, matchers, expected) => {
+        const got = await store.querier(TENANT, T0, T0 + HOUR).selectSeries(matchers);
+        expect(names(got)).toEqual([...expected].sort());
+        for (const s of got) expect(s.id).toBe(seriesId(s.labels));
+      });
+
+      it('only series with samples in range are selected', async () => {
+        expect(names(await store.querier(TENANT, T0 + 2000, T0 + 2000).selectSeries([]))).toEqual(['node_load1{instance="a"}']);
+        expect(await store.querier(TENANT, T0 + 4000, T0 + HOUR).selectSeries([])).toEqual([]);
+      });
+
+      it('limit caps the number of series', async () => {
+        expect(await store.querier(TENANT, T0, T0 + HOUR).selectSeries([], { limit: 2 })).toHaveLength(2);
+      });
+
+      it('rejects an invalid regular expression as bad_data', async () => {
+        await expect(store.querier(TENANT, T0, T0 + HOUR).selectSeries([m('=~', 'job', '(api')])).rejects.toMatchObject({ code: 'bad_data' });
+      });
+
+      it('keeps tenants apart', async () => {
+        expect(await store.querier('someone-else', T0, T0 + HOUR).selectSeries([])).toEqual([]);
+        await commit(store, (a) => a.appendSeries('someone-else', series({ __name__: 'up', job: 'other' }, [[T0 + 1000, 1]])));
+        expect(names(await store.querier('someone-else', T0, T0 + HOUR).selectSeries([]))).toEqual(['up{job="other"}']);
+        expect(await store.querier(TENANT, T0, T0 + HOUR).selectSeries([m('=', 'job', 'other')])).toEqual([]);
+      });
+    });
+
+    describe('samples', () => {
+      const labels = { __name__: 'temp', room: 'lab' };
+      // Appended out of order on purpose: the store sorts by time.
+      const raw: Array<[number, number]> = [
+        [T0 + 40_000, 8],
+        [T0, 1],
+        [T0 + 20_000, 3],
+        [T0 + 10_000, 5],
+        [T0 + 70_000, 4],
+        [T0 + 30_000, 2],
+      ];
+      beforeEach(() => commit(store, (a) => a.appendSeries(TENANT, series(labels, raw))));
+
+      it('returns samples sorted by time within the inclusive range', async () => {
+        const [s] = await store.querier(TENANT, T0 + 10_000, T0 + 40_000).selectSamples([m('=', '__name__', 'temp')]);
+        expect(s?.labels).toEqual(labels);
+        expect(s?.samples).toEqual([
+          { t: T0 + 10_000, v: 5 },
+          { t: T0 + 20_000, v: 3 },
+          { t: T0 + 30_000, v: 2 },
+          { t: T0 + 40_000, v: 8 },
+        ]);
+      });
+
+      // Buckets of 30 s from the querier's start T0: {1,5,3} at T0, {2,8} at T0+30s, {4} at T0+60s.
+      const stepCases: Array<[StepAggregation, number, number[]]> = [
+        ['last', T0, [3, 8, 4]],
+        ['min', T0, [1, 2, 4]],
+        ['max', T0, [5, 8, 4]],
+        ['sum', T0, [9, 10, 4]],
+        ['avg', T0, [3, 5, 4]],
+        ['count', T0, [3, 2, 1]],
+        // From T0+5s the buckets are [5s,35s) {5,3,2}, [35s,65s) {8}, [65s,95s) {4}.
+        ['last', T0 + 5000, [2, 8, 4]],
+        ['sum', T0 + 5000, [10, 8, 4]],
+      ];
+      it.each(stepCases)('step aggregation %s from %i', async (aggregation, start, values) => {
+        const [s] = await store.querier(TENANT, start, T0 + 90_000).selectSamples([m('=', 'room', 'lab')], { stepMs: 30_000, aggregation });
+        expect(s?.samples).toEqual(values.map((v, i) => ({ t: start + i * 30_000, v })));
+      });
+
+      it('keeps NaN and infinities', async () => {
+        await commit(store, (a) =>
+          a.appendSeries(TENANT, series({ __name__: 'odd' }, [[T0, Number.NaN], [T0 + 1, Number.POSITIVE_INFINITY], [T0 + 2, Number.NEGATIVE_INFINITY]])),
+        );
+        const [s] = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'odd')]);
+        expect(s?.samples.map((x) => x.v)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+      });
+
+      it('a series sent again is stored once and gathers all its samples', async () => {
+        await commit(store, (a) => a.appendSeries(TENANT, series({ room: 'lab', __name__: 'temp' }, [[T0 + 50_000, 6]])));
+        const got = await store.querier(TENANT, T0, T0 + HOUR).selectSamples([m('=', '__name__', 'temp')]);
+        expect(got).toHaveLength(1);
+        expect(got[0]?.samples.map((x) => x.v)).toEqual([1, 5, 3, 2, 8, 6, 4]);
+      });
+
+      it('reads across partitions', async () => {
+        await commit(store, (a) => a.appendSeries(TENANT, series(labels, [[T0 + 2 * HOUR + 1, 9], [T0 + HOUR, 7]])));
+        const [s] = await store.querier(TENANT, T0 + 70_000, T0 + 3 * HOUR).selectSamples([m('=', '__name__', 'temp')]);
+        expect(s?.samples).toEqual([
+          { t: T0 + 70_000, v: 4 },
+          { t: T0 + HOUR, v: 7 },
+          { t: T0 + 2 * HOUR + 1, v: 9 },
+        ]);
+      });
+    });
+
+    describe('labels and metadata', () => {
+      beforeEach(() =>
+        commit(store, (a) => {
+          a.appendSeries(TENANT, series({ __name__: 'up', job: 'api', zone: 'eu' }, [[T0 + 1000, 1]]));
+          a.appendSeries(TENANT, series({ __name__: 'up', job: 'db' }, [[T0 + 1000, 1]]));
+          a.appendSeries(TENANT, series({ __name__: 'old', job: 'gone', legacy: 'x' }, [[T0 - 2 * HOUR, 1]]));
+          a.appendMetadata(TENANT, { metricFamilyName: 'up', type: 'gauge', unit: '', help: 'Target is up.' });
+          a.appendMetadata(TENANT, { metricFamilyName: 'old', type: 'counter', unit: 'seconds', help: 'Old.' });
+        }),
+      );
+      const q = (): ReturnType<Store['querier']> => store.querier(TENANT, T0, T0 + HOUR);
+
+      it('label names of series in range, sorted', async () => {
+        expect(await q().labelNames()).toEqual(['__name__', 'job', 'zone']);
+        expect(await q().labelNames([m('=', 'job', 'db')])).toEqual(['__name__', 'job']);
+      });
+
+      it('label values in range, sorted, optionally restricted by matchers', async () => {
+        expect(await q().labelValues('job')).toEqual(['api', 'db']);
+        expect(await q().labelValues('__name__')).toEqual(['up']);
+        expect(await q().labelValues('job', [m('=', 'zone', 'eu')])).toEqual(['api']);
+        expect(await q().labelValues('nope')).toEqual([]);
+        expect(await store.querier(TENANT, T0 - 3 * HOUR, T0 + HOUR).labelValues('job')).toEqual(['api', 'db', 'gone']);
+      });
+
+      it('metadata per metric, replaced when sent again', async () => {
+        expect(await q().metadata('up')).toEqual([{ metricFamilyName: 'up', type: 'gauge', unit: '', help: 'Target is up.' }]);
+        expect((await q().metadata()).map((x) => x.metricFamilyName)).toEqual(['old', 'up']);
+        await commit(store, (a) => a.appendMetadata(TENANT, { metricFamilyName: 'up', type: 'gauge', unit: '', help: 'Better help.' }));
+        expect(await q().metadata('up')).toEqual([{ metricFamilyName: 'up', type: 'gauge', unit: '', help: 'Better help.' }]);
+        expect(await store.querier('nobody', T0, T0 + HOUR).metadata()).toEqual([]);
+      });
+    });
+
+    describe('logs', () => {
+      const web = { app: 'web', env: 'prod' };
+      const db = { app: 'db', env: 'prod' };
+      const dev = { app: 'web', env: 'dev' };
+      const records: LogRecord[] = [
+        log(1000, web, 'GET /a 200'),
+        log(2000, db, 'error: connection timeout', { severityNumber: 17, severityText: 'ERROR' }),
+        log(3000, web, 'GET /b 500', { attributes: { status: 500, tags: ['x', 'y'], nested: { ok: false } }, resource: { 'service.name': 'web' }, traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' }),
+        log(4000, dev, 'GET /c 200'),
+        log(5000, web, 'POST /login 302'),
+      ];
+      beforeEach(() => commit(store, (a) => a.appendLogs(TENANT, records)));
+      const sel = (over: Partial<LogSelection>): LogSelection => ({ matchers: [], direction: 'forward', limit: 100, ...over });
+      const bodies = async (over: Partial<LogSelection>): Promise<string[]> => (await store.querier(TENANT, T0, T0 + HOUR).selectLogs(sel(over))).map((r) => r.body);
+      const f = (type: LogLineFilter['type'], value: string): LogLineFilter => ({ type, value });
+
+      const cases: Array<[string, Partial<LogSelection>, string[]]> = [
+        ['forward is oldest first', {}, records.map((r) => r.body)],
+        ['backward is newest first', { direction: 'backward' }, records.map((r) => r.body).reverse()],
+        ['limit keeps the first records in direction order', { direction: 'backward', limit: 2 }, ['POST /login 302', 'GET /c 200']],
+        ['stream matchers', { matchers: [m('=', 'app', 'web'), m('=', 'env', 'prod')] }, ['GET /a 200', 'GET /b 500', 'POST /login 302']],
+        ['stream regex matchers are anchored', { matchers: [m('=~', 'app', 'we')] }, []],
+        ['|= contains', { lineFilters: [f('|=', 'GET')] }, ['GET /a 200', 'GET /b 500', 'GET /c 200']],
+        ['!= does not contain', { lineFilters: [f('!=', 'GET')] }, ['error: connection timeout', 'POST /login 302']],
+        ['|~ regex is not anchored', { lineFilters: [f('|~', '[45]0[0-9]')] }, ['GET /b 500']],
+        ['!~ regex does not match', { lineFilters: [f('!~', ' 200$')] }, ['error: connection timeout', 'GET /b 500', 'POST /login 302']],
+        ['filters chain', { lineFilters: [f('|=', 'GET'), f('!=', '/c')], matchers: [m('=', 'app', 'web')] }, ['GET /a 200', 'GET /b 500']],
+        ['line filter values are literal, not SQL patterns', { lineFilters: [f('|=', 'GET%')] }, []],
+        ['startNs/endNs are inclusive', { startNs: BigInt(T0 + 2000) * NS, endNs: BigInt(T0 + 4000) * NS }, ['error: connection timeout', 'GET /b 500', 'GET /c 200']],
+      ];
+      it.each(cases)('%s', async (_title, over, expected) => {
+        expect(await bodies(over)).toEqual(expected);
+      });
+
+      it('returns records whole, with their stream and stream id', async () => {
+        const [r] = await store.querier(TENANT, T0, T0 + HOUR).selectLogs(sel({ lineFilters: [f('|=', '/b')] }));
+        expect(r).toEqual({ ...records[2], streamId: seriesId(web) });
+      });
+
+      it('the querier range bounds logs unless startNs/endNs are given', async () => {
+        expect((await store.querier(TENANT, T0 + 2000, T0 + 3000).selectLogs(sel({}))).map((r) => r.body)).toEqual(['error: connection timeout', 'GET /b 500']);
+      });
+
+      it('rejects an invalid line regex as bad_data', async () => {
+        await expect(bodies({ lineFilters: [f('|~', '(')] })).rejects.toMatchObject({ code: 'bad_data' });
+      });
+
+      it('stream label names and values of logs in range', async () => {
+        const q = store.querier(TENANT, T0, T0 + HOUR);
+        expect(await q.logLabelNames()).toEqual(['app', 'env']);
+        expect(await q.logLabelValues('env')).toEqual(['dev', 'prod']);
+        expect(await store.querier(TENANT, T0 + 2000, T0 + 2000).logLabelValues('app')).toEqual(['db']);
+        expect(await store.querier(TENANT, T0 + 2 * HOUR, T0 + 3 * HOUR).logLabelNames()).toEqual([]);
+      });
+    });
+
+    describe('events', () => {
+      beforeEach(() =>
+        commit(store, (a) =>
+          a.appendEvents(TENANT, [
+            event('BackOff', T0 + 1000, T0 + 5000, { count: 4, labels: { cluster: 'c1' } }),
+            event('Scheduled', T0 + 2000, T0 + 2000, { type: 'Normal', source: 'scheduler' }),
+            event('OOMKilled', T0 - 2 * HOUR, T0 - HOUR),
+          ]),
+        ),
+      );
+      const reasons = async (matchers: LabelMatcher[], limit = 10): Promise<string[]> =>
+        (await store.querier(TENANT, T0, T0 + HOUR).selectEvents({ matchers, limit })).map((e) => e.reason);
+
+      const cases: Array<[string, LabelMatcher[], number, string[]]> = [
+        ['events overlapping the range, most recently seen first', [], 10, ['BackOff', 'Scheduled']],
+        ['limit', [], 1, ['BackOff']],
+        ['matchers on event labels', [m('=', 'cluster', 'c1')], 10, ['BackOff']],
+        ['matchers on event fields', [m('=', 'type', 'Normal')], 10, ['Scheduled']],
+        ['matchers on the involved object', [m('=~', 'name', 'pod-B.*')], 10, ['BackOff']],
+      ];
+      it.each(cases)('%s', async (_title, matchers, limit, expected) => {
+        expect(await reasons(matchers, limit)).toEqual(expected);
+      });
+
+      it('returns events whole', async () => {
+        const [e] = await store.querier(TENANT, T0, T0 + HOUR).selectEvents({ matchers: [m('=', 'reason', 'BackOff')], limit: 1 });
+        expect(e).toEqual(event('BackOff', T0 + 1000, T0 + 5000, { count: 4, labels: { cluster: 'c1' } }));
+      });
+    });
+
+    describe('transactions and offsets', () => {
+      const up = series({ __name__: 'up', job: 'tx' }, [[T0, 1]]);
+
+      it('nothing is visible before commit', async () => {
+        const a = store.appender();
+        a.appendSeries(TENANT, up);
+        a.setOffset('writers', 'vigil.metrics/0', 10n);
+        expect(await store.querier(TENANT, T0, T0).selectSeries([])).toEqual([]);
+        expect(await store.committedOffsets('writers')).toEqual(new Map());
+        await a.commit();
+        expect(names(await store.querier(TENANT, T0, T0).selectSeries([]))).toEqual(['up{job="tx"}']);
+        expect(await store.committedOffsets('writers')).toEqual(new Map([['vigil.metrics/0', 10n]]));
+      });
+
+      it('rollback leaves nothing behind: no data, no series, no offsets', async () => {
+        const a = store.appender();
+        a.appendSeries(TENANT, up);
+        a.appendLogs(TENANT, [log(0, { app: 'x' }, 'hello')]);
+        a.appendEvents(TENANT, [event('X', T0, T0)]);
+        a.appendMetadata(TENANT, { metricFamilyName: 'up', type: 'gauge', unit: '', help: '' });
+        a.setOffset('writers', 'vigil.metrics/0', 10n);
+        await a.rollback();
+        const q = store.querier(TENANT, T0, T0 + HOUR);
+        expect(await q.selectSeries([])).toEqual([]);
+        expect(await q.selectLogs({ matchers: [], direction: 'forward', limit: 10 })).toEqual([]);
+        expect(await q.selectEvents({ limit: 10 })).toEqual([]);
+        expect(await q.metadata()).toEqual([]);
+        expect(await store.committedOffsets('writers')).toEqual(new Map());
+      });
+
+      it('offsets are committed with the data, per group and partition; the latest wins', async () => {
+        await commit(store, (a) => {
+          a.appendSeries(TENANT, up);
+          a.setOffset('writers', 'vigil.metrics/0', 5n);
+          a.setOffset('writers', 'vigil.metrics/1', 7n);
+          a.setOffset('other', 'vigil.metrics/0', 1n);
+        });
+        await commit(store, (a) => a.setOffset('writers', 'vigil.metrics/0', 9n));
+        expect(await store.committedOffsets('writers')).toEqual(new Map([['vigil.metrics/0', 9n], ['vigil.metrics/1', 7n]]));
+        expect(await store.committedOffsets('other')).toEqual(new Map([['vigil.metrics/0', 1n]]));
+        expect(await store.committedOffsets('nobody')).toEqual(new Map());
+      });
+
+      it('an appender cannot be used after commit or rollback', async () => {
+        const a = store.appender();
+        await a.commit();
+        expect(() => a.appendSeries(TENANT, up)).toThrow(VigilError);
+        await expect(a.commit()).rejects.toThrow(VigilError);
+      });
+
+      it('bad input is refused at the append call, and nothing of it is kept', async () => {
+        const a = store.appender();
+        expect(() => a.appendSeries(TENANT, series({ job: 'no-name' }, [[T0, 1]]))).toThrow(VigilError);
+        expect(() => a.appendSeries(TENANT, series({ __name__: 'up' }, [[T0 + 0.5, 1]]))).toThrow(/timestamp/);
+        a.appendSeries(TENANT, up);
+        await a.commit();
+        expect(names(await store.querier(TENANT, T0, T0 + HOUR).selectSeries([]))).toEqual(['up{job="tx"}']);
+      });
+
+      it('reopening keeps data, series identity and offsets', async () => {
+        await commit(store, (a) => {
+          a.appendSeries(TENANT, up);
+          a.appendLogs(TENANT, [log(0, { app: 'x' }, 'kept')]);
+          a.setOffset('writers', 'vigil.logs/0', 3n);
+        });
+        await store.close();
+        expect(store.isOpen()).toBe(false);
+        await store.close(); // idempotent
+        store = makeStore(location, { partitionMs: HOUR });
+        await store.open();
+        expect(store.isOpen()).toBe(true);
+        expect(await store.committedOffsets('writers')).toEqual(new Map([['vigil.logs/0', 3n]]));
+        await commit(store, (a) => a.appendSeries(TENANT, series(up.labels, [[T0 + 1, 2]])));
+        const got: SeriesSamples[] = await store.querier(TENANT, T0, T0 + HOUR).selectSamples([]);
+        expect(got.map((s) => s.samples.map((x) => x.v))).toEqual([[1, 2]]);
+        expect((await store.querier(TENANT, T0, T0 + HOUR).selectLogs({ matchers: [], direction: 'forward', limit: 10 })).map((r) => r.body)).toEqual(['kept']);
+      });
+    });
+
+    describe('retention', () => {
+      beforeEach(() =>
+        commit(store, (a) => {
+          a.appendSeries(TENANT, series({ __name__: 'old' }, [[T0 + 10 * 60_000, 1]]));
+          a.appendSeries(TENANT, series({ __name__: 'both' }, [[T0 + 20 * 60_000, 1], [T0 + 2 * HOUR + 1, 2]]));
+          a.appendLogs(TENANT, [log(30 * 60_000, { app: 'old' }, 'old line'), log(2 * HOUR + 5, { app: 'new' }, 'new line')]);
+          a.appendEvents(TENANT, [event('Old', T0, T0 + 1000), event('New', T0, T0 + 2 * HOUR)]);
+        }),
+      );
+      const all = (): ReturnType<Store['querier']> => store.querier(TENANT, T0, T0 + 3 * HOUR);
+
+      it('drops only partitions entirely before the bound', async () => {
+        expect(await store.applyRetention(T0 + 30 * 60_000)).toBe(0);
+        expect(await all().labelValues('__name__')).toEqual(['both', 'old']);
+        // [T0, T0+1h) of samples and of logs.
+        expect(await store.applyRetention(T0 + HOUR)).toBe(2);
+        expect(await all().labelValues('__name__')).toEqual(['both']);
+        const [both] = await all().selectSamples([]);
+        expect(both?.samples).toEqual([{ t: T0 + 2 * HOUR + 1, v: 2 }]);
+        expect((await all().selectLogs({ matchers: [], direction: 'forward', limit: 10 })).map((r) => r.body)).toEqual(['new line']);
+        expect(await all().logLabelValues('app')).toEqual(['new']);
+        expect((await all().selectEvents({ limit: 10 })).map((e) => e.reason)).toEqual(['New']);
+        expect(await store.applyRetention(T0 + HOUR)).toBe(0);
+      });
+
+      it('a series whose partitions are all dropped can come back', async () => {
+        await store.applyRetention(T0 + HOUR);
+        await commit(store, (a) => a.appendSeries(TENANT, series({ __name__: 'old' }, [[T0 + 2 * HOUR, 5]])));
+        expect(names(await all().selectSeries([m('=', '__name__', 'old')]))).toEqual(['old']);
+      });
+    });
+  });
+}
