@@ -1,0 +1,31 @@
+import type { Labels } from '../../core/index.js';
+import { sortedLabelPairs } from '../../core/index.js';
+
+type Pairs = readonly (readonly [string, string])[];
+
+/**
+ * Orders label sets as Prometheus does: pair by pair in label-name order, names before values,
+ * and a set that is a prefix of another first. Results are returned in this order.
+ */
+export function compareLabels(a: Labels, b: Labels): number {
+  return comparePairs(sortedLabelPairs(a), sortedLabelPairs(b));
+}
+
+function comparePairs(pa: Pairs, pb: Pairs): number {
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i++) {
+    const [an, av] = pa[i] as readonly [string, string];
+    const [bn, bv] = pb[i] as readonly [string, string];
+    if (an !== bn) return an < bn ? -1 : 1;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+/** Sorts items by their labels in place, sorting each item's label pairs only once. */
+export function sortByLabels<T extends { readonly labels: Labels }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, pairs: sortedLabelPairs(item.labels) }));
+  keyed.sort((x, y) => comparePairs(x.pairs, y.pairs));
+  for (let i = 0; i < keyed.length; i++) items[i] = (keyed[i] as { item: T }).item;
+  return items;
+}

@@ -1,0 +1,66 @@
+import type { Labels, MetricMetadata, Sample, TimeSeries } from '../../core/index.js';
+import { seriesId, sortedLabelPairs } from '../../core/index.js';
+import type { QueryableStore } from '../../query/index.js';
+import type { LabelMatcher, Querier, SeriesSamples, StoredSeries } from '../../storage/index.js';
+import { matchesAll } from '../../storage/index.js';
+
+interface StoredEntry {
+  readonly labels: Labels;
+  readonly samples: Sample[];
+}
+
+/**
+ * A test double of the Store's read side: series held in memory per tenant, filtered with
+ * storage's own matchesAll, ranges inclusive on both ends as the Store contract says. It does
+ * nothing clever on purpose, so that what the query path gets is obviously right. Logs and
+ * events are out of scope for the query API and return nothing.
+ */
+export class MemoryStore implements QueryableStore {
+  private readonly series = new Map<string, Map<bigint, StoredEntry>>();
+  private readonly meta = new Map<string, MetricMetadata[]>();
+  /** Every querier range asked for, so tests can check what the engine reads. */
+  readonly ranges: { tenant: string; minT: number; maxT: number }[] = [];
+
+  add(tenant: string, ...series: TimeSeries[]): this {
+    let byId = this.series.get(tenant);
+    if (byId === undefined) this.series.set(tenant, (byId = new Map()));
+    for (const s of series) {
+      const id = seriesId(s.labels);
+      const entry = byId.get(id) ?? { labels: s.labels, samples: [] };
+      entry.samples.push(...s.samples);
+      entry.samples.sort((a, b) => a.t - b.t);
+      byId.set(id, entry);
+    }
+    return this;
+  }
+
+  addMetadata(tenant: string, ...metadata: MetricMetadata[]): this {
+    this.meta.set(tenant, [...(this.meta.get(tenant) ?? []), ...metadata]);
+    return this;
+  }
+
+  querier(tenant: string, minT: number, maxT: number): Querier {
+    this.ranges.push({ tenant, minT, maxT });
+    const all = [...(this.series.get(tenant) ?? new Map<bigint, StoredEntry>()).entries()];
+    const inRange = (matchers: readonly LabelMatcher[]): SeriesSamples[] =>
+      all
+        .filter(([, s]) => matchesAll(s.labels, matchers))
+        .map(([id, s]) => ({ id, labels: s.labels, samples: s.samples.filter((p) => p.t >= minT && p.t <= maxT) }))
+        .filter((s) => s.samples.length > 0);
+    const meta = this.meta.get(tenant) ?? [];
+    return {
+      selectSamples: (matchers) => Promise.resolve(inRange(matchers)),
+      selectSeries: (matchers, hints) =>
+        Promise.resolve(inRange(matchers).slice(0, hints?.limit).map((s): StoredSeries => ({ id: s.id, labels: s.labels }))),
+      labelNames: (matchers = []) =>
+        Promise.resolve([...new Set(inRange(matchers).flatMap((s) => sortedLabelPairs(s.labels).map(([k]) => k)))].sort()),
+      labelValues: (name, matchers = []) =>
+        Promise.resolve([...new Set(inRange(matchers).map((s) => s.labels[name] ?? '').filter((v) => v !== ''))].sort()),
+      metadata: (metric) => Promise.resolve(meta.filter((m) => metric === undefined || m.metricFamilyName === metric)),
+      selectLogs: () => Promise.resolve([]),
+      selectEvents: () => Promise.resolve([]),
+      logLabelNames: () => Promise.resolve([]),
+      logLabelValues: () => Promise.resolve([]),
+    };
+  }
+}
