@@ -1,0 +1,119 @@
+import type { Event, Labels, Limits, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
+import { checkSeriesLabels, checkTimestampMs, formatSeries, isValidLabelName } from '../../core/index.js';
+import type { Rejections } from './rejections.js';
+
+/** What remains of a write request after validation. */
+export interface ValidRecords {
+  readonly series: TimeSeries[];
+  readonly metadata: readonly MetricMetadata[];
+  readonly logs: LogRecord[];
+  readonly events: Event[];
+  readonly sampleCount: number;
+}
+
+/**
+ * Drops every invalid series, sample, log record and event, recording each in `rejections`
+ * with a message that names it. Series with some bad samples keep the good ones.
+ */
+export function validateWriteRequest(
+  req: { series: readonly TimeSeries[]; metadata: readonly MetricMetadata[]; logs: readonly LogRecord[]; events: readonly Event[] },
+  limits: Limits,
+  nowMs: number,
+  rejections: Rejections,
+): ValidRecords {
+  const series: TimeSeries[] = [];
+  let sampleCount = 0;
+  for (const s of req.series) {
+    const kept = validSeries(s, limits, nowMs, rejections);
+    if (kept !== undefined) {
+      series.push(kept);
+      sampleCount += kept.samples.length;
+    }
+  }
+  const logs: LogRecord[] = [];
+  for (const r of req.logs) {
+    const problem = checkLogRecord(r, limits, nowMs);
+    if (problem === undefined) logs.push(r);
+    else rejections.add('logs', problem.reason, 1, problem.message);
+  }
+  const events: Event[] = [];
+  for (const e of req.events) {
+    const problem = checkEvent(e, limits, nowMs);
+    if (problem === undefined) events.push(e);
+    else rejections.add('events', problem.reason, 1, problem.message);
+  }
+  return { series, metadata: series.length > 0 ? req.metadata : [], logs, events, sampleCount };
+}
+
+function validSeries(s: TimeSeries, limits: Limits, nowMs: number, rejections: Rejections): TimeSeries | undefined {
+  const labelProblem = checkSeriesLabels(s.labels, limits);
+  if (labelProblem !== undefined) {
+    const reason = Object.keys(s.labels).length > limits.maxLabelsPerSeries ? 'too_many_labels' : 'invalid_labels';
+    rejections.add('samples', reason, s.samples.length, labelProblem);
+    return undefined;
+  }
+  const minT = nowMs - limits.maxSampleAgeMs;
+  const maxT = nowMs + limits.maxFutureMs;
+  let kept: { t: number; v: number }[] | undefined;
+  for (let i = 0; i < s.samples.length; i++) {
+    const sample = s.samples[i] as { t: number; v: number };
+    const t = sample.t;
+    // Fast path: a plausible integer timestamp. Only bad samples pay for a message.
+    if (t >= minT && t <= maxT && Number.isInteger(t)) {
+      kept?.push(sample);
+      continue;
+    }
+    if (kept === undefined) kept = s.samples.slice(0, i) as { t: number; v: number }[];
+    const problem = Number.isFinite(t) && !Number.isInteger(t) ? `timestamp ${t} is not a whole number of milliseconds` : checkTimestampMs(t, nowMs, limits);
+    rejections.add('samples', 'bad_timestamp', 1, `${formatSeries(s.labels)}: ${problem ?? `timestamp ${t} is invalid`}`);
+  }
+  if (kept === undefined) return s.samples.length > 0 ? s : undefined;
+  return kept.length > 0 ? { labels: s.labels, samples: kept } : undefined;
+}
+
+interface Problem {
+  reason: 'invalid_labels' | 'too_many_labels' | 'bad_timestamp' | 'line_too_long' | 'invalid_event';
+  message: string;
+}
+
+function checkStreamLabels(labels: Labels, what: string, limits: Limits): Problem | undefined {
+  const keys = Object.keys(labels);
+  if (keys.length > limits.maxLabelsPerSeries) {
+    return { reason: 'too_many_labels', message: `${what} has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}` };
+  }
+  for (const k of keys) {
+    if (!isValidLabelName(k)) return { reason: 'invalid_labels', message: `invalid label name ${JSON.stringify(k)} on ${what}: must match [a-zA-Z_][a-zA-Z0-9_]*` };
+    if (k.length > limits.maxLabelNameLength) return { reason: 'invalid_labels', message: `label name ${JSON.stringify(k.slice(0, 64))} on ${what} is longer than ${limits.maxLabelNameLength}` };
+    if ((labels[k] as string).length > limits.maxLabelValueLength) return { reason: 'invalid_labels', message: `value of label ${k} on ${what} is longer than ${limits.maxLabelValueLength}` };
+  }
+  return undefined;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function checkLogRecord(r: LogRecord, limits: Limits, nowMs: number): Problem | undefined {
+  const what = `log record of stream ${formatSeries(r.stream)}`;
+  const timeProblem = typeof r.timeNs === 'bigint' ? checkTimestampMs(Number(r.timeNs / NS_PER_MS), nowMs, limits) : 'time is not a bigint of nanoseconds';
+  if (timeProblem !== undefined) return { reason: 'bad_timestamp', message: `${what}: ${timeProblem}` };
+  // A UTF-8 character takes at most 3 bytes per UTF-16 unit: skip the byte count for short lines.
+  if (r.body.length * 3 > limits.maxLogLineBytes) {
+    const bytes = Buffer.byteLength(r.body, 'utf8');
+    if (bytes > limits.maxLogLineBytes) {
+      return { reason: 'line_too_long', message: `${what}: line of ${bytes} bytes is longer than the limit of ${limits.maxLogLineBytes}` };
+    }
+  }
+  return checkStreamLabels(r.stream, what, limits);
+}
+
+function checkEvent(e: Event, limits: Limits, nowMs: number): Problem | undefined {
+  const obj = e.involvedObject;
+  const what = `event ${JSON.stringify(e.reason)} on ${obj.kind}/${obj.name}`;
+  if (e.reason.length === 0) return { reason: 'invalid_event', message: `${what}: reason is empty` };
+  if (obj.kind.length === 0 || obj.name.length === 0) return { reason: 'invalid_event', message: `${what}: involved object needs a kind and a name` };
+  for (const [field, t] of [['firstSeenMs', e.firstSeenMs], ['lastSeenMs', e.lastSeenMs]] as const) {
+    const problem = checkTimestampMs(t, nowMs, limits);
+    if (problem !== undefined) return { reason: 'bad_timestamp', message: `${what}: ${field}: ${problem}` };
+  }
+  if (e.firstSeenMs > e.lastSeenMs) return { reason: 'invalid_event', message: `${what}: firstSeenMs is after lastSeenMs` };
+  return checkStreamLabels(e.labels, what, limits);
+}

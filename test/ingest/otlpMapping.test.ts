@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
+import { formatSeries } from '../../core/index.js';
+import { encodeOtlpLogsProtobuf, encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
+import type { Harness } from './harness.js';
+import { otlpHarness } from './harness.js';
+
+/**
+ * Each file under data/metrics and data/logs is one mapping case: an OTLP JSON request and the
+ * series / log records the pipeline must publish. Every case is posted as JSON, as protobuf
+ * (encoded from the same request) and gzip'ed; all three must publish exactly the expectation.
+ */
+const dataDir = new URL('./data/', import.meta.url);
+
+interface Case<E> {
+  file: string;
+  description: string;
+  request: Record<string, unknown>;
+  expect: E & { rejected: number; errorMessageContains?: string[] };
+}
+
+function cases<E>(dir: string): Case<E>[] {
+  const folder = new URL(`${dir}/`, dataDir);
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .map((file) => ({ file, ...(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Omit<Case<E>, 'file'>) }));
+}
+
+type Encoding = 'json' | 'protobuf' | 'gzip+json' | 'gzip+protobuf';
+const encodings: Encoding[] = ['json', 'protobuf', 'gzip+json', 'gzip+protobuf'];
+
+function body(request: Record<string, unknown>, encoding: Encoding, signal: 'metrics' | 'logs'): { payload: Buffer; headers: Record<string, string> } {
+  const proto = encoding.endsWith('protobuf');
+  const raw = proto
+    ? Buffer.from(signal === 'metrics' ? encodeOtlpMetricsProtobuf(request) : encodeOtlpLogsProtobuf(request))
+    : Buffer.from(JSON.stringify(request));
+  const headers: Record<string, string> = { 'content-type': proto ? 'application/x-protobuf' : 'application/json' };
+  if (encoding.startsWith('gzip')) headers['content-encoding'] = 'gzip';
+  return { payload: encoding.startsWith('gzip') ? gzipSync(raw) : raw, headers };
+}
+
+/** Series in a stable order with NaN spelled "NaN", as the data files write it. */
+function comparable(series: readonly TimeSeries[]): unknown[] {
+  return series
+    .map((s) => ({ labels: s.labels, samples: s.samples.map((x) => ({ t: x.t, v: Number.isNaN(x.v) ? 'NaN' : x.v })) }))
+    .sort((a, b) => formatSeries(a.labels).localeCompare(formatSeries(b.labels)) || (a.samples[0]?.t ?? 0) - (b.samples[0]?.t ?? 0));
+}
+
+function comparableLogs(logs: readonly LogRecord[]): unknown[] {
+  return logs.map((r) => ({ ...r, timeNs: r.timeNs.toString(), observedTimeNs: r.observedTimeNs.toString() }));
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await otlpHarness();
+});
+afterAll(async () => {
+  await h.app.close();
+});
+
+describe('OTLP metrics → Prometheus series', () => {
+  for (const c of cases<{ series: unknown[]; metadata: MetricMetadata[] }>('metrics')) {
+    describe(`${c.file}: ${c.description}`, () => {
+      it.each(encodings)('%s', async (encoding) => {
+        h.producer.sent.length = 0;
+        const res = await h.app.inject({ method: 'POST', url: '/v1/metrics', ...body(c.request, encoding, 'metrics') });
+        expect(res.statusCode, res.body).toBe(200);
+        const published = h.producer.payloads('metrics');
+        expect(comparable(published.flatMap((p) => p.series))).toEqual(comparable(c.expect.series as TimeSeries[]));
+        expect(published.flatMap((p) => p.metadata)).toEqual(c.expect.metadata);
+        expect(h.producer.sent.every((s) => s.key === 'default' && s.topic === 'vigil.metrics')).toBe(true);
+        if (encoding.endsWith('json')) {
+          const answer = JSON.parse(res.body) as { partialSuccess?: { rejectedDataPoints: string; errorMessage: string } };
+          if (c.expect.rejected === 0) expect(answer).toEqual({});
+          else {
+            expect(answer.partialSuccess?.rejectedDataPoints).toBe(String(c.expect.rejected));
+            for (const text of c.expect.errorMessageContains ?? []) expect(answer.partialSuccess?.errorMessage).toContain(text);
+          }
+        }
+      });
+    });
+  }
+});
+
+describe('OTLP logs → log records', () => {
+  for (const c of cases<{ logs: unknown[] }>('logs')) {
+    describe(`${c.file}: ${c.description}`, () => {
+      it.each(encodings)('%s', async (encoding) => {
+        h.producer.sent.length = 0;
+        const res = await h.app.inject({ method: 'POST', url: '/v1/logs', ...body(c.request, encoding, 'logs') });
+        expect(res.statusCode, res.body).toBe(200);
+        const published = h.producer.payloads('logs');
+        expect(comparableLogs(published.flatMap((p) => p.logs))).toEqual(c.expect.logs);
+        expect(h.producer.sent.every((s) => s.key === 'default' && s.topic === 'vigil.logs')).toBe(true);
+      });
+    });
+  }
+});
