@@ -44,7 +44,8 @@ export function text(value: Uint8Array): string {
 
 /**
  * Runs a consumer until `count` records were handled, then stops it (committing) and returns
- * every batch in delivery order.
+ * every batch in delivery order. With `count` 0 it only registers the group: its handler
+ * rejects whatever it is given, so nothing is committed past the start.
  */
 export async function consume(bus: EmbeddedBus, options: Partial<ConsumerOptions> & Pick<ConsumerOptions, 'group' | 'topics'>, count: number): Promise<ConsumedBatch[]> {
   const batches: ConsumedBatch[] = [];
@@ -54,6 +55,7 @@ export async function consume(bus: EmbeddedBus, options: Partial<ConsumerOptions
   const consumer = bus.consumer({ maxBatchRecords: 100, maxWaitMs: 0, ...options });
   if (count === 0) done();
   await consumer.run(async (batch) => {
+    if (count === 0) throw new Error('registering only');
     batches.push(batch);
     seen += batch.records.length;
     if (seen >= count) done();

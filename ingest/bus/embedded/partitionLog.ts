@@ -103,16 +103,19 @@ export class PartitionLog {
   }
 
   /**
-   * Appends the frames `build(firstOffset)` returns. Rolls to a new segment first when the
-   * active one is full, so one call's records never straddle segments and `undo` can take
-   * them back by truncating one file.
+   * Appends the frames `build(firstOffset)` returns. Rolls to a new segment first when they
+   * would take the active one past `segmentBytes` (a segment holds at least one call), so one
+   * call's records never straddle segments and `undo` can take them back by truncating one file.
    */
   append(build: (firstOffset: bigint) => PendingFrame[]): AppendReceipt {
-    if (this.active.size >= this.options.segmentBytes) this.roll();
+    const frames = build(this.writtenEnd);
+    let incoming = 0;
+    for (const f of frames) incoming += f.header.length + f.value.length;
+    if (this.active.size > 0 && this.active.size + incoming > this.options.segmentBytes) this.roll();
     const segment = this.active;
     const size = segment.size;
     const next = segment.nextOffset;
-    const bytes = segment.append(build(next));
+    const bytes = segment.append(frames);
     return { segment, size, next, bytes };
   }
 
