@@ -1,0 +1,37 @@
+import type { VigilErrorCode } from '../../core/index.js';
+import { isVigilError } from '../../core/index.js';
+import type { PromErrorType } from './promJson.js';
+
+export interface PromError {
+  readonly status: number;
+  readonly errorType: PromErrorType;
+  readonly message: string;
+}
+
+/**
+ * Maps any error to the status and errorType Prometheus would answer with: bad input 400
+ * bad_data, a query that ran but failed 422 execution, timeouts 503 timeout, a store that is
+ * not ready 503 unavailable; anything unexpected (a failing store) 500 internal.
+ */
+const byCode: Partial<Record<VigilErrorCode, { status: number; errorType: PromErrorType }>> = {
+  bad_data: { status: 400, errorType: 'bad_data' },
+  unsupported_media_type: { status: 415, errorType: 'bad_data' },
+  payload_too_large: { status: 413, errorType: 'bad_data' },
+  limit_exceeded: { status: 422, errorType: 'execution' },
+  not_found: { status: 404, errorType: 'not_found' },
+  timeout: { status: 503, errorType: 'timeout' },
+  unavailable: { status: 503, errorType: 'unavailable' },
+  too_many_requests: { status: 503, errorType: 'unavailable' },
+};
+
+export function toPromError(err: unknown): PromError {
+  if (isVigilError(err)) {
+    const mapped = byCode[err.code] ?? { status: 500, errorType: 'internal' as const };
+    return { ...mapped, message: err.message };
+  }
+  // Fastify's own errors (bad content type, body too large, malformed body) carry a 4xx status.
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, errorType: 'bad_data', message };
+  return { status: 500, errorType: 'internal', message };
+}

@@ -1,0 +1,58 @@
+import { VigilError } from '../../core/index.js';
+import type { Expr } from '../promql/index.js';
+import { isParseError, parseExpr } from '../promql/index.js';
+import { durationParam, invalidParam, requiredTimeParam, timeParam } from './params.js';
+import type { Form } from './params.js';
+import type { ApiContext, ApiResult } from './plugin.js';
+import { queryDataJson } from './promJson.js';
+
+/** Prometheus' guard against huge responses: at most this many steps per series. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+
+/** GET|POST /api/v1/query: query, time (default now), timeout. */
+export async function queryHandler(ctx: ApiContext): Promise<ApiResult> {
+  const time = timeParam(ctx.form, 'time', ctx.now());
+  const signal = deadline(ctx);
+  const expr = queryParam(ctx.form);
+  const value = await ctx.engine.instantQuery(ctx.queryable, expr, time, { signal });
+  return { data: queryDataJson(value) };
+}
+
+/** GET|POST /api/v1/query_range: query, start, end, step, timeout. */
+export async function queryRangeHandler(ctx: ApiContext): Promise<ApiResult> {
+  const start = requiredTimeParam(ctx.form, 'start');
+  const end = requiredTimeParam(ctx.form, 'end');
+  if (end < start) throw invalidParam('end', 'end timestamp must not be before start time');
+  const step = durationParam(ctx.form, 'step');
+  if (step <= 0) throw invalidParam('step', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
+    throw new VigilError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+  }
+  const signal = deadline(ctx);
+  const expr = queryParam(ctx.form);
+  if (expr.type === 'MatrixSelector') {
+    throw invalidParam('query', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+  }
+  const value = await ctx.engine.rangeQuery(ctx.queryable, expr, start, end, step, { signal });
+  return { data: queryDataJson(value) };
+}
+
+function queryParam(form: Form): Expr {
+  try {
+    return parseExpr(form.get('query'));
+  } catch (err) {
+    if (isParseError(err)) throw invalidParam('query', err.message);
+    throw err;
+  }
+}
+
+/** The query's deadline: the server's limit, or the `timeout` parameter when that is shorter. */
+function deadline(ctx: ApiContext): AbortSignal {
+  let ms = ctx.queryTimeoutMs;
+  if (ctx.form.get('timeout') !== '') {
+    const asked = durationParam(ctx.form, 'timeout');
+    if (asked <= 0) throw invalidParam('timeout', 'timeout must be positive');
+    ms = Math.min(ms, asked);
+  }
+  return AbortSignal.timeout(ms);
+}
