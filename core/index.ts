@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './model.js';
 export * from './labels.js';
 export * from './validate.js';
+export * from './stale.js';
