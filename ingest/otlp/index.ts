@@ -1,0 +1,6 @@
+export { otlpReceiver, tenantOf } from './otlpReceiver.js';
+export type { OtlpReceiverOptions } from './otlpReceiver.js';
+export { otlpTypes, encodeOtlpMetricsProtobuf, encodeOtlpLogsProtobuf } from './otlpProto.js';
+export { otlpMetricsToWriteRequest } from './otlpMetricsToWriteRequest.js';
+export { otlpLogsToWriteRequest, STREAM_RESOURCE_ATTRIBUTES } from './otlpLogsToWriteRequest.js';
+export { promMetricName, promLabelName, unitSuffix } from './promNames.js';

@@ -1,0 +1,163 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { Event, LogRecord, TimeSeries, WriteRequest } from '../../core/index.js';
+import { createLogger, emptyWriteRequest, limitsSchema, VigilError } from '../../core/index.js';
+import type { PushPipelineOptions } from '../../ingest/index.js';
+import { createPushPipeline, Rejections } from '../../ingest/index.js';
+import { RecordingProducer } from './recordingProducer.js';
+
+const NOW = 1_700_000_060_000;
+const limits = limitsSchema.parse({ maxLogLineBytes: 64 });
+
+function setup(overrides: Partial<PushPipelineOptions> = {}) {
+  const producer = new RecordingProducer();
+  const registry = new Registry();
+  const pipeline = createPushPipeline({ producer, limits, registry, logger: createLogger('silent'), now: () => NOW, ...overrides });
+  return { producer, registry, pipeline };
+}
+
+const req = (parts: Partial<WriteRequest>): WriteRequest => ({ ...emptyWriteRequest('t1'), ...parts });
+const series = (name: string, ...ts: number[]): TimeSeries => ({ labels: { __name__: name }, samples: ts.map((t) => ({ t, v: 1 })) });
+
+function log(overrides: Partial<LogRecord> = {}): LogRecord {
+  return {
+    timeNs: BigInt(NOW) * 1_000_000n,
+    observedTimeNs: BigInt(NOW) * 1_000_000n,
+    severityNumber: 9,
+    severityText: 'INFO',
+    body: 'hello',
+    stream: { job: 'app' },
+    attributes: {},
+    resource: {},
+    traceId: '',
+    spanId: '',
+    ...overrides,
+  };
+}
+
+function event(overrides: Partial<Event> = {}): Event {
+  return {
+    reason: 'Started',
+    type: 'Normal',
+    involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'default', uid: '' },
+    message: 'started',
+    count: 1,
+    firstSeenMs: NOW - 1000,
+    lastSeenMs: NOW,
+    source: 'kubelet',
+    labels: {},
+    ...overrides,
+  };
+}
+
+describe('push pipeline: sample timestamps', () => {
+  it.each([
+    ['NaN', NaN, 'timestamp NaN is not a finite number'],
+    ['+Inf', Infinity, 'timestamp Infinity is not a finite number'],
+    ['-Inf', -Infinity, 'timestamp -Infinity is not a finite number'],
+    ['a fraction of a millisecond', NOW + 0.5, 'is not a whole number of milliseconds'],
+    ['older than the max age', NOW - limits.maxSampleAgeMs - 1, 'is older than the accepted age'],
+    ['too far in the future', NOW + limits.maxFutureMs + 1, 'ms in the future'],
+  ])('rejects %s, keeps the good samples of the same series', async (_name, bad, message) => {
+    const { pipeline, producer } = setup();
+    const result = await pipeline.push(req({ series: [series('up', NOW - 1, bad, NOW)] }));
+    expect(result.accepted.samples).toBe(2);
+    expect(result.rejected.samples).toBe(1);
+    expect(result.errorMessage).toContain(message);
+    expect(result.errorMessage).toContain('up:');
+    expect(producer.payloads('metrics')[0]?.series).toEqual([series('up', NOW - 1, NOW)]);
+  });
+
+  it('rejects the whole request with bad_data when no sample is left', async () => {
+    const { pipeline, producer } = setup();
+    const err = await pipeline.push(req({ series: [series('up', NaN)] })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VigilError);
+    expect(err).toMatchObject({ code: 'bad_data', message: 'all 1 records rejected: up: timestamp NaN is not a finite number' });
+    expect(producer.sent).toEqual([]);
+  });
+
+  it('rejects the whole request with limit_exceeded when only limits were hit', async () => {
+    const { pipeline } = setup();
+    const labels = Object.fromEntries([['__name__', 'wide'], ...Array.from({ length: 40 }, (_, i) => [`l${i}`, 'v'])]);
+    await expect(pipeline.push(req({ series: [{ labels, samples: [{ t: NOW, v: 1 }] }] }))).rejects.toMatchObject({
+      code: 'limit_exceeded',
+      message: expect.stringContaining('series wide has 41 labels, more than the limit of 40') as unknown,
+    });
+  });
+
+  it('counts what the receiver already rejected, and fails when that was everything', async () => {
+    const { pipeline, registry } = setup();
+    const pre = new Rejections();
+    pre.add('samples', 'unsupported', 3, 'metric "x": delta temporality sums are not supported');
+    await expect(pipeline.push(req({}), pre)).rejects.toMatchObject({ code: 'bad_data', message: expect.stringContaining('delta temporality') as unknown });
+    expect(await registry.getSingleMetricAsString('vigil_ingest_rejected_total')).toContain('vigil_ingest_rejected_total{kind="samples",reason="unsupported"} 3');
+  });
+});
+
+describe('push pipeline: logs and events', () => {
+  it.each([
+    ['a line over maxLogLineBytes', log({ body: 'x'.repeat(65) }), 'line of 65 bytes is longer than the limit of 64'],
+    ['an invalid stream label name', log({ stream: { 'bad-name': 'x' } }), 'invalid label name "bad-name"'],
+    ['a time far in the past', log({ timeNs: 1n }), 'is older than the accepted age'],
+  ])('rejects %s as partial success', async (_name, bad, message) => {
+    const { pipeline, producer } = setup();
+    const result = await pipeline.push(req({ logs: [log(), bad] }));
+    expect(result).toMatchObject({ accepted: { logs: 1 }, rejected: { logs: 1 } });
+    expect(result.errorMessage).toContain(message);
+    expect(producer.payloads('logs')[0]?.logs).toEqual([log()]);
+  });
+
+  it.each([
+    ['an empty reason', event({ reason: '' }), 'reason is empty'],
+    ['first seen after last seen', event({ firstSeenMs: NOW, lastSeenMs: NOW - 1 }), 'firstSeenMs is after lastSeenMs'],
+    ['a non-finite time', event({ lastSeenMs: NaN }), 'lastSeenMs: timestamp NaN is not a finite number'],
+  ])('rejects an event with %s', async (_name, bad, message) => {
+    const { pipeline, producer } = setup();
+    const result = await pipeline.push(req({ events: [event(), bad] }));
+    expect(result).toMatchObject({ accepted: { events: 1 }, rejected: { events: 1 } });
+    expect(result.errorMessage).toContain(message);
+    expect(producer.sent.map((s) => [s.topic, s.key])).toEqual([['vigil.events', 't1']]);
+  });
+});
+
+describe('push pipeline: publishing', () => {
+  it('publishes one record per kind, keyed by tenant, and resolves after the producer acknowledged', async () => {
+    const { pipeline, producer } = setup();
+    const metadata = [{ metricFamilyName: 'up', type: 'gauge' as const, unit: '', help: '' }];
+    const result = await pipeline.push(req({ series: [series('up', NOW)], metadata, logs: [log()], events: [event()] }));
+    expect(result).toEqual({ accepted: { samples: 1, logs: 1, events: 1 }, rejected: { samples: 0, logs: 0, events: 0 }, errorMessage: '' });
+    expect(producer.sent.map((s) => [s.topic, s.key, s.payload.kind])).toEqual([
+      ['vigil.metrics', 't1', 'metrics'],
+      ['vigil.logs', 't1', 'logs'],
+      ['vigil.events', 't1', 'events'],
+    ]);
+    expect(producer.payloads('metrics')[0]).toEqual({ kind: 'metrics', tenant: 't1', series: [series('up', NOW)], metadata });
+  });
+
+  it('splits a large request into bounded records without losing or reordering samples', async () => {
+    const { pipeline, producer } = setup({ recordBounds: { maxSamples: 100, maxEntries: 10, maxLogChars: 1000 } });
+    const long = series('long', ...Array.from({ length: 250 }, (_, i) => NOW - 250 + i));
+    const short = Array.from({ length: 30 }, (_, i) => series(`s${i}`, NOW));
+    const logs = Array.from({ length: 25 }, (_, i) => log({ body: `line ${i}` }));
+    await pipeline.push(req({ series: [long, ...short], logs }));
+    const metrics = producer.payloads('metrics');
+    expect(metrics.map((p) => p.series.reduce((n, s) => n + s.samples.length, 0))).toEqual([100, 100, 80]);
+    expect(metrics.flatMap((p) => p.series.filter((s) => s.labels.__name__ === 'long').flatMap((s) => s.samples))).toEqual(long.samples);
+    expect(metrics.flatMap((p) => p.series.filter((s) => s.labels.__name__ !== 'long'))).toEqual(short);
+    expect(producer.payloads('logs').map((p) => p.logs.length)).toEqual([10, 10, 5]);
+  });
+
+  it('passes bus backpressure through and counts nothing as accepted', async () => {
+    const { pipeline, producer, registry } = setup();
+    producer.backpressure(250);
+    await expect(pipeline.push(req({ series: [series('up', NOW)] }))).rejects.toMatchObject({ code: 'too_many_requests', retryAfterMs: 250 });
+    expect(await registry.getSingleMetricAsString('vigil_ingest_accepted_total')).not.toMatch(/kind="samples"/);
+    expect(await registry.getSingleMetricAsString('vigil_ingest_push_duration_seconds')).toMatch(/_count\{outcome="error"\} 1/);
+  });
+
+  it('accepts an empty request without publishing', async () => {
+    const { pipeline, producer } = setup();
+    expect(await pipeline.push(req({}))).toMatchObject({ accepted: { samples: 0, logs: 0, events: 0 } });
+    expect(producer.sent).toEqual([]);
+  });
+});
