@@ -1,0 +1,145 @@
+/*
+ * Store benchmark: npx tsx bench/store/run.ts
+ *
+ * 1. Raw append rate of DuckDbStore: batches of 10k–100k samples over 1k–10k series, each
+ *    appended through the Appender and committed in one transaction, into a real database file.
+ *    This is the ceiling the full ingest pipeline (bus → writer → store) is compared with.
+ * 2. Query latency over a 1-hour range of 1k series scraped every 15 s.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import type { TimeSeries } from '../../core/index.js';
+import type { LabelMatcher, Querier } from '../../storage/index.js';
+import { DuckDbStore } from '../../storage/duckdb/index.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const SCRAPE_MS = 15_000;
+
+function openStore(dir: string, name: string): DuckDbStore {
+  return new DuckDbStore({ path: join(dir, `${name}.duckdb`), registry: new Registry(), logger: pino({ level: 'silent' }) });
+}
+
+/** Labels shaped like node-exporter's: a name and four labels, one of them per-series. */
+function seriesLabels(seriesCount: number): Array<Record<string, string>> {
+  return Array.from({ length: seriesCount }, (_, i) => ({
+    __name__: `bench_metric_${i % 10}`,
+    job: 'node',
+    instance: `host-${Math.floor(i / 100)}:9100`,
+    cpu: String(i % 100),
+    mode: 'user',
+  }));
+}
+
+/** One batch: every series gets samplesPerBatch / seriesCount consecutive scrapes from `scrape`. */
+function makeBatch(labels: Array<Record<string, string>>, samplesPerSeries: number, scrape: number): TimeSeries[] {
+  return labels.map((l, i) => ({
+    labels: l,
+    samples: Array.from({ length: samplesPerSeries }, (_, j) => ({ t: T0 + (scrape + j) * SCRAPE_MS, v: i + j * 0.25 })),
+  }));
+}
+
+interface AppendResult {
+  samplesPerSecond: number;
+  commitMsP50: number;
+  commitMsMax: number;
+}
+
+async function appendRate(dir: string, seriesCount: number, samplesPerBatch: number, batches: number): Promise<AppendResult> {
+  const store = openStore(dir, `append-${seriesCount}-${samplesPerBatch}`);
+  await store.open();
+  const labels = seriesLabels(seriesCount);
+  const perSeries = Math.max(1, Math.round(samplesPerBatch / seriesCount));
+  // First batch creates the series; it is not timed, as steady state re-sends known series.
+  const warm = store.appender();
+  for (const s of makeBatch(labels, perSeries, 0)) warm.appendSeries('default', s);
+  await warm.commit();
+  // Batches are built before timing: only the store's work is measured.
+  const prepared = Array.from({ length: batches }, (_, b) => makeBatch(labels, perSeries, (b + 1) * perSeries));
+  const commitMs: number[] = [];
+  let samples = 0;
+  const start = performance.now();
+  for (const batch of prepared) {
+    const t = performance.now();
+    const a = store.appender();
+    for (const s of batch) {
+      a.appendSeries('default', s);
+      samples += s.samples.length;
+    }
+    a.setOffset('bench', 'vigil.metrics/0', BigInt(samples));
+    await a.commit();
+    commitMs.push(performance.now() - t);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await store.close();
+  commitMs.sort((x, y) => x - y);
+  return { samplesPerSecond: samples / seconds, commitMsP50: commitMs[Math.floor(commitMs.length / 2)] ?? 0, commitMsMax: commitMs[commitMs.length - 1] ?? 0 };
+}
+
+async function timeQuery(runs: number, query: () => Promise<unknown>): Promise<{ p50: number; max: number }> {
+  await query(); // warm caches once
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await query();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((x, y) => x - y);
+  return { p50: ms[Math.floor(ms.length / 2)] ?? 0, max: ms[ms.length - 1] ?? 0 };
+}
+
+async function queryLatency(dir: string): Promise<void> {
+  const store = openStore(dir, 'query');
+  await store.open();
+  const labels = seriesLabels(1000);
+  // 2 hours of data so that the 1-hour query does not read everything; 240 scrapes per hour.
+  const scrapesPerBatch = 40;
+  for (let scrape = 0; scrape < 480; scrape += scrapesPerBatch) {
+    const a = store.appender();
+    for (const s of makeBatch(labels, scrapesPerBatch, scrape)) a.appendSeries('default', s);
+    await a.commit();
+  }
+  const from = T0 + 3600_000;
+  const to = T0 + 2 * 3600_000 - 1;
+  const q: Querier = store.querier('default', from, to);
+  const all: LabelMatcher[] = [{ type: '=~', name: '__name__', value: 'bench_metric_.*' }];
+  const one: LabelMatcher[] = [{ type: '=', name: '__name__', value: 'bench_metric_3' }, { type: '=', name: 'instance', value: 'host-3:9100' }];
+  const rows: Array<[string, () => Promise<unknown>]> = [
+    ['selectSamples raw, 1k series × 240 samples', () => q.selectSamples(all)],
+    ['selectSamples step 60s avg, 1k series', () => q.selectSamples(all, { stepMs: 60_000, aggregation: 'avg' })],
+    ['selectSamples raw, 1 series', () => q.selectSamples(one)],
+    ['selectSeries, 1k series', () => q.selectSeries(all)],
+    ['labelValues(instance)', () => q.labelValues('instance')],
+  ];
+  console.log('\nquery latency, 1-hour range of 2 hours stored (1k series, 15 s scrape):');
+  for (const [name, run] of rows) {
+    const { p50, max } = await timeQuery(10, run);
+    console.log(`  ${name.padEnd(46)} p50 ${p50.toFixed(1).padStart(7)} ms   max ${max.toFixed(1).padStart(7)} ms`);
+  }
+  await store.close();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-store-'));
+  try {
+    console.log('raw append rate (Appender → one transaction per batch, file database, known series re-sent):');
+    const configs: Array<[number, number, number]> = [
+      [1_000, 10_000, 30],
+      [1_000, 100_000, 10],
+      [10_000, 100_000, 10],
+    ];
+    for (const [seriesCount, samplesPerBatch, batches] of configs) {
+      const r = await appendRate(dir, seriesCount, samplesPerBatch, batches);
+      console.log(
+        `  ${String(seriesCount).padStart(6)} series, ${String(samplesPerBatch).padStart(7)} samples/batch: ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} samples/s   commit p50 ${r.commitMsP50.toFixed(1)} ms, max ${r.commitMsMax.toFixed(1)} ms`,
+      );
+    }
+    await queryLatency(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
