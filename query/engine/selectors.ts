@@ -1,5 +1,5 @@
 import type { SeriesSamples } from '../../storage/index.js';
-import { isStaleNaN } from './stale.js';
+import { isStaleNaN } from '../../core/index.js';
 import type { MatrixSeries, Point, VectorElement } from './types.js';
 
 /**

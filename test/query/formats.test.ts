@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSampleValue, formatTimestamp, isStaleNaN, MAX_TIME_MS, MIN_TIME_MS, parseDurationParamMs, parseTimeMs, STALE_NAN } from '../../query/index.js';
+import { isStaleNaN, STALE_NAN } from '../../core/index.js';
+import { formatSampleValue, formatTimestamp, MAX_TIME_MS, MIN_TIME_MS, parseDurationParamMs, parseTimeMs } from '../../query/index.js';
 
 describe('Prometheus value and time formats', () => {
   it.each([

@@ -2,9 +2,9 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/index.js';
+import { createLogger, STALE_NAN } from '../../core/index.js';
 import type { QueryableStore } from '../../query/index.js';
-import { prometheusApi, STALE_NAN } from '../../query/index.js';
+import { prometheusApi } from '../../query/index.js';
 import { MemoryStore } from './memoryStore.js';
 
 const T0 = 1_700_000_000_000; // 2023-11-14T22:13:20Z

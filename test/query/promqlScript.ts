@@ -1,6 +1,6 @@
 import type { Labels, TimeSeries } from '../../core/index.js';
-import { formatSeries } from '../../core/index.js';
-import { formatSampleValue, parseDurationMs, parseExpr, STALE_NAN } from '../../query/index.js';
+import { formatSeries, STALE_NAN } from '../../core/index.js';
+import { formatSampleValue, parseDurationMs, parseExpr } from '../../query/index.js';
 
 /**
  * Test scripts in the notation of Prometheus' promqltest, read by one runner:
