@@ -32,6 +32,17 @@ describe('embedded bus: group commit', () => {
     await bus.shutdown();
   });
 
+  it('completes pending sends on shutdown, and they survive a reopen', async () => {
+    const { bus } = await openBus(dir, { groupCommitMs: 50 });
+    const producer = bus.producer();
+    const sends = Array.from({ length: 20 }, (_, i) => producer.send('t', [{ key: 'k', value: payload(`v${i}`) }]));
+    await bus.shutdown();
+    await Promise.all(sends);
+    const reopened = await openBus(dir);
+    expect((await reopened.bus.stats())[0]?.endOffset).toBe(20n);
+    await reopened.bus.shutdown();
+  });
+
   it('fsyncs every written partition of a round, across topics', async () => {
     const { bus, registry } = await openBus(dir, { groupCommitMs: 20, partitions: 2 });
     const producer = bus.producer();

@@ -90,6 +90,7 @@ describe('embedded bus: produce and consume', () => {
     { name: 'a topic that could escape the directory', topic: '../etc', records: [{ key: 'k', value: payload('x') }], code: 'bad_data' },
     { name: 'an empty topic name', topic: '', records: [{ key: 'k', value: payload('x') }], code: 'bad_data' },
     { name: 'a value that is not bytes', topic: 't', records: [{ key: 'k', value: 'x' as unknown as Uint8Array }], code: 'bad_data' },
+    { name: 'a record that is not an object', topic: 't', records: [null as unknown as BusRecord], code: 'bad_data' },
     { name: 'a key that is not a string', topic: 't', records: [{ key: 7 as unknown as string, value: payload('x') }], code: 'bad_data' },
     { name: 'a value over maxRecordBytes', topic: 't', records: [{ key: 'k', value: new Uint8Array(2048) }], code: 'payload_too_large' },
   ];

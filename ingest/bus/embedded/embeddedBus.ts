@@ -58,17 +58,23 @@ export class EmbeddedBus implements Bus {
     mkdirSync(topicsDir(root), { recursive: true });
     mkdirSync(groupsDir(root), { recursive: true });
     fsyncDirectorySync(root);
-    for (const name of readdirSync(topicsDir(root))) {
-      assertTopicName(name);
-      this.openTopic(name);
+    for (const entry of readdirSync(topicsDir(root), { withFileTypes: true })) {
+      if (!entry.isDirectory() || !isValidName(entry.name, assertTopicName)) {
+        this.options.logger.warn({ entry: entry.name }, 'ignoring a stray entry in the bus topics directory');
+        continue;
+      }
+      this.openTopic(entry.name);
     }
     for (const file of readdirSync(groupsDir(root))) {
       if (file.endsWith('.tmp')) {
-        rmSync(join(groupsDir(root), file), { force: true });
+        rmSync(join(groupsDir(root), file), { force: true }); // an offsets write the crash interrupted
         continue;
       }
-      if (!file.endsWith('.json')) continue;
       const group = file.slice(0, -'.json'.length);
+      if (!file.endsWith('.json') || !isValidName(group, assertGroupName)) {
+        this.options.logger.warn({ file }, 'ignoring a stray file in the bus groups directory');
+        continue;
+      }
       this.groups.set(group, await GroupOffsets.load(group, join(groupsDir(root), file)));
     }
     this.state = 'open';
@@ -96,6 +102,7 @@ export class EmbeddedBus implements Bus {
   private async send(topic: string, records: readonly BusRecord[]): Promise<void> {
     this.assertOpen(topic);
     assertTopicName(topic);
+    if (!Array.isArray(records)) throw new VigilError('bad_data', 'bus send needs an array of records');
     if (records.length === 0) return;
     const keys = this.validate(topic, records);
     const log = this.topic(topic);
@@ -144,7 +151,7 @@ export class EmbeddedBus implements Bus {
   /** Checks each record's shape and size; returns the encoded keys. */
   private validate(topic: string, records: readonly BusRecord[]): Buffer[] {
     return records.map((r, i) => {
-      if (typeof r.key !== 'string' || !(r.value instanceof Uint8Array)) {
+      if (typeof r !== 'object' || r === null || typeof r.key !== 'string' || !(r.value instanceof Uint8Array)) {
         this.metrics.rejectedSends.inc({ topic, reason: 'invalid' });
         throw new VigilError('bad_data', `bus record ${i} needs a string key and a Uint8Array value`);
       }
@@ -293,6 +300,15 @@ export class EmbeddedBus implements Bus {
       if (wasOpen) this.options.logger.info({ dir: this.options.dir }, 'embedded bus closed');
     })();
     return this.closing;
+  }
+}
+
+function isValidName(name: string, assert: (name: string) => void): boolean {
+  try {
+    assert(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 
