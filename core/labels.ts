@@ -26,7 +26,9 @@ export function sortLabels(labels: Labels): Labels {
   return Object.fromEntries(sortedLabelPairs(labels));
 }
 
-const SEP = '\xff';
+// A raw 0xff byte: it never occurs in UTF-8 text, so no label name or value can contain it.
+// (The string '\xff' would be hashed as the UTF-8 of 'ÿ', which a value can contain.)
+const SEP = Buffer.from([0xff]);
 
 /**
  * Series identity: a stable 64-bit hash of the sorted label set. The bytes hashed are
