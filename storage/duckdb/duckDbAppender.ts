@@ -2,6 +2,7 @@ import type { Event, LogRecord, MetricMetadata, TimeSeries } from '../../core/in
 import { VigilError } from '../../core/index.js';
 import type { Appender } from '../store.js';
 import { Batch } from './batch.js';
+import type { SeriesIdCache } from './seriesIdCache.js';
 
 /** Commits a buffered batch in one transaction (the store's writer). */
 export type BatchCommitter = (batch: Batch) => Promise<void>;
@@ -12,9 +13,14 @@ export type BatchCommitter = (batch: Batch) => Promise<void>;
  * a bad record throws at the append call and nothing of it is buffered.
  */
 export class DuckDbAppender implements Appender {
-  private batch: Batch | undefined = new Batch();
+  private batch: Batch | undefined;
 
-  constructor(private readonly committer: BatchCommitter) {}
+  constructor(
+    private readonly committer: BatchCommitter,
+    ids: SeriesIdCache,
+  ) {
+    this.batch = new Batch(ids);
+  }
 
   appendSeries(tenant: string, series: TimeSeries): void {
     this.open().addSeries(tenant, series);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import type { Logger } from 'pino';
@@ -14,6 +14,7 @@ import { DuckDbQuerier } from './duckDbQuerier.js';
 import { PartitionCatalog } from './partitions.js';
 import { baseSchema } from './schema.js';
 import { SerialQueue } from './serialQueue.js';
+import { SeriesIdCache } from './seriesIdCache.js';
 import { StoreMetrics } from './storeMetrics.js';
 import { idSet, StoreState } from './storeState.js';
 
@@ -26,9 +27,17 @@ export interface DuckDbStoreOptions {
   readonly logger: Logger;
   /** Read connections shared by queriers (default 2). */
   readonly readConnections?: number;
+  /** Label sets whose series id is remembered, per cache generation (default 200k; memory ≈ 150 B each). */
+  readonly seriesIdCacheEntries?: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Database files opened by a store in this process. DuckDB's file lock keeps other processes
+ * out, but two instances in one process on one file would both write it and corrupt it.
+ */
+const filesInUse = new Set<string>();
 
 /**
  * The embedded store: one DuckDB database file. Writes go through a single write connection,
@@ -43,13 +52,17 @@ export class DuckDbStore implements Store {
   private readonly logger: Logger;
   private readonly state: StoreState;
   private readonly writes = new SerialQueue();
+  private readonly ids: SeriesIdCache;
   private instance: DuckDBInstance | undefined;
   private writer: DuckDBConnection | undefined;
   private pool: ConnectionPool | undefined;
   private closing: Promise<void> | undefined;
+  /** The absolute database file while open (undefined in memory). */
+  private file: string | undefined;
 
   constructor(private readonly options: DuckDbStoreOptions) {
     this.metrics = new StoreMetrics(options.registry);
+    this.ids = new SeriesIdCache(options.seriesIdCacheEntries);
     this.logger = options.logger;
     this.state = new StoreState(new PartitionCatalog(options.partitionMs ?? DAY_MS));
   }
@@ -57,16 +70,31 @@ export class DuckDbStore implements Store {
   async open(): Promise<void> {
     if (this.instance !== undefined) throw new VigilError('conflict', 'store is already open');
     const { path } = this.options;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const file = path === ':memory:' ? undefined : resolve(path);
+    if (file !== undefined) {
+      if (filesInUse.has(file)) throw new VigilError('unavailable', `cannot open DuckDB database ${path}: another store in this process has it open`);
+      mkdirSync(dirname(file), { recursive: true });
+      filesInUse.add(file);
+    }
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path);
     } catch (err) {
+      if (file !== undefined) filesInUse.delete(file);
       throw new VigilError('unavailable', `cannot open DuckDB database ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    const writer = await instance.connect();
-    for (const ddl of baseSchema) await writer.run(ddl);
-    await this.state.load(writer);
+    this.file = file;
+    let writer: DuckDBConnection;
+    try {
+      writer = await instance.connect();
+      for (const ddl of baseSchema) await writer.run(ddl);
+      await this.state.load(writer);
+    } catch (err) {
+      instance.closeSync();
+      if (file !== undefined) filesInUse.delete(file);
+      this.file = undefined;
+      throw err;
+    }
     this.instance = instance;
     this.writer = writer;
     this.pool = new ConnectionPool(instance, this.options.readConnections ?? 2);
@@ -80,7 +108,7 @@ export class DuckDbStore implements Store {
 
   appender(): Appender {
     this.assertOpen();
-    return new DuckDbAppender((batch) => this.commitBatch(batch));
+    return new DuckDbAppender((batch) => this.commitBatch(batch), this.ids);
   }
 
   querier(tenant: string, minT: number, maxT: number): Querier {
@@ -94,7 +122,7 @@ export class DuckDbStore implements Store {
     return new Map(rows.map((r) => [r[0] as string, r[1] as bigint]));
   }
 
-  applyRetention(beforeMs: number): Promise<number> {
+  async applyRetention(beforeMs: number): Promise<number> {
     if (!Number.isSafeInteger(beforeMs)) throw new VigilError('bad_data', `retention bound ${beforeMs} must be integer milliseconds`);
     return this.writes.run(async () => {
       const { writer } = this.assertOpen();
@@ -132,6 +160,7 @@ export class DuckDbStore implements Store {
     }
     writer.disconnectSync();
     instance.closeSync();
+    if (this.file !== undefined) filesInUse.delete(this.file);
     this.logger.info({ path: this.options.path }, 'store closed');
   }
 

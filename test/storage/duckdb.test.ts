@@ -1,9 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seriesId } from '../../core/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
 import { describeStoreContract } from './storeContract.js';
 
+const silent = pino({ level: 'silent' });
+
 describeStoreContract('DuckDbStore', (location, { partitionMs }) =>
-  new DuckDbStore({ path: join(location, 'vigil.duckdb'), partitionMs, registry: new Registry(), logger: pino({ level: 'silent' }) }),
+  new DuckDbStore({ path: join(location, 'vigil.duckdb'), partitionMs, registry: new Registry(), logger: silent }),
 );
+
+describe('DuckDbStore specifics', () => {
+  const HOUR = 3600_000;
+  const T0 = Date.UTC(2026, 0, 1);
+  let dir: string;
+  let path: string;
+  let registry: Registry;
+  let store: DuckDbStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-duckdb-'));
+    path = join(dir, 'vigil.duckdb');
+    registry = new Registry();
+    store = new DuckDbStore({ path, partitionMs: HOUR, registry, logger: silent, seriesIdCacheEntries: 3 });
+    await store.open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Reads the database file directly, with the store closed. */
+  async function rawQuery(sql: string): Promise<unknown[][]> {
+    await store.close();
+    const instance = await DuckDBInstance.create(path);
+    try {
+      const conn = await instance.connect();
+      return (await conn.runAndReadAll(sql)).getRows();
+    } finally {
+      instance.closeSync();
+    }
+  }
+
+  it('stores one table per partition window and one series row per series, however often it is sent', async () => {
+    // A tiny series-id cache (3 per generation) makes every batch roll its generations over.
+    const labels = Array.from({ length: 10 }, (_, i) => ({ __name__: 'm', i: String(i) }));
+    for (let b = 0; b < 3; b++) {
+      const a = store.appender();
+      for (const l of labels) a.appendSeries('t', { labels: l, samples: [{ t: T0 + b * HOUR, v: b }] });
+      await a.commit();
+    }
+    expect(await rawQuery('SELECT count(*)::INTEGER, count(DISTINCT series_id)::INTEGER FROM series')).toEqual([[10, 10]]);
+    expect(await rawQuery("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'samples_p%' ORDER BY table_name")).toEqual([
+      [`samples_p${T0}_${T0 + HOUR}`],
+      [`samples_p${T0 + HOUR}_${T0 + 2 * HOUR}`],
+      [`samples_p${T0 + 2 * HOUR}_${T0 + 3 * HOUR}`],
+    ]);
+    expect(await rawQuery('SELECT series_id FROM series ORDER BY series_id')).toEqual(labels.map((l) => [seriesId(l)]).sort((x, y) => ((x[0] as bigint) < (y[0] as bigint) ? -1 : 1)));
+  });
+
+  it('retention drops partition tables and forgets series left without samples', async () => {
+    const a = store.appender();
+    a.appendSeries('t', { labels: { __name__: 'old' }, samples: [{ t: T0, v: 1 }] });
+    a.appendSeries('t', { labels: { __name__: 'kept' }, samples: [{ t: T0, v: 1 }, { t: T0 + HOUR, v: 2 }] });
+    await a.commit();
+    expect(await store.applyRetention(T0 + HOUR)).toBe(1);
+    expect(await rawQuery("SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name LIKE 'samples_p%'")).toEqual([[1]]);
+    expect(await rawQuery('SELECT metric FROM series')).toEqual([['kept']]);
+  });
+
+  it('reports rows appended, commit durations and partitions in its registry', async () => {
+    const a = store.appender();
+    a.appendSeries('t', { labels: { __name__: 'up' }, samples: [{ t: T0, v: 1 }, { t: T0 + HOUR, v: 1 }] });
+    a.appendLogs('t', [{ timeNs: BigInt(T0) * 1_000_000n, observedTimeNs: 0n, severityNumber: 0, severityText: '', body: 'x', stream: {}, attributes: {}, resource: {}, traceId: '', spanId: '' }]);
+    await a.commit();
+    await store.querier('t', T0, T0 + HOUR).selectSamples([]);
+    const text = await registry.metrics();
+    expect(text).toContain('vigil_store_rows_appended_total{table="samples"} 2');
+    expect(text).toContain('vigil_store_rows_appended_total{table="series"} 1');
+    expect(text).toContain('vigil_store_rows_appended_total{table="logs"} 1');
+    expect(text).toContain('vigil_store_commit_duration_seconds_count 1');
+    expect(text).toContain('vigil_store_query_duration_seconds_count{op="select_samples"} 1');
+    expect(text).toContain('vigil_store_partitions{kind="samples"} 2');
+    expect(text).toContain('vigil_store_partitions{kind="logs"} 1');
+  });
+
+  it('refuses a second store on the same file in this process, and allows it once the first is closed', async () => {
+    const second = new DuckDbStore({ path: join(dir, '.', 'vigil.duckdb'), registry: new Registry(), logger: silent });
+    await expect(second.open()).rejects.toMatchObject({ code: 'unavailable', message: /another store in this process/ });
+    await store.close();
+    await second.open();
+    await second.close();
+  });
+});

@@ -12,20 +12,31 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));
 const dbPath = join(dir, 'vigil.duckdb');
 
 /** Runs crashWriter.ts until it has printed `minBatches` offsets, then SIGKILLs it; returns the printed offsets. */
-function runAndKill(minBatches: number): Promise<bigint[]> {
+function runAndKill(minBatches: number, whileRunning: () => Promise<void> = async () => undefined): Promise<bigint[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crashWriter.ts'), dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     const printed: bigint[] = [];
     let buffered = '';
     let stderr = '';
     let killed = false;
+    let checked = false;
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
+      const before = printed.length;
       for (const line of lines) printed.push(BigInt(line));
-      if (!killed && printed.length >= minBatches) {
+      if (before === 0 && printed.length > 0) {
+        whileRunning().then(
+          () => (checked = true),
+          (err: unknown) => {
+            child.kill('SIGKILL');
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      }
+      if (!killed && checked && printed.length >= minBatches) {
         killed = true;
         child.kill('SIGKILL');
       }
@@ -63,8 +74,13 @@ describe('DuckDbStore survives kill -9', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps every committed batch exactly once, with its offset, across two crashes', async () => {
+    // While the writer runs, DuckDB's file lock keeps this process out with a clear error.
+    const lockedOut = async (): Promise<void> => {
+      const intruder = new DuckDbStore({ path: dbPath, registry: new Registry(), logger: pino({ level: 'silent' }) });
+      await expect(intruder.open()).rejects.toMatchObject({ code: 'unavailable', message: /lock/i });
+    };
     for (let round = 0; round < 2; round++) {
-      const printed = await runAndKill(15);
+      const printed = await runAndKill(15, round === 0 ? lockedOut : undefined);
       const last = printed[printed.length - 1] as bigint;
       const { committed, markers, bulkPerBatch, logs } = await inspect();
       // Every offset printed was committed; at most one more batch committed before its offset was printed.

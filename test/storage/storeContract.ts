@@ -193,6 +193,21 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         expect(got[0]?.samples.map((x) => x.v)).toEqual([1, 5, 3, 2, 8, 6, 4]);
       });
 
+      it('label sets that join to the same text stay distinct series', async () => {
+        const tricky: Labels[] = [
+          { __name__: 'tricky', a: 'b\xffc\xff' },
+          { __name__: 'tricky', a: 'b', c: '' },
+          { __name__: 'tricky', a: '1:b', c: '1:' },
+          { __name__: 'tricky', a: '1', c: 'b1:' },
+        ];
+        for (let round = 0; round < 2; round++) await commit(store, (a) => tricky.forEach((l, i) => a.appendSeries(TENANT, series(l, [[T0 + round, i]]))));
+        const got = await store.querier(TENANT, T0, T0 + 1).selectSamples([m('=', '__name__', 'tricky')]);
+        expect(got.map((s) => [s.id, s.samples.map((x) => x.v)])).toEqual(
+          expect.arrayContaining(tricky.map((l, i) => [seriesId(l), [i, i]])),
+        );
+        expect(got).toHaveLength(tricky.length);
+      });
+
       it('reads across partitions', async () => {
         await commit(store, (a) => a.appendSeries(TENANT, series(labels, [[T0 + 2 * HOUR + 1, 9], [T0 + HOUR, 7]])));
         const [s] = await store.querier(TENANT, T0 + 70_000, T0 + 3 * HOUR).selectSamples([m('=', '__name__', 'temp')]);
