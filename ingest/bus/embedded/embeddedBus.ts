@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { VigilError } from '../../../core/index.js';
 import type { Bus, BusRecord, Consumer, ConsumerOptions, Producer, TopicStats } from '../bus.js';
 import { topicPartition } from '../bus.js';
-import type { LagReading } from './busMetrics.js';
 import { BusMetrics } from './busMetrics.js';
 import type { ConsumerHost } from './embeddedConsumer.js';
 import { EmbeddedConsumer } from './embeddedConsumer.js';
@@ -11,12 +10,12 @@ import { GroupCommitScheduler } from './groupCommit.js';
 import { GroupOffsets } from './groupOffsets.js';
 import type { EmbeddedBusOptions, ResolvedBusOptions } from './options.js';
 import { resolveBusOptions } from './options.js';
-import type { AppendReceipt, PartitionLog } from './partitionLog.js';
-import { encodeFrameHeader, MAX_KEY_BYTES } from './recordFrame.js';
+import type { PartitionLog } from './partitionLog.js';
 import { fsyncDirectorySync } from './durableFile.js';
 import { assertGroupName, assertTopicName, groupsDir, topicsDir } from './names.js';
 import { TopicLog } from './topicLog.js';
-import { lagBytes } from './topicLag.js';
+import { lagBytes, lagReadings, slowestCommitted } from './groupPositions.js';
+import { validateRecords } from './validateRecords.js';
 
 type State = 'new' | 'open' | 'closing' | 'closed';
 
@@ -43,7 +42,7 @@ export class EmbeddedBus implements Bus {
 
   constructor(options: EmbeddedBusOptions) {
     this.options = resolveBusOptions(options);
-    this.metrics = new BusMetrics(this.options.registry, () => this.lagReadings());
+    this.metrics = new BusMetrics(this.options.registry, () => lagReadings(this.groups.values(), this.topics));
     this.scheduler = new GroupCommitScheduler({
       windowMs: this.options.groupCommitMs,
       flush: () => this.flush(),
@@ -102,70 +101,28 @@ export class EmbeddedBus implements Bus {
   private async send(topic: string, records: readonly BusRecord[]): Promise<void> {
     this.assertOpen(topic);
     assertTopicName(topic);
-    if (!Array.isArray(records)) throw new VigilError('bad_data', 'bus send needs an array of records');
+    const keys = validateRecords(records, this.options.maxRecordBytes, (reason) => this.metrics.rejectedSends.inc({ topic, reason }));
     if (records.length === 0) return;
-    const keys = this.validate(topic, records);
     const log = this.topic(topic);
-    const lag = lagBytes(log, this.groups.values());
+    const lag = lagBytes(log, [...this.groups.values()]);
     if (lag > this.options.maxLagBytes) {
       this.metrics.rejectedSends.inc({ topic, reason: 'backpressure' });
       throw new VigilError('too_many_requests', `bus topic ${topic} has ${lag} unconsumed bytes, over the bound of ${this.options.maxLagBytes}`, {
         retryAfterMs: this.options.retryAfterMs,
       });
     }
-    const byPartition = new Map<number, number[]>();
-    records.forEach((r, i) => {
-      const p = log.partitionFor(r.key);
-      const list = byPartition.get(p);
-      if (list === undefined) byPartition.set(p, [i]);
-      else list.push(i);
-    });
-    const timestamp = Date.now();
-    const receipts: { log: PartitionLog; receipt: AppendReceipt }[] = [];
-    let bytes = 0;
+    let written: { partitions: PartitionLog[]; bytes: number };
     try {
-      for (const [p, indices] of byPartition) {
-        const partition = log.partitions[p] as PartitionLog;
-        const receipt = partition.append((first) =>
-          indices.map((recordIndex, i) => {
-            const record = records[recordIndex] as BusRecord;
-            const offset = first + BigInt(i);
-            return { offset, header: encodeFrameHeader(offset, timestamp, keys[recordIndex] as Buffer, record.value), value: record.value };
-          }),
-        );
-        receipts.push({ log: partition, receipt });
-        bytes += receipt.bytes;
-      }
+      written = log.append(records, keys, Date.now());
     } catch (err) {
-      for (const { log: partition, receipt } of receipts) partition.undo(receipt);
       this.metrics.rejectedSends.inc({ topic, reason: 'write_failed' });
       throw new VigilError('unavailable', `bus write to ${topic} failed: ${(err as Error).message}`, { cause: err });
     }
-    for (const { log: partition } of receipts) this.dirty.add(partition);
+    for (const partition of written.partitions) this.dirty.add(partition);
     this.metrics.appendedRecords.inc({ topic }, records.length);
-    this.metrics.appendedBytes.inc({ topic }, bytes);
+    this.metrics.appendedBytes.inc({ topic }, written.bytes);
     this.metrics.sendRecords.observe({ topic }, records.length);
     await this.scheduler.request();
-  }
-
-  /** Checks each record's shape and size; returns the encoded keys. */
-  private validate(topic: string, records: readonly BusRecord[]): Buffer[] {
-    return records.map((r, i) => {
-      if (typeof r !== 'object' || r === null || typeof r.key !== 'string' || !(r.value instanceof Uint8Array)) {
-        this.metrics.rejectedSends.inc({ topic, reason: 'invalid' });
-        throw new VigilError('bad_data', `bus record ${i} needs a string key and a Uint8Array value`);
-      }
-      const key = Buffer.from(r.key, 'utf8');
-      if (key.length > MAX_KEY_BYTES) {
-        this.metrics.rejectedSends.inc({ topic, reason: 'invalid' });
-        throw new VigilError('bad_data', `bus record ${i} key is ${key.length} bytes, over ${MAX_KEY_BYTES}`);
-      }
-      if (r.value.length > this.options.maxRecordBytes) {
-        this.metrics.rejectedSends.inc({ topic, reason: 'too_large' });
-        throw new VigilError('payload_too_large', `bus record ${i} is ${r.value.length} bytes, over ${this.options.maxRecordBytes}`);
-      }
-      return key;
-    });
   }
 
   private assertOpen(topic?: string): void {
@@ -223,12 +180,7 @@ export class EmbeddedBus implements Bus {
   private afterCommit(topic: string, partition: number): void {
     const log = this.topics.get(topic)?.partitions[partition];
     if (log === undefined || this.state === 'closed') return;
-    const tp = topicPartition(topic, partition);
-    let slowest: bigint | undefined;
-    for (const g of this.groups.values()) {
-      const committed = g.get(tp);
-      if (committed !== undefined && (slowest === undefined || committed < slowest)) slowest = committed;
-    }
+    const slowest = slowestCommitted(this.groups.values(), topicPartition(topic, partition));
     if (slowest === undefined) return;
     const deleted = log.deleteBelow(slowest);
     if (deleted > 0) this.metrics.deletedSegments.inc({ topic }, deleted);
@@ -250,22 +202,6 @@ export class EmbeddedBus implements Bus {
       release: (group, topic) => void this.claims.delete(`${group}\u0000${topic}`),
       afterCommit: (topic, partition) => this.afterCommit(topic, partition),
     };
-  }
-
-  private lagReadings(): LagReading[] {
-    const out: LagReading[] = [];
-    for (const g of this.groups.values()) {
-      for (const [tp, committed] of g.entries) {
-        const slash = tp.lastIndexOf('/');
-        const topic = tp.slice(0, slash);
-        const partition = Number(tp.slice(slash + 1));
-        const log = this.topics.get(topic)?.partitions[partition];
-        if (log === undefined) continue;
-        const lag = log.durableEnd - committed;
-        out.push({ group: g.group, topic, partition, records: Number(lag > 0n ? lag : 0n) });
-      }
-    }
-    return out;
   }
 
   async stats(): Promise<TopicStats[]> {

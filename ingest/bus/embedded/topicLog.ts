@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../core/index.js';
-import type { PartitionLogOptions } from './partitionLog.js';
+import type { BusRecord } from '../bus.js';
+import type { AppendReceipt, PartitionLogOptions } from './partitionLog.js';
 import { PartitionLog } from './partitionLog.js';
 import { fsyncDirectorySync, replaceFileDurablySync } from './durableFile.js';
 import { partitionDir, partitionOf, topicsDir } from './names.js';
+import { encodeFrameHeader } from './recordFrame.js';
 
 const metaSchema = z.object({ version: z.literal(1), partitions: z.number().int().min(1).max(1024) }).strict();
 
@@ -44,6 +46,39 @@ export class TopicLog {
 
   partitionFor(key: string): number {
     return partitionOf(key, this.partitions.length);
+  }
+
+  /**
+   * Writes one send's records (keys already encoded) to their partitions, all or nothing: if a
+   * partition's write fails, the partitions written before it are cut back. Returns the
+   * partitions written (to be fsync'ed) and the bytes appended. Not durable yet.
+   */
+  append(records: readonly BusRecord[], keys: readonly Buffer[], timestamp: number): { partitions: PartitionLog[]; bytes: number } {
+    const byPartition = new Map<number, number[]>();
+    records.forEach((r, i) => {
+      const p = this.partitionFor(r.key);
+      const list = byPartition.get(p);
+      if (list === undefined) byPartition.set(p, [i]);
+      else list.push(i);
+    });
+    const done: { log: PartitionLog; receipt: AppendReceipt }[] = [];
+    try {
+      for (const [p, indices] of byPartition) {
+        const log = this.partitions[p] as PartitionLog;
+        const receipt = log.append((first) =>
+          indices.map((recordIndex, i) => {
+            const value = (records[recordIndex] as BusRecord).value;
+            const offset = first + BigInt(i);
+            return { offset, header: encodeFrameHeader(offset, timestamp, keys[recordIndex] as Buffer, value), value };
+          }),
+        );
+        done.push({ log, receipt });
+      }
+    } catch (err) {
+      for (const { log, receipt } of done) log.undo(receipt);
+      throw err;
+    }
+    return { partitions: done.map((d) => d.log), bytes: done.reduce((sum, d) => sum + d.receipt.bytes, 0) };
   }
 
   close(): void {
