@@ -1,4 +1,117 @@
-import type { CommandMap } from './command.js';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { ConfigError, createLogger, loadConfig } from '../../core/index.js';
+import type { Command, CommandMap } from './command.js';
 
-/** The bosh-style lifecycle commands (deploy, instances, tasks, ...); filled in by the lifecycle work. */
-export const lifecycleCommands: CommandMap = {};
+const io = { out: (t: string): void => void process.stdout.write(t), err: (t: string): void => void process.stderr.write(t) };
+
+/** Resolves on SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** How a director started by this binary starts VM agents: this same binary, same loader flags. */
+export function agentCommand(): string[] {
+  return [process.execPath, ...process.execArgv, process.argv[1] ?? 'bin/vigil.ts', 'agent'];
+}
+
+const director: Command = {
+  summary: 'Run a standalone director: vigil director [--config FILE] [--http-port N] [--data-dir DIR] [--cpi process|dummy]',
+  async run(args) {
+    const { values } = parseArgs({
+      args: [...args],
+      options: { config: { type: 'string' }, 'http-port': { type: 'string' }, 'http-host': { type: 'string' }, 'data-dir': { type: 'string' }, cpi: { type: 'string' } },
+      strict: true,
+    });
+    const flags: Record<string, unknown> = {};
+    if (values['http-port'] !== undefined) flags['http'] = { port: Number(values['http-port']) };
+    if (values['http-host'] !== undefined) flags['http'] = { ...(flags['http'] as object), host: values['http-host'] };
+    if (values['data-dir'] !== undefined) flags['dataDir'] = values['data-dir'];
+    if (values.cpi !== undefined) flags['director'] = { cpi: values.cpi };
+    let config;
+    try {
+      config = loadConfig({ file: values.config ?? process.env['VIGIL_CONFIG'], env: process.env, flags });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.err(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    const { buildDirectorApp, createDirector } = await import('../../lifecycle/index.js');
+    const logger = createLogger(config.log.level);
+    let url = '';
+    const { director: d } = createDirector({ config: config.director, dataDir: config.dataDir, logger, agentCommand: agentCommand(), directorUrl: () => url });
+    const app = await buildDirectorApp(d, logger);
+    await app.listen({ host: config.http.host, port: config.http.port });
+    const addr = app.server.address() as AddressInfo;
+    url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
+    d.start();
+    logger.info({ url, cpi: config.director.cpi, dataDir: config.dataDir }, 'director listening');
+    await untilSignal();
+    await app.close();
+    await d.shutdown();
+    return 0;
+  },
+};
+
+const agent: Command = {
+  summary: 'Run the lifecycle agent of one VM (started by the process CPI): vigil agent --settings FILE',
+  async run(args) {
+    const { values } = parseArgs({ args: [...args], options: { settings: { type: 'string' } }, strict: true });
+    if (values.settings === undefined) {
+      io.err('vigil agent: --settings FILE is required\n');
+      return 2;
+    }
+    // Only the agent's own module: a VM should not load the director, its database or fastify.
+    const { startAgent } = await import('../../lifecycle/agent/index.js');
+    const logger = createLogger(process.env['VIGIL_LOG_LEVEL'] ?? 'info');
+    const running = await startAgent({ settingsFile: values.settings, logger });
+    await untilSignal();
+    await running.shutdown();
+    return 0;
+  },
+};
+
+function lazy(name: string, summary: string): Command {
+  return {
+    summary,
+    async run(args) {
+      const { lifecycleCli } = await import('../../lifecycle/cli/index.js');
+      const c = lifecycleCli[name];
+      if (c === undefined) throw new Error(`no lifecycle command ${name}`);
+      return c.run(args, io);
+    },
+  };
+}
+
+const clientCommands: Readonly<Record<string, string>> = {
+  deploy: 'Deploy a manifest: vigil deploy -d NAME manifest.yml [--dry-run]',
+  deployments: 'List deployments',
+  instances: 'List instances of a deployment: vigil instances -d NAME [--json]',
+  tasks: 'List running tasks, or recent ones with --recent',
+  task: 'Show (and follow) a task: vigil task ID',
+  recreate: 'Recreate instances: vigil recreate -d NAME [GROUP[/INDEX]]',
+  restart: 'Restart jobs of instances: vigil restart -d NAME [GROUP[/INDEX]]',
+  stop: 'Stop jobs of instances (VMs stay): vigil stop -d NAME [GROUP[/INDEX]]',
+  'start-instances': "Start stopped instances (bosh's start): vigil start-instances -d NAME [GROUP[/INDEX]]",
+  'delete-deployment': 'Delete a deployment with its VMs and disks: vigil delete-deployment -d NAME',
+  'upload-release': 'Upload a release directory or tarball: vigil upload-release PATH',
+  releases: 'List uploaded releases',
+  cck: 'Cloud check: vigil cck -d NAME [--auto | --resolution PROBLEM=RESOLUTION]',
+};
+
+/** The bosh-style lifecycle commands. They talk to the director at VIGIL_URL (default http://127.0.0.1:8470). */
+export const lifecycleCommands: CommandMap = {
+  ...Object.fromEntries(Object.entries(clientCommands).map(([n, s]) => [n, lazy(n, s)])),
+  director,
+  agent,
+};

@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import { createDirector, directorApi, directorApiPrefix } from '../../lifecycle/index.js';
+import { agentCommand } from '../commands/lifecycle.js';
+import type { Role, RunningRole } from '../role.js';
+
+/**
+ * The lifecycle director as a role of `vigil start`: its API on the process's HTTP server under
+ * /api/v1/director, its task queue and its health monitor (resurrector). VMs' agents heartbeat to, and
+ * ship logs (OTLP/HTTP JSON /v1/logs) to, this same server.
+ */
+export const directorRole: Role = {
+  name: 'director',
+  dependsOn: [],
+  async start(ctx): Promise<RunningRole> {
+    if (!ctx.config.director.enabled) return { stop: async () => undefined, ready: () => true };
+    const selfUrl = (): string => {
+      const addr = ctx.http.server.address() as AddressInfo | null;
+      const host = ctx.config.http.host === '0.0.0.0' || ctx.config.http.host === '::' ? '127.0.0.1' : ctx.config.http.host;
+      return `http://${host}:${addr?.port ?? ctx.config.http.port}`;
+    };
+    const { director } = createDirector({
+      config: ctx.config.director,
+      dataDir: ctx.config.dataDir,
+      logger: ctx.logger.child({ role: 'director' }),
+      agentCommand: agentCommand(),
+      directorUrl: selfUrl,
+      platformUrl: `http://127.0.0.1:${ctx.config.http.port}`,
+    });
+    await ctx.http.register(directorApi, { prefix: directorApiPrefix, director });
+    director.start();
+    ctx.services.set('director', director);
+    let stopping: Promise<void> | null = null;
+    return {
+      stop: () => (stopping ??= director.shutdown()),
+      ready: () => true,
+    };
+  },
+};

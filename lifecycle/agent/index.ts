@@ -1,0 +1,4 @@
+export { startAgent } from './main.js';
+export type { RunningAgent, AgentOptions } from './main.js';
+export { HttpAgentTransport } from './httpClient.js';
+export type { AgentClient, AgentState, AgentTransport, ApplySpec, ApplyPackage, ProcessStatus } from './protocol.js';

@@ -1,0 +1,97 @@
+import { existsSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Logger } from '../../core/index.js';
+import type { AgentSettings } from '../cpi/process/processCpi.js';
+
+const maxChunk = 256 * 1024;
+
+/**
+ * Ships new lines of the VM's job logs (VM_DIR/logs/JOB/*.log) to the platform as OTLP/HTTP JSON
+ * (POST {platform}/v1/logs), every few seconds, one round at a time. Offsets live in memory: after an agent
+ * restart shipping starts from the current end of each file, so nothing is sent twice.
+ */
+export class LogShipper {
+  private readonly offsets = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private round: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly vmDir: string,
+    private readonly platformUrl: string,
+    private readonly settings: AgentSettings,
+    private readonly logger: Logger,
+    private readonly intervalMs = 5000,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const f of this.files()) this.offsets.set(f, statSync(f).size);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.round = this.ship().finally(() => this.schedule());
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  private files(): string[] {
+    const root = join(this.vmDir, 'logs');
+    if (!existsSync(root)) return [];
+    return readdirSync(root).flatMap((job) => {
+      const d = join(root, job);
+      return statSync(d).isDirectory() ? readdirSync(d).filter((n) => n.endsWith('.log')).map((n) => join(d, n)) : [];
+    });
+  }
+
+  private async ship(): Promise<void> {
+    const records: { timeUnixNano: string; body: { stringValue: string }; attributes: { key: string; value: { stringValue: string } }[] }[] = [];
+    const now = `${BigInt(Date.now()) * 1_000_000n}`;
+    for (const file of this.files()) {
+      const from = this.offsets.get(file) ?? 0;
+      const size = statSync(file).size;
+      if (size <= from) continue;
+      const len = Math.min(maxChunk, size - from);
+      const buf = Buffer.alloc(len);
+      const fd = openSync(file, 'r');
+      readSync(fd, buf, 0, len, from);
+      closeSync(fd);
+      const text = buf.toString('utf8');
+      const cut = text.lastIndexOf('\n');
+      if (cut < 0) continue;
+      this.offsets.set(file, from + Buffer.byteLength(text.slice(0, cut + 1)));
+      const rel = relative(join(this.vmDir, 'logs'), file);
+      for (const line of text.slice(0, cut).split('\n'))
+        records.push({ timeUnixNano: now, body: { stringValue: line }, attributes: [{ key: 'log.file.path', value: { stringValue: rel } }] });
+    }
+    if (records.length === 0) return;
+    const resource = {
+      attributes: [
+        { key: 'service.name', value: { stringValue: 'vigil-vm' } },
+        { key: 'vigil.agent_id', value: { stringValue: this.settings.agent_id } },
+        { key: 'vigil.vm_cid', value: { stringValue: this.settings.vm_cid } },
+        { key: 'host.ip', value: { stringValue: this.settings.ip } },
+      ],
+    };
+    try {
+      await fetch(`${this.platformUrl}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resourceLogs: [{ resource, scopeLogs: [{ scope: { name: 'vigil.agent' }, logRecords: records }] }] }),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'log shipping failed; lines are skipped');
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.running = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.round;
+  }
+}

@@ -1,0 +1,3 @@
+export { directorApi, directorApiPrefix } from './plugin.js';
+export type { DirectorApiOptions } from './plugin.js';
+export { buildDirectorApp } from './app.js';

@@ -1,0 +1,21 @@
+/** The lifecycle engine: releases, manifests, a BOSH-like director with CPIs, agents and a health monitor. */
+export { Director } from './director/index.js';
+export type { DirectorOptions, InstanceView, Problem, ProblemType, TaskRecord, TaskEvent, DeploymentRecord, ReleaseSummary, InstanceRecord } from './director/index.js';
+export { resolutionCatalogue } from './director/index.js';
+export { createDirector } from './factory.js';
+export type { CreateDirectorOptions } from './factory.js';
+export { directorApi, directorApiPrefix, buildDirectorApp } from './api/index.js';
+export { startAgent, HttpAgentTransport } from './agent/index.js';
+export type { RunningAgent, AgentState, ApplySpec } from './agent/index.js';
+export { DummyCpi, ProcessCpi, CheckedCpi, CpiCallError, killGroup, isAlive } from './cpi/index.js';
+export type { CpiProtocol, CpiResponse, CpiError, CpiMethod } from './cpi/index.js';
+export { parseManifest } from './manifest/index.js';
+export type { Manifest } from './manifest/index.js';
+export { loadRelease, loadReleaseDir, renderJob, parseTemplate, renderNodes } from './release/index.js';
+export type { Release } from './release/index.js';
+export { planDeployment, describePlan, changesOf, actionFor, IpPool } from './planner/index.js';
+export { updateGroup, updateGroups } from './update/index.js';
+export type { UpdateUnit } from './update/index.js';
+export { inMeltdown } from './health/index.js';
+export { lifecycleCli, DirectorClient, directorUrl } from './cli/index.js';
+export type { CliRun, Io } from './cli/index.js';
