@@ -1,0 +1,14 @@
+export { createHostCollector } from './hostCollector.js';
+export type { HostCollector, HostCollectorOptions } from './hostCollector.js';
+export { collectHost } from './collectHost.js';
+export type { CollectHostOptions, FsStats, HostCollection } from './collectHost.js';
+export { parseProcStat, cpuModes, USER_HZ } from './procStat.js';
+export type { CpuMode, CpuTimes, ProcStat } from './procStat.js';
+export { parseMeminfo } from './meminfo.js';
+export type { MemInfoEntry } from './meminfo.js';
+export { parseLoadavg } from './loadavg.js';
+export type { LoadAverage } from './loadavg.js';
+export { parseNetDev } from './netDev.js';
+export type { NetDevStats } from './netDev.js';
+export { parseMounts } from './mounts.js';
+export type { Mount } from './mounts.js';
