@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { createHostCollector } from '../../collectors/index.js';
 import type { PushPipeline } from '../../ingest/index.js';
 import type { Role } from '../role.js';
@@ -17,7 +16,6 @@ export const collectorRole: Role = {
     const collector = createHostCollector({
       sink: (req) => pipeline.push(req),
       intervalMs: cfg.intervalMs,
-      instance: hostname(),
       tenant: ctx.config.tenant.default,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'host-collector' }),

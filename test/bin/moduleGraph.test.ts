@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveModules, startModules } from '../../bin/moduleGraph.js';
-import type { Role, RoleContext } from '../../bin/role.js';
+import type { Role, RoleContext } from '../../bin/index.js';
+import { resolveModules, startModules } from '../../bin/index.js';
 
 function role(name: string, dependsOn: string[], log: string[], fail = false): Role {
   return {

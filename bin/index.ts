@@ -1,0 +1,6 @@
+/** The composition root's public API: for tests, benchmarks and embedding Vigil in-process. */
+export * from './moduleGraph.js';
+export * from './platform.js';
+export type * from './role.js';
+export { createHttpServer } from './httpServer.js';
+export type { HttpServerOptions } from './httpServer.js';
