@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { VigilError } from '../../core/index.js';
 
 /**
  * A few read connections shared by queriers. A DuckDB connection runs one statement at a time,
@@ -7,7 +8,9 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 export class ConnectionPool {
   private readonly idle: DuckDBConnection[] = [];
   private readonly all: DuckDBConnection[] = [];
-  private readonly waiting: Array<(c: DuckDBConnection) => void> = [];
+  private readonly waiting: Array<{ resolve: (c: DuckDBConnection) => void; reject: (e: Error) => void }> = [];
+  private busy = 0;
+  private drained: (() => void) | undefined;
   private closed = false;
 
   constructor(
@@ -24,29 +27,51 @@ export class ConnectionPool {
     }
   }
 
-  /** Disconnects idle connections; callers still holding one finish first. */
-  close(): void {
+  /** Refuses new work, lets borrowed connections finish, then disconnects them all; idempotent. */
+  async close(): Promise<void> {
     this.closed = true;
+    for (const w of this.waiting.splice(0)) w.reject(closedError());
+    if (this.busy > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     for (const c of this.all) c.disconnectSync();
     this.all.length = 0;
     this.idle.length = 0;
   }
 
   private async acquire(): Promise<DuckDBConnection> {
-    if (this.closed) throw new Error('connection pool is closed');
+    if (this.closed) throw closedError();
+    this.busy++;
     const conn = this.idle.pop();
     if (conn !== undefined) return conn;
     if (this.all.length < this.size) {
-      const fresh = await this.instance.connect();
-      this.all.push(fresh);
-      return fresh;
+      try {
+        const fresh = await this.instance.connect();
+        this.all.push(fresh);
+        return fresh;
+      } catch (err) {
+        this.busy--;
+        throw err;
+      }
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) =>
+      this.waiting.push({
+        resolve,
+        reject: (e) => {
+          this.busy--;
+          reject(e);
+        },
+      }),
+    );
   }
 
   private release(conn: DuckDBConnection): void {
+    this.busy--;
     const next = this.waiting.shift();
-    if (next !== undefined) next(conn);
+    if (next !== undefined) next.resolve(conn);
     else this.idle.push(conn);
+    if (this.busy === 0) this.drained?.();
   }
+}
+
+function closedError(): VigilError {
+  return new VigilError('unavailable', 'store is closing');
 }

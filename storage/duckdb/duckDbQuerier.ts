@@ -56,6 +56,15 @@ function stringColumn(reader: DuckDBResultReader): string[] {
   return (reader.getColumns()[0] ?? []) as string[];
 }
 
+function sortByTime(samples: Sample[]): void {
+  for (let i = 1; i < samples.length; i++) {
+    if ((samples[i] as Sample).t < (samples[i - 1] as Sample).t) {
+      samples.sort((a, b) => a.t - b.t);
+      return;
+    }
+  }
+}
+
 function compareLabels(a: Labels, b: Labels): number {
   const pa = sortedLabelPairs(a);
   const pb = sortedLabelPairs(b);
@@ -70,6 +79,13 @@ function compareLabels(a: Labels, b: Labels): number {
 
 function checkLimit(limit: number | undefined, what: string): void {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new VigilError('bad_data', `${what} limit ${String(limit)} is not a non-negative integer`);
+}
+
+/** Tries per query when retention keeps dropping partitions under it. */
+const MAX_ATTEMPTS = 3;
+
+function isDroppedPartition(err: unknown): boolean {
+  return err instanceof Error && /Catalog Error: Table with name (samples|logs)_p\S+ does not exist/.test(err.message);
 }
 
 /** DuckDB rejects bad regular expressions at bind time; those are the caller's mistake. */
@@ -115,10 +131,10 @@ export class DuckDbQuerier implements Querier {
         const stepP = params.add(step, BIGINT);
         sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
           SELECT idx, (${start} + ((ts - ${start}) // ${stepP}) * ${stepP})::DOUBLE AS t, ${agg} AS v
-          FROM (${samples}) x JOIN ids USING (series_id) GROUP BY idx, t ORDER BY idx, t`;
+          FROM (${samples}) x JOIN ids USING (series_id) GROUP BY idx, t`;
       } else {
         sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
-          SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id) ORDER BY idx, t`;
+          SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id)`;
       }
       const reader = await conn.runAndReadAll(sql, params.values, params.types);
       const columns = reader.getColumns();
@@ -127,6 +143,9 @@ export class DuckDbQuerier implements Querier {
       const values = (columns[2] ?? []) as number[];
       const perSeries: Sample[][] = series.map(() => []);
       for (let i = 0; i < idxs.length; i++) (perSeries[idxs[i] as number] as Sample[]).push({ t: times[i] as number, v: values[i] as number });
+      // Grouping and ordering here is cheaper than an ORDER BY over every row; rows mostly
+      // arrive in time order per series already (partitions are scanned in append order).
+      for (const list of perSeries) sortByTime(list);
       return series.map((s, i) => ({ id: s.id, labels: s.labels, samples: perSeries[i] as Sample[] }));
     });
   }
@@ -282,7 +301,15 @@ export class DuckDbQuerier implements Querier {
     if (tenantId === undefined) return [] as unknown as T;
     const end = this.ctx.metrics.queryDuration.startTimer({ op });
     try {
-      return await this.ctx.pool.use((conn) => work(conn, tenantId));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.ctx.pool.use((conn) => work(conn, tenantId));
+        } catch (err) {
+          // Retention may drop a partition between reading the catalog and running the query;
+          // by now the catalog no longer lists it, so a retry reads what is left.
+          if (!isDroppedPartition(err) || attempt === MAX_ATTEMPTS) throw err;
+        }
+      }
     } catch (err) {
       throw asQueryError(err);
     } finally {

@@ -151,7 +151,7 @@ export class DuckDbStore implements Store {
     await this.writes.idle();
     const { instance, writer, pool } = this;
     if (instance === undefined || writer === undefined || pool === undefined) return;
-    pool.close();
+    await pool.close();
     try {
       // Folds the WAL into the database file so the next open need not replay it.
       await writer.run('CHECKPOINT');

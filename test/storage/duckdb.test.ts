@@ -75,6 +75,26 @@ describe('DuckDbStore specifics', () => {
     expect(await rawQuery('SELECT metric FROM series')).toEqual([['kept']]);
   });
 
+  it('queries racing retention and close neither fail on dropped partitions nor hang', async () => {
+    const a = store.appender();
+    for (let h = 0; h < 4; h++) a.appendSeries('t', { labels: { __name__: 'm', h: String(h) }, samples: [{ t: T0 + h * HOUR, v: h }] });
+    await a.commit();
+    const q = store.querier('t', T0, T0 + 4 * HOUR);
+    const queries = Array.from({ length: 30 }, () => q.selectSamples([]));
+    const dropped = Promise.all([store.applyRetention(T0 + HOUR), store.applyRetention(T0 + 2 * HOUR)]);
+    const results = await Promise.all(queries);
+    expect(await dropped).toEqual([1, 1]);
+    // Each query saw the partitions as they were at some moment: always the newest two series.
+    for (const r of results) expect(r.map((s) => s.labels['h']).slice(-2)).toEqual(['2', '3']);
+    expect((await q.selectSamples([])).map((s) => s.labels['h'])).toEqual(['2', '3']);
+    // close() waits for queries in flight; queries asked after it are refused.
+    const inFlight = q.selectSeries([]);
+    const closed = store.close();
+    await expect(inFlight).resolves.toHaveLength(2);
+    await closed;
+    expect(() => store.querier('t', T0, T0)).toThrow(/not open/);
+  });
+
   it('reports rows appended, commit durations and partitions in its registry', async () => {
     const a = store.appender();
     a.appendSeries('t', { labels: { __name__: 'up' }, samples: [{ t: T0, v: 1 }, { t: T0 + HOUR, v: 1 }] });
