@@ -1,6 +1,7 @@
 export { otlpReceiver, tenantOf } from './otlpReceiver.js';
 export type { OtlpReceiverOptions } from './otlpReceiver.js';
-export { otlpTypes, encodeOtlpMetricsProtobuf, encodeOtlpLogsProtobuf } from './otlpProto.js';
+export { otlpTypes, decodeProtobuf, encodeOtlpMetricsProtobuf, encodeOtlpLogsProtobuf } from './otlpProto.js';
 export { otlpMetricsToWriteRequest } from './otlpMetricsToWriteRequest.js';
 export { otlpLogsToWriteRequest, STREAM_RESOURCE_ATTRIBUTES } from './otlpLogsToWriteRequest.js';
 export { promMetricName, promLabelName, unitSuffix } from './promNames.js';
+export { TIME_MS } from './otlpFastDecode.js';

@@ -1,6 +1,7 @@
 import type { MetricMetadata, MetricType, TimeSeries, WriteRequest } from '../../core/index.js';
 import type { Rejections } from '../pipeline/rejections.js';
 import { OtlpCursor } from './otlpCursor.js';
+import { TIME_MS } from './otlpFastDecode.js';
 import type { ResourceView } from './otlpLabels.js';
 import { addAttributeLabels, readResource, resourceLabels, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from './otlpLabels.js';
 import type { OtlpObject } from './otlpValues.js';
@@ -134,7 +135,8 @@ class MetricsMapper {
   private pointTime(point: OtlpObject): number | undefined {
     const flags = readEnum(point.flags, this.cur, 'flags');
     if ((flags & FLAG_NO_RECORDED_VALUE) !== 0) return undefined;
-    const t = readNanosAsMs(point.timeUnixNano, this.cur, 'timeUnixNano');
+    const fast = (point as { [TIME_MS]?: number })[TIME_MS];
+    const t = fast ?? readNanosAsMs(point.timeUnixNano, this.cur, 'timeUnixNano');
     if (t > this.latestMs) this.latestMs = t;
     return t;
   }

@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { VigilError } from '../../core/index.js';
 import { otlpDescriptor } from '../proto/otlpDescriptor.js';
+import { installFastNumberDataPoint } from './otlpFastDecode.js';
 
 /**
  * The OTLP protobuf types, built once from the descriptor generated from ingest/proto/*.proto.
@@ -15,6 +16,8 @@ export const otlpTypes = {
   logsResponse: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse'),
   status: root.lookupType('google.rpc.Status'),
 } as const;
+
+installFastNumberDataPoint(root.lookupType('opentelemetry.proto.metrics.v1.NumberDataPoint'), root.lookupType('opentelemetry.proto.common.v1.KeyValue'));
 
 /** Decodes a protobuf body; a truncated or garbled one becomes a 400 naming the message type. */
 export function decodeProtobuf(type: protobuf.Type, body: Uint8Array): unknown {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
+import { otlpTypes, TIME_MS } from '../../ingest/otlp/index.js';
 import { loadRootFromProtoFiles, protoDir, renderDescriptorModule } from '../../ingest/proto/index.js';
 
 describe('OTLP proto descriptor', () => {
@@ -20,5 +22,25 @@ describe('OTLP proto descriptor', () => {
     const t = loadRootFromProtoFiles().lookupType(typeName);
     expect(t.fields[field]?.id).toBe(id);
     expect(t.fields[field]?.type).toBe(type);
+  });
+});
+
+describe('fast NumberDataPoint decoder', () => {
+  it.each([
+    ['1700000000999999999', 1_700_000_000_999, '-5', -5],
+    ['1700000000000000000', 1_700_000_000_000, '9007199254740993', 9007199254740992],
+    ['999999', 0, '0', 0],
+    ['18446744073709551615', 18_446_744_073_709, '-9223372036854775808', -9223372036854775808],
+  ])('time %s ns → %i ms, asInt %s → %d', (ns, ms, asInt, value) => {
+    const body = encodeOtlpMetricsProtobuf({
+      resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns, asDouble: 1, asInt, startTimeUnixNano: '1', exemplars: [{ asDouble: 1 }] }] } }] }] }],
+    });
+    const decoded = otlpTypes.metricsRequest.decode(body) as unknown as {
+      resourceMetrics: { scopeMetrics: { metrics: { gauge: { dataPoints: Record<string | symbol, unknown>[] } }[] }[] }[];
+    };
+    const point = decoded.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.gauge.dataPoints[0];
+    expect(point?.[TIME_MS]).toBe(ms);
+    expect(point?.asInt).toBe(value);
+    expect(point && Object.hasOwn(point, 'asDouble')).toBe(false); // oneof: asInt came last on the wire
   });
 });
