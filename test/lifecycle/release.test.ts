@@ -1,0 +1,71 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { c as createTar } from 'tar';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadRelease, loadReleaseDir } from '../../lifecycle/index.js';
+import { etcdReleaseDir, tmp } from './support.js';
+
+const scratch = tmp('release');
+afterAll(() => scratch.cleanup());
+
+let n = 0;
+/** A copy of the etcd example release with one file changed. */
+function variant(change: (root: string) => void): string {
+  const root = join(scratch.dir, `r${n++}`);
+  cpSync(etcdReleaseDir, root, { recursive: true });
+  change(root);
+  return root;
+}
+
+const edit = (root: string, rel: string, from: string | RegExp, to: string): void => {
+  const file = join(root, rel);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+};
+
+describe('release', () => {
+  it('loads the etcd example: jobs, packages, fingerprints', () => {
+    const r = loadReleaseDir(etcdReleaseDir);
+    expect(r.name).toBe('etcd');
+    expect(r.version).toBe('1');
+    expect(r.jobs.map((j) => j.name)).toEqual(['etcd']);
+    expect(r.packages[0]?.spec.host_binaries).toEqual(['etcd', 'etcdctl']);
+    expect(r.jobs[0]?.spec.properties['etcd.client_port']?.default).toBe(2379);
+    expect(r.jobs[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('loads the same release from a tarball, with or without a top-level directory', async () => {
+    for (const [name, cwd, entries] of [
+      ['flat.tgz', etcdReleaseDir, ['.']],
+      ['nested.tgz', join(etcdReleaseDir, '..'), ['release']],
+    ] as const) {
+      const file = join(scratch.dir, name);
+      await createTar({ gzip: true, file, cwd }, [...entries]);
+      const r = await loadRelease(file);
+      expect(r.jobs[0]?.fingerprint).toBe(loadReleaseDir(etcdReleaseDir).jobs[0]?.fingerprint);
+    }
+  });
+
+  // Every bad release is refused with the file (and line) and what is wrong.
+  it.each([
+    ['no release.yml', (r: string) => rmSync(join(r, 'release.yml')), /release: release\.yml is missing/],
+    ['a version-less release.yml', (r: string) => writeFileSync(join(r, 'release.yml'), 'name: etcd\n'), /release: release\.yml: version: Invalid input/],
+    ['a job whose name differs from its directory', (r: string) => edit(r, 'jobs/etcd/spec.yml', /^name: etcd/m, 'name: etcd2'), /jobs\/etcd\/spec\.yml: name "etcd2" does not match its directory "etcd"/],
+    ['a listed template that is missing', (r: string) => rmSync(join(r, 'jobs/etcd/templates/health.sh.tpl')), /template "health\.sh\.tpl" is listed but jobs\/etcd\/templates\/health\.sh\.tpl does not exist/],
+    ['a template reading an undeclared property', (r: string) => edit(r, 'jobs/etcd/templates/run.sh.tpl', 'p("etcd.log_level")', 'p("etcd.loglevel")'), /jobs\/etcd\/templates\/run\.sh\.tpl line 19: reads property "etcd\.loglevel", which jobs\/etcd\/spec\.yml does not declare/],
+    ['a template with an unclosed block', (r: string) => edit(r, 'jobs/etcd/templates/run.sh.tpl', '{{/each}}', ''), /template jobs\/etcd\/templates\/run\.sh\.tpl line 14: \{\{#each\}\} is never closed/],
+    ['a template with a broken expression', (r: string) => edit(r, 'jobs/etcd/templates/run.sh.tpl', '{{spec.address}}:{{p("etcd.client_port")}} \\\n  --advertise', '{{spec.address)}} \\\n  --advertise'), /run\.sh\.tpl line 10: unexpected "\)"/],
+    ['a process with no rendered executable', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'executable: bin/run', 'executable: bin/start'), /process "etcd" runs "bin\/start", which no template renders/],
+    ['a job needing a package the release lacks', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'packages: [etcd]', 'packages: [etcd, golang]'), /jobs\/etcd\/spec\.yml: needs package "golang", which the release does not contain/],
+    ['a link sharing an undeclared property', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'properties: [etcd.client_port, etcd.peer_port]', 'properties: [etcd.port]'), /link "etcd" provides property "etcd\.port", which the job does not declare/],
+    ['a package with nothing in it', (r: string) => writeFileSync(join(r, 'packages/etcd/spec.yml'), 'name: etcd\n'), /packages\/etcd\/spec\.yml: \(root\): a package needs host_binaries or files/],
+    ['an unknown key in a job spec', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'packages: [etcd]', 'packages: [etcd]\nmonit: x'), /jobs\/etcd\/spec\.yml: \(root\): Unrecognized key: "monit"/],
+  ])('refuses %s', (_name, change, want) => {
+    expect(() => loadReleaseDir(variant(change))).toThrow(want);
+  });
+
+  it('refuses a file that is not a tarball', async () => {
+    const file = join(scratch.dir, 'junk.tgz');
+    writeFileSync(file, 'not a tarball');
+    await expect(loadRelease(file)).rejects.toThrow(/is not a readable tarball|release\.yml is missing/);
+  });
+});
