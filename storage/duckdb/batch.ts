@@ -17,6 +17,9 @@ export interface BatchLog {
   readonly tenantSlot: number;
   readonly streamId: bigint;
   readonly record: LogRecord;
+  /** record.attributes and record.resource as JSON text. */
+  readonly attributes: string;
+  readonly resource: string;
 }
 
 export interface BatchEvent {
@@ -36,6 +39,27 @@ export interface BatchOffset {
 }
 
 const INITIAL_CAPACITY = 1024;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function isInt64(v: unknown): v is bigint {
+  return typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX;
+}
+
+/** Label values must be strings: they are hashed and stored as text. */
+function checkLabels(labels: Labels, what: string): void {
+  for (const k in labels) {
+    if (typeof labels[k] !== 'string') throw new VigilError('bad_data', `${what}: label ${k} has a ${typeof labels[k]} value, expected a string`);
+  }
+}
+
+function toJson(value: unknown, index: number, field: string): string {
+  try {
+    return JSON.stringify(value ?? {});
+  } catch (err) {
+    throw new VigilError('bad_data', `log record ${index}: ${field} cannot be stored as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 export class Batch {
   readonly tenants: string[] = [];
@@ -62,6 +86,7 @@ export class Batch {
     // Validate the whole series before buffering any of it, so a bad series leaves no trace.
     const name = ts.labels[METRIC_NAME];
     if (name === undefined || name.length === 0) throw new VigilError('bad_data', 'series has no metric name (__name__ label)');
+    checkLabels(ts.labels, `series ${name}`);
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i] as { t: number; v: number };
       if (!Number.isSafeInteger(s.t)) throw new VigilError('bad_data', `sample ${i} of ${name} has timestamp ${String(s.t)}: expected an integer in milliseconds`);
@@ -82,20 +107,31 @@ export class Batch {
   }
 
   addLogs(tenant: string, logs: readonly LogRecord[]): void {
+    const checked: BatchLog[] = [];
+    const slot = this.tenantSlot(tenant);
     for (const [i, r] of logs.entries()) {
-      if (typeof r.timeNs !== 'bigint' || typeof r.observedTimeNs !== 'bigint') throw new VigilError('bad_data', `log record ${i}: timeNs and observedTimeNs must be bigint nanoseconds`);
+      if (!isInt64(r.timeNs) || !isInt64(r.observedTimeNs)) throw new VigilError('bad_data', `log record ${i}: timeNs and observedTimeNs must be bigint nanoseconds within int64`);
       if (!Number.isInteger(r.severityNumber) || r.severityNumber < 0 || r.severityNumber > 24) {
         throw new VigilError('bad_data', `log record ${i}: severityNumber ${r.severityNumber} is not an integer in 0..24`);
       }
+      for (const field of ['severityText', 'body', 'traceId', 'spanId'] as const) {
+        if (typeof r[field] !== 'string') throw new VigilError('bad_data', `log record ${i}: ${field} must be a string`);
+      }
+      checkLabels(r.stream, `log record ${i} stream`);
+      checked.push({ tenantSlot: slot, streamId: this.ids.idOf(r.stream), record: r, attributes: toJson(r.attributes, i, 'attributes'), resource: toJson(r.resource, i, 'resource') });
     }
-    const slot = this.tenantSlot(tenant);
-    for (const r of logs) this.logs.push({ tenantSlot: slot, streamId: this.ids.idOf(r.stream), record: r });
+    for (const l of checked) this.logs.push(l);
   }
 
   addEvents(tenant: string, events: readonly Event[]): void {
     for (const [i, e] of events.entries()) {
       if (!Number.isSafeInteger(e.firstSeenMs) || !Number.isSafeInteger(e.lastSeenMs)) throw new VigilError('bad_data', `event ${i}: firstSeenMs and lastSeenMs must be integer milliseconds`);
       if (!Number.isInteger(e.count) || e.count < 0 || e.count > 2 ** 31 - 1) throw new VigilError('bad_data', `event ${i}: count ${e.count} is not a non-negative 32-bit integer`);
+      checkLabels(e.labels, `event ${i}`);
+      const o = e.involvedObject;
+      for (const v of [e.reason, e.type, e.message, e.source, o.kind, o.name, o.namespace, o.uid]) {
+        if (typeof v !== 'string') throw new VigilError('bad_data', `event ${i}: reason, type, message, source and involvedObject fields must be strings`);
+      }
     }
     const slot = this.tenantSlot(tenant);
     for (const e of events) this.events.push({ tenantSlot: slot, event: e });
@@ -107,7 +143,7 @@ export class Batch {
   }
 
   setOffset(group: string, topicPartition: string, nextOffset: bigint): void {
-    if (nextOffset < 0n || nextOffset > 2n ** 63n - 1n) throw new VigilError('bad_data', `offset ${nextOffset} for ${topicPartition} is outside 0..2^63-1`);
+    if (!isInt64(nextOffset) || nextOffset < 0n) throw new VigilError('bad_data', `offset ${nextOffset} for ${topicPartition} is outside 0..2^63-1`);
     this.offsets.set(`${group}\u0000${topicPartition}`, { group, topicPartition, nextOffset });
   }
 

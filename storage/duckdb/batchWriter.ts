@@ -227,7 +227,7 @@ async function writeLogs(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32
     await withAppender(conn, table, (a) =>
       appendInChunks(a, logTypes, logs.length, (v, from, n) => {
         for (let r = 0; r < n; r++) {
-          const { tenantSlot, streamId, record } = logs[from + r] as BatchLog;
+          const { tenantSlot, streamId, record, attributes, resource } = logs[from + r] as BatchLog;
           v[0]?.setItem(r, tenantIds[tenantSlot] as number);
           v[1]?.setItem(r, streamId);
           v[2]?.setItem(r, record.timeNs);
@@ -235,8 +235,8 @@ async function writeLogs(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32
           v[4]?.setItem(r, record.severityNumber);
           v[5]?.setItem(r, record.severityText);
           v[6]?.setItem(r, record.body);
-          v[7]?.setItem(r, JSON.stringify(record.attributes));
-          v[8]?.setItem(r, JSON.stringify(record.resource));
+          v[7]?.setItem(r, attributes);
+          v[8]?.setItem(r, resource);
           v[9]?.setItem(r, record.traceId);
           v[10]?.setItem(r, record.spanId);
         }

@@ -389,13 +389,37 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         await expect(a.commit()).rejects.toThrow(VigilError);
       });
 
-      it('bad input is refused at the append call, and nothing of it is kept', async () => {
+      // Untyped input, as a decoder bug could hand over.
+      const loose = <T>(value: unknown): T => value as T;
+      const badInput: Array<[string, (a: ReturnType<Store['appender']>) => void, RegExp]> = [
+        ['a series without a metric name', (a) => a.appendSeries(TENANT, series({ job: 'no-name' }, [[T0, 1]])), /metric name/],
+        ['a fractional timestamp', (a) => a.appendSeries(TENANT, series({ __name__: 'up' }, [[T0 + 0.5, 1]])), /timestamp/],
+        ['a non-numeric value', (a) => a.appendSeries(TENANT, { labels: { __name__: 'up' }, samples: [{ t: T0, v: loose<number>('1') }] }), /value/],
+        ['a label value that is not a string', (a) => a.appendSeries(TENANT, series({ __name__: 'up', n: loose<string>(5) }, [[T0, 1]])), /label n/],
+        ['a log time that is not a bigint', (a) => a.appendLogs(TENANT, [{ ...log(0, {}, 'x'), timeNs: loose<bigint>(5) }]), /timeNs/],
+        ['a log severity outside 0..24', (a) => a.appendLogs(TENANT, [{ ...log(0, {}, 'x'), severityNumber: 30 }]), /severityNumber/],
+        ['log attributes that are not JSON', (a) => a.appendLogs(TENANT, [{ ...log(0, {}, 'x'), attributes: loose({ big: 1n }) }]), /attributes/],
+        ['an event with a negative count', (a) => a.appendEvents(TENANT, [event('X', T0, T0, { count: -1 })]), /count/],
+        ['a negative offset', (a) => a.setOffset('writers', 'vigil.metrics/0', -1n), /offset/],
+        ['an empty tenant', (a) => a.appendSeries('', up), /tenant/],
+      ];
+      it.each(badInput)('refuses %s at the append call with bad_data, keeping nothing of it', async (_title, append, message) => {
         const a = store.appender();
-        expect(() => a.appendSeries(TENANT, series({ job: 'no-name' }, [[T0, 1]]))).toThrow(VigilError);
-        expect(() => a.appendSeries(TENANT, series({ __name__: 'up' }, [[T0 + 0.5, 1]]))).toThrow(/timestamp/);
+        let thrown: unknown;
+        try {
+          append(a);
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown).toBeInstanceOf(VigilError);
+        expect(thrown).toMatchObject({ code: 'bad_data', message });
         a.appendSeries(TENANT, up);
         await a.commit();
-        expect(names(await store.querier(TENANT, T0, T0 + HOUR).selectSeries([]))).toEqual(['up{job="tx"}']);
+        const q = store.querier(TENANT, T0 - HOUR, T0 + HOUR);
+        expect(names(await q.selectSeries([]))).toEqual(['up{job="tx"}']);
+        expect(await q.selectLogs({ matchers: [], direction: 'forward', limit: 10 })).toEqual([]);
+        expect(await q.selectEvents({ limit: 10 })).toEqual([]);
+        expect(await store.committedOffsets('writers')).toEqual(new Map());
       });
 
       it('reopening keeps data, series identity and offsets', async () => {
