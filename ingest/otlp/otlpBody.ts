@@ -11,6 +11,7 @@ export function requestEncoding(contentType: string | undefined): OtlpEncoding {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (media === 'application/x-protobuf') return 'protobuf';
   if (media === 'application/json') return 'json';
+  if (contentType === undefined) throw new VigilError('unsupported_media_type', 'missing Content-Type: OTLP/HTTP accepts application/x-protobuf or application/json');
   throw new VigilError(
     'unsupported_media_type',
     `unsupported content type ${JSON.stringify(contentType ?? '')}: OTLP/HTTP accepts application/x-protobuf or application/json`,

@@ -56,7 +56,8 @@ export function otlpLogsToWriteRequest(body: unknown, tenant: string, receivedAt
   const cur = new OtlpCursor();
   const logs: LogRecord[] = [];
   const root = readObject(body, cur, '(root)');
-  const resourceLogs = readArray(root?.resourceLogs, cur, 'resourceLogs');
+  if (root === undefined) return cur.fail('(root)', 'an ExportLogsServiceRequest object', body);
+  const resourceLogs = readArray(root.resourceLogs, cur, 'resourceLogs');
   for (let i = 0; i < resourceLogs.length; i++) {
     cur.enter(0, 'resourceLogs', i);
     const rl = readObject(resourceLogs[i], cur, '') ?? {};

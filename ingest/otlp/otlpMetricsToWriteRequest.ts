@@ -51,7 +51,8 @@ class MetricsMapper {
   mapRequest(body: unknown): void {
     const cur = this.cur;
     const root = readObject(body, cur, '(root)');
-    const resourceMetrics = readArray(root?.resourceMetrics, cur, 'resourceMetrics');
+    if (root === undefined) return cur.fail('(root)', 'an ExportMetricsServiceRequest object', body);
+    const resourceMetrics = readArray(root.resourceMetrics, cur, 'resourceMetrics');
     for (let i = 0; i < resourceMetrics.length; i++) {
       cur.enter(0, 'resourceMetrics', i);
       const rm = readObject(resourceMetrics[i], cur, '') ?? {};

@@ -35,6 +35,8 @@ const badCases: BadCase[] = [
   { name: 'malformed JSON', headers: JSON_TYPE, payload: Buffer.from('{"resourceMetrics": ['), status: 400, message: 'malformed JSON body' },
   { name: 'malformed protobuf', headers: PROTO_TYPE, payload: Buffer.from([0x0a, 0x05, 0x01]), status: 400, message: 'malformed protobuf ExportMetricsServiceRequest' },
   { name: 'wrong content type', headers: { 'content-type': 'text/plain' }, payload: Buffer.from('up 1'), status: 415, message: 'unsupported content type "text/plain"' },
+  { name: 'missing content type', headers: {}, payload: Buffer.from('up 1'), status: 415, message: 'missing Content-Type' },
+  { name: 'JSON that is not an object', headers: JSON_TYPE, payload: Buffer.from('null'), status: 400, message: '(root): expected an ExportMetricsServiceRequest object, got null' },
   { name: 'unknown content encoding', headers: { ...JSON_TYPE, 'content-encoding': 'br' }, payload: json({}), status: 415, message: 'unsupported content encoding "br"' },
   { name: 'body over the limit', headers: JSON_TYPE, payload: json({ pad: 'x'.repeat(9000) }), status: 413, message: 'larger than the limit of 8192 bytes' },
   {
