@@ -62,12 +62,12 @@ export function parseTimeMs(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** A time parameter, or `fallback` when it is absent. */
+/** An optional time parameter, or `fallback` when it is absent. Prometheus words its errors with an extra clause. */
 export function timeParam(form: Form, name: string, fallback: number): number {
   const text = form.get(name);
   if (text === '') return fallback;
   const ms = parseTimeMs(text);
-  if (ms === undefined) throw invalidParam(name, `cannot parse ${JSON.stringify(text)} to a valid timestamp`);
+  if (ms === undefined) throw invalidParam(name, `Invalid time value for '${name}': cannot parse ${JSON.stringify(text)} to a valid timestamp`);
   return ms;
 }
 
