@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { VigilConfig } from '../core/index.js';
+import { createLogTap } from '../collectors/index.js';
+import type { LogTap } from '../collectors/index.js';
 import { createLogger } from '../core/index.js';
+import type { PushPipeline } from '../ingest/index.js';
 import { createHttpServer } from './httpServer.js';
 import type { StartedModules } from './moduleGraph.js';
 import { resolveModules, startModules } from './moduleGraph.js';
@@ -39,9 +42,14 @@ function serviceMap(): ServiceMap {
 
 /** The composition root: picks implementations, starts the requested roles and the HTTP server. */
 export async function startPlatform(config: VigilConfig, opts: StartPlatformOptions = {}): Promise<Platform> {
-  const logger = createLogger(config.log.level, opts.logDestination);
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'vigil_process_' });
+  // Own logs: every line still goes to stdout (or the given destination); with selfLogs on, it is
+  // also queued and shipped through the push pipeline once the ingest role is up.
+  const tap: LogTap | undefined = config.collectors.selfLogs.enabled
+    ? createLogTap({ registry, tenant: config.tenant.default, ...(opts.logDestination === undefined ? {} : { out: opts.logDestination }) })
+    : undefined;
+  const logger = createLogger(config.log.level, tap?.stream ?? opts.logDestination);
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   const tracing = startTracing(config.tracing.enabled, config.tracing.otlpEndpoint);
   const modules = resolveModules(config.roles, allRoles, targets);
 
@@ -64,6 +72,10 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
     await started.stop();
     throw new Error(`cannot listen on ${config.http.host}:${config.http.port}: ${(err as Error).message} — pick another --http-port`, { cause: err });
   }
+  if (tap !== undefined && services.has('pipeline')) {
+    const pipeline = services.get<PushPipeline>('pipeline');
+    tap.start((req) => pipeline.push(req));
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
@@ -79,6 +91,7 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
       stopping ??= (async () => {
         logger.info('vigil stopping: draining in-flight requests and batches');
         await app.close();
+        await tap?.shutdown(); // ships the last own logs while the pipeline still runs
         await started.stop();
         await tracing.shutdown();
         logger.info('vigil stopped');

@@ -85,6 +85,18 @@ export class StoreWriter {
     return this.running;
   }
 
+  private async drain(timeoutMs: number): Promise<void> {
+    const topics = new Set(this.opts.topics ?? [TOPICS.metrics, TOPICS.logs, TOPICS.events]);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const stats = await this.opts.bus.stats();
+      const behind = stats.filter((s) => topics.has(s.topic) && (s.committed.get(this.group) ?? 0n) < s.endOffset);
+      if (behind.length === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.opts.logger.warn({ timeoutMs }, 'writer stopped before catching up with the bus; the rest is written at the next start');
+  }
+
   private async write(batch: ConsumedBatch): Promise<void> {
     const end = this.commitSeconds.startTimer();
     const appender = this.opts.store.appender();
@@ -135,8 +147,13 @@ export class StoreWriter {
     this.lastBatchLag.set({ topic: batch.topic }, Number(batch.lag));
   }
 
-  /** Stops after the batch in flight; idempotent. */
-  async shutdown(): Promise<void> {
+  /**
+   * Graceful stop: first lets the writer catch up with what the bus already acknowledged (up to
+   * `drainTimeoutMs`), so a clean shutdown leaves the store complete; then stops after the batch
+   * in flight. Whatever is left stays on the bus for the next start. Idempotent.
+   */
+  async shutdown(drainTimeoutMs = 10_000): Promise<void> {
+    if (this.consumer !== undefined && this.running) await this.drain(drainTimeoutMs);
     this.running = false;
     const c = this.consumer;
     this.consumer = undefined;

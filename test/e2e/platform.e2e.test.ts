@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/index.js';
+import { DuckDbStore } from '../../storage/duckdb/index.js';
 import type { VigilProcess } from '../support/vigilProcess.js';
 import { startVigil } from '../support/vigilProcess.js';
 
@@ -83,7 +86,15 @@ describe('vigil start (embedded default)', () => {
     const res = await fetch(`${vigil.url}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    for (const name of ['vigil_writer_batches_total', 'vigil_writer_commit_duration_seconds', 'vigil_process_resident_memory_bytes']) {
+    for (const name of [
+      'vigil_ingest_accepted_total',
+      'vigil_bus_fsyncs_total',
+      'vigil_bus_consumer_lag_records',
+      'vigil_writer_batches_total',
+      'vigil_writer_commit_duration_seconds',
+      'vigil_query_requests_total',
+      'vigil_process_resident_memory_bytes',
+    ]) {
       expect(text).toContain(name);
     }
   });
@@ -104,5 +115,23 @@ describe('vigil start (embedded default)', () => {
   it('drains and exits 0 on SIGTERM', async () => {
     expect(await vigil.stop()).toBe(0);
     expect(vigil.output()).toContain('vigil stopped');
+  });
+
+  it('shipped its own logs into its store', async () => {
+    const store = new DuckDbStore({ path: join(dataDir, 'vigil.duckdb'), partitionMs: 24 * 3600_000, registry: new Registry(), logger: createLogger('silent') });
+    await store.open();
+    try {
+      const logs = await store.querier('default', nowMs - 60_000, Date.now()).selectLogs({
+        matchers: [{ type: '=', name: 'job', value: 'vigil' }],
+        direction: 'forward',
+        limit: 1000,
+        startNs: BigInt(nowMs - 60_000) * 1_000_000n,
+        endNs: BigInt(Date.now()) * 1_000_000n,
+      });
+      expect(logs.map((l) => l.body)).toContain('vigil started');
+      expect(logs.find((l) => l.body === 'vigil started')?.stream).toMatchObject({ job: 'vigil', level: 'info' });
+    } finally {
+      await store.close();
+    }
   });
 });
