@@ -7,8 +7,9 @@
  * 2. Query latency over a 1-hour range of 1k series scraped every 15 s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { TimeSeries } from '../../core/index.js';
@@ -45,6 +46,8 @@ interface AppendResult {
   samplesPerSecond: number;
   commitMsP50: number;
   commitMsMax: number;
+  /** Longest the event loop was held up while appending and committing. */
+  eventLoopMaxMs: number;
 }
 
 async function appendRate(dir: string, seriesCount: number, samplesPerBatch: number, batches: number): Promise<AppendResult> {
@@ -60,6 +63,8 @@ async function appendRate(dir: string, seriesCount: number, samplesPerBatch: num
   const prepared = Array.from({ length: batches }, (_, b) => makeBatch(labels, perSeries, (b + 1) * perSeries));
   const commitMs: number[] = [];
   let samples = 0;
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const start = performance.now();
   for (const batch of prepared) {
     const t = performance.now();
@@ -73,9 +78,15 @@ async function appendRate(dir: string, seriesCount: number, samplesPerBatch: num
     commitMs.push(performance.now() - t);
   }
   const seconds = (performance.now() - start) / 1000;
+  loop.disable();
   await store.close();
   commitMs.sort((x, y) => x - y);
-  return { samplesPerSecond: samples / seconds, commitMsP50: commitMs[Math.floor(commitMs.length / 2)] ?? 0, commitMsMax: commitMs[commitMs.length - 1] ?? 0 };
+  return {
+    samplesPerSecond: samples / seconds,
+    commitMsP50: commitMs[Math.floor(commitMs.length / 2)] ?? 0,
+    commitMsMax: commitMs[commitMs.length - 1] ?? 0,
+    eventLoopMaxMs: loop.max / 1e6,
+  };
 }
 
 async function timeQuery(runs: number, query: () => Promise<unknown>): Promise<{ p50: number; max: number }> {
@@ -124,6 +135,8 @@ async function queryLatency(dir: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-store-'));
   try {
+    // Figures swing with whatever else runs on the machine; print how busy it was.
+    console.log(`machine: ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)} at start`);
     console.log('raw append rate (Appender → one transaction per batch, file database, known series re-sent):');
     const configs: Array<[number, number, number]> = [
       [1_000, 10_000, 30],
@@ -133,10 +146,11 @@ async function main(): Promise<void> {
     for (const [seriesCount, samplesPerBatch, batches] of configs) {
       const r = await appendRate(dir, seriesCount, samplesPerBatch, batches);
       console.log(
-        `  ${String(seriesCount).padStart(6)} series, ${String(samplesPerBatch).padStart(7)} samples/batch: ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} samples/s   commit p50 ${r.commitMsP50.toFixed(1)} ms, max ${r.commitMsMax.toFixed(1)} ms`,
+        `  ${String(seriesCount).padStart(6)} series, ${String(samplesPerBatch).padStart(7)} samples/batch: ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} samples/s   commit p50 ${r.commitMsP50.toFixed(1)} ms, max ${r.commitMsMax.toFixed(1)} ms   event loop blocked ≤ ${r.eventLoopMaxMs.toFixed(1)} ms`,
       );
     }
     await queryLatency(dir);
+    console.log(`load average ${loadavg()[0]?.toFixed(1)} at end`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

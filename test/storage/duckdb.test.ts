@@ -15,6 +15,30 @@ describeStoreContract('DuckDbStore', (location, { partitionMs }) =>
   new DuckDbStore({ path: join(location, 'vigil.duckdb'), partitionMs, registry: new Registry(), logger: silent }),
 );
 
+describe('DuckDB behaviour the store relies on', () => {
+  it('an appender writes inside the connection\'s explicit transaction: invisible to others until COMMIT, gone on ROLLBACK', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    try {
+      const writer = await instance.connect();
+      const reader = await instance.connect();
+      await writer.run('CREATE TABLE t (v INTEGER)');
+      const count = async (): Promise<unknown> => (await reader.runAndReadAll('SELECT count(*)::INTEGER FROM t')).getRows()[0]?.[0];
+      for (const end of ['ROLLBACK', 'COMMIT']) {
+        await writer.run('BEGIN TRANSACTION');
+        const appender = await writer.createAppender('t');
+        appender.appendInteger(1);
+        appender.endRow();
+        appender.closeSync(); // flushes
+        expect(await count()).toBe(0);
+        await writer.run(end);
+      }
+      expect(await count()).toBe(1);
+    } finally {
+      instance.closeSync();
+    }
+  });
+});
+
 describe('DuckDbStore specifics', () => {
   const HOUR = 3600_000;
   const T0 = Date.UTC(2026, 0, 1);

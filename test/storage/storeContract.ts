@@ -107,6 +107,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         ['=~ on the metric name with alternation', [m('=~', '__name__', 'node_.*|http_.+')], ['http_requests_total{job="api", path="/x\\ny"}', 'node_load1{instance="a"}']],
         ['. matches a newline, as in Prometheus', [m('=~', 'path', '/x.y')], ['http_requests_total{job="api", path="/x\\ny"}']],
         ['values are matched exactly, not as SQL patterns', [m('=', 'job', 'api%')], []],
+        ['a value that looks like SQL is only a value', [m('=', 'job', "api' OR '1'='1")], []],
+        ['a label name that looks like SQL is only a name', [m('=', "job') OR TRUE OR ('", 'api')], []],
         ['several matchers on one label all apply', [m('=~', 'job', 'api.*'), m('!=', 'job', 'api-2'), m('=', 'instance', 'b')], ['up{instance="b", job="api"}']],
         ['no matchers selects everything', [], data.map((s) => formatSeries(s.labels)).sort()],
       ];
