@@ -79,12 +79,15 @@ export async function collectHost(opts: CollectHostOptions): Promise<HostCollect
   ]);
 
   b.add('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).', {}, opts.nowMs / 1000);
+  // The NIS domain name, as uname(2) reports it; the kernel's default is "(none)".
+  const domainname = await proc('sys/kernel/domainname').then((s) => s.trim(), () => '(none)');
   b.add('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', {
     sysname: os.type(),
     release: os.release(),
     version: os.version(),
     machine: os.machine(),
     nodename: opts.hostname,
+    domainname,
   }, 1);
   return { ...b.build(), failures };
 }

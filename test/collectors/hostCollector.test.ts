@@ -64,7 +64,7 @@ describe('collectHost over fixture files', () => {
     ['node_context_switches_total', {}, 1918756],
     ['node_procs_running', {}, 8],
     ['node_time_seconds', {}, NOW / 1000],
-    ['node_uname_info', { nodename: 'host-1', sysname: os.type() }, 1],
+    ['node_uname_info', { nodename: 'host-1', sysname: os.type(), domainname: 'lab.example' }, 1],
   ])('%s%j = %d', (name, labels, want) => {
     expect(value(c, name, labels)).toBe(want);
   });

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostCollection } from '../../collectors/index.js';
+import { collectHost } from '../../collectors/index.js';
+import type { Labels } from '../../core/index.js';
+import { formatSeries } from '../../core/index.js';
+
+/**
+ * Our host metrics next to node_exporter's (1.5 from Debian, when installed), on this machine:
+ * the same names, the same label sets, equal values for what does not move and close values for
+ * counters. node_exporter is started with the filters our collector uses (upstream defaults:
+ * Debian patches its own).
+ */
+const binary = '/usr/bin/prometheus-node-exporter';
+const installed = existsSync(binary);
+
+interface Scraped {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+/** The Prometheus text format, enough of it for node_exporter's output. */
+function parseExposition(text: string): Scraped[] {
+  const out: Scraped[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (m === null) throw new Error(`unreadable line ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+    }
+    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const key = (name: string, labels: Labels): string => formatSeries({ ...labels, __name__: name });
+
+describe.skipIf(!installed)('host collector next to node_exporter', () => {
+  let child: ChildProcess;
+  let theirs: Map<string, number>;
+  let ours: Map<string, number>;
+  let collection: HostCollection;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    child = spawn(
+      binary,
+      [
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--collector.disable-defaults',
+        ...['cpu', 'meminfo', 'loadavg', 'filesystem', 'netdev', 'stat', 'time', 'uname', 'netclass'].map((c) => `--collector.${c}`),
+        '--collector.filesystem.mount-points-exclude=^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)',
+        '--collector.netdev.device-exclude=^$',
+        '--no-collector.netdev.netlink',
+      ],
+      { stdio: 'ignore' },
+    );
+    let text = '';
+    for (let i = 0; i < 100 && text === ''; i++) {
+      if (child.exitCode !== null) throw new Error(`node_exporter exited with ${child.exitCode}`);
+      text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+      if (text === '') await new Promise((r) => setTimeout(r, 50));
+    }
+    // Scrape first, collect second: our counters can only be ahead.
+    theirs = new Map(parseExposition(text).filter((s) => s.name.startsWith('node_')).map((s) => [key(s.name, s.labels), s.value]));
+    collection = await collectHost({ procRoot: '/proc', sysRoot: '/sys', hostname: os.hostname(), job: 'vigil-host', nowMs: Date.now() });
+    ours = new Map(
+      collection.series.map((s) => {
+        const { job: _job, instance: _instance, __name__: name, ...rest } = s.labels;
+        return [key(name as string, rest), s.samples[0]?.v as number];
+      }),
+    );
+  }, 30_000);
+
+  afterAll(() => {
+    child?.kill('SIGTERM');
+  });
+
+  it('produces only series node_exporter produces, with the same names and labels', () => {
+    const missing = [...ours.keys()].filter((k) => !theirs.has(k));
+    expect(missing).toEqual([]);
+  });
+
+  it.each([
+    'node_cpu_seconds_total',
+    'node_cpu_guest_seconds_total',
+    'node_filesystem_size_bytes',
+    'node_filesystem_avail_bytes',
+    'node_network_receive_bytes_total',
+    'node_network_transmit_packets_total',
+    'node_network_up',
+    'node_network_mtu_bytes',
+    'node_load1',
+    'node_boot_time_seconds',
+    'node_uname_info',
+  ])('has every series of %s that node_exporter has', (name) => {
+    const of = (m: Map<string, number>): string[] => [...m.keys()].filter((k) => k === name || k.startsWith(`${name}{`)).sort();
+    expect(of(ours)).toEqual(of(theirs));
+    expect(of(ours).length).toBeGreaterThan(0);
+  });
+
+  it('has every meminfo field node_exporter has', () => {
+    const of = (m: Map<string, number>): string[] => [...m.keys()].filter((k) => k.startsWith('node_memory_')).sort();
+    expect(of(ours)).toEqual(of(theirs));
+  });
+
+  it('agrees on values that do not move', () => {
+    for (const k of [...ours.keys()].filter((k) => /^node_(memory_MemTotal_bytes|boot_time_seconds|filesystem_(size_bytes|files|readonly)|network_(up|mtu_bytes)|uname_info)/.test(k))) {
+      expect(ours.get(k), k).toBe(theirs.get(k));
+    }
+  });
+
+  it('reads counters at most a little ahead of node_exporter', () => {
+    const counters = [...ours.keys()].filter((k) => /^node_(cpu_seconds_total|network_(receive|transmit)_bytes_total|context_switches_total)/.test(k));
+    expect(counters.length).toBeGreaterThan(10);
+    for (const k of counters) {
+      const delta = (ours.get(k) as number) - (theirs.get(k) as number);
+      expect(delta, k).toBeGreaterThanOrEqual(0);
+      expect(delta, k).toBeLessThan(k.startsWith('node_cpu') ? 10 : 1e7);
+    }
+  });
+});
