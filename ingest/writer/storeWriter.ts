@@ -112,14 +112,17 @@ export class StoreWriter {
           continue;
         }
         switch (payload.kind) {
-          case 'metrics':
+          case 'metrics': {
+            let samples = 0;
             for (const s of payload.series) {
               appender.appendSeries(payload.tenant, s);
-              rows += s.samples.length;
+              samples += s.samples.length;
             }
             for (const m of payload.metadata) appender.appendMetadata(payload.tenant, m);
-            this.rows.inc({ kind: 'samples' }, rows);
+            rows += samples;
+            this.rows.inc({ kind: 'samples' }, samples);
             break;
+          }
           case 'logs':
             appender.appendLogs(payload.tenant, payload.logs);
             rows += payload.logs.length;

@@ -1,0 +1,224 @@
+/*
+ * Full-pipeline ingest benchmark: npm run bench:ingest [-- --seconds 20 --concurrency 4]
+ *
+ * Pushes OTLP/HTTP protobuf metrics at the embedded platform (the built `vigil start`, as a child
+ * process) and prints: accepted samples/s, samples/s sustained through the whole pipeline (until
+ * the writer has everything in DuckDB), the time until a sample is visible to a query (idle and
+ * under load), and the server's peak RSS — beside the store's raw append rate for the same rows,
+ * which is the ceiling.
+ *
+ * Load: 100k series (100 hosts × 10 metrics × 100 cpus), each request one point for 10k of them
+ * (10 hosts), as exporters send. Bodies are encoded before the timed phase.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Registry } from 'prom-client';
+import type { TimeSeries } from '../../core/index.js';
+import { createLogger } from '../../core/index.js';
+import { encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
+import { DuckDbStore } from '../../storage/duckdb/index.js';
+import { startVigil } from '../../test/support/vigilProcess.js';
+
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '4' } },
+});
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const HOSTS_PER_REQUEST = 10;
+const HOST_GROUPS = 10; // 100 hosts in all
+const METRICS = 10;
+const CPUS = 100;
+const SAMPLES_PER_REQUEST = HOSTS_PER_REQUEST * METRICS * CPUS;
+
+const t0Ms = Date.now() - 30 * 60_000; // request r carries time t0 + r*100ms: all within the accepted window
+
+function otlpRequest(r: number): Record<string, unknown> {
+  const group = r % HOST_GROUPS;
+  const timeUnixNano = String(BigInt(t0Ms + r * 100) * 1_000_000n);
+  return {
+    resourceMetrics: Array.from({ length: HOSTS_PER_REQUEST }, (_, h) => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'bench' } },
+          { key: 'service.instance.id', value: { stringValue: `host-${group * HOSTS_PER_REQUEST + h}` } },
+        ],
+      },
+      scopeMetrics: [
+        {
+          metrics: Array.from({ length: METRICS }, (_, m) => ({
+            name: `bench.metric.${m}`,
+            gauge: {
+              dataPoints: Array.from({ length: CPUS }, (_, c) => ({
+                attributes: [{ key: 'cpu', value: { stringValue: String(c) } }],
+                timeUnixNano,
+                asDouble: r + c * 0.5,
+              })),
+            },
+          })),
+        },
+      ],
+    })),
+  };
+}
+
+/** The rows the pipeline stores for request r: used for the store's raw rate. */
+function rowsOf(r: number): TimeSeries[] {
+  const group = r % HOST_GROUPS;
+  const out: TimeSeries[] = [];
+  for (let h = 0; h < HOSTS_PER_REQUEST; h++) {
+    for (let m = 0; m < METRICS; m++) {
+      for (let c = 0; c < CPUS; c++) {
+        out.push({
+          labels: { __name__: `bench_metric_${m}`, job: 'bench', instance: `host-${group * HOSTS_PER_REQUEST + h}`, cpu: String(c) },
+          samples: [{ t: t0Ms + r * 100, v: r + c * 0.5 }],
+        });
+      }
+    }
+  }
+  return out;
+}
+
+async function rawAppendRate(dir: string, requests: number, perCommit: number): Promise<number> {
+  const store = new DuckDbStore({ path: join(dir, 'raw.duckdb'), partitionMs: 24 * 3600_000, registry: new Registry(), logger: createLogger('silent') });
+  await store.open();
+  // Warm: create every series once, as the platform run does in its first rounds.
+  for (let r = 0; r < HOST_GROUPS; r++) {
+    const a = store.appender();
+    for (const s of rowsOf(r)) a.appendSeries('default', s);
+    await a.commit();
+  }
+  const batches: TimeSeries[][] = [];
+  for (let r = HOST_GROUPS; r < HOST_GROUPS + requests; r += perCommit) {
+    const batch: TimeSeries[] = [];
+    for (let k = r; k < r + perCommit; k++) batch.push(...rowsOf(k));
+    batches.push(batch);
+  }
+  let samples = 0;
+  const start = performance.now();
+  for (const batch of batches) {
+    const a = store.appender();
+    for (const s of batch) a.appendSeries('default', s);
+    samples += batch.length;
+    a.setOffset('bench', 'vigil.metrics/0', BigInt(samples));
+    await a.commit();
+  }
+  const rate = samples / ((performance.now() - start) / 1000);
+  await store.close();
+  return rate;
+}
+
+async function metricValue(url: string, name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** Sends one marker sample and polls the query API until it is visible; returns milliseconds. */
+async function visibilityMs(url: string, marker: number): Promise<number> {
+  const t = Date.now();
+  const body = encodeOtlpMetricsProtobuf({
+    resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'bench_marker', gauge: { dataPoints: [{ attributes: [{ key: 'n', value: { stringValue: String(marker) } }], timeUnixNano: String(BigInt(t) * 1_000_000n), asDouble: marker }] } }] }] }],
+  });
+  const start = performance.now();
+  const res = await fetch(`${url}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+  if (res.status !== 200) throw new Error(`marker rejected: ${res.status} ${await res.text()}`);
+  for (;;) {
+    const q = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(`bench_marker{n="${marker}"}`)}&time=${(t + 1) / 1000}`);
+    const json = (await q.json()) as { data: { result: unknown[] } };
+    if (json.data.result.length > 0) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)}; ${SECONDS} s of load, ${CONCURRENCY} concurrent senders, ${SAMPLES_PER_REQUEST} samples per request`);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-ingest-'));
+  try {
+    // Enough distinct bodies for 400k samples/s; beyond that they are re-sent (same timestamps).
+    const bodyCount = Math.ceil((400_000 * SECONDS) / SAMPLES_PER_REQUEST);
+    process.stdout.write(`encoding ${bodyCount} OTLP protobuf bodies… `);
+    const bodies: Uint8Array[] = [];
+    for (let r = 0; r < bodyCount; r++) bodies.push(encodeOtlpMetricsProtobuf(otlpRequest(r)));
+    console.log(`${(bodies.reduce((n, b) => n + b.length, 0) / 1e6).toFixed(0)} MB`);
+
+    const vigil = await startVigil({
+      dataDir: join(dir, 'platform'),
+      env: { VIGIL_LOG_LEVEL: 'warn', VIGIL_COLLECTORS__HOST__ENABLED: 'false', VIGIL_COLLECTORS__SELF_LOGS__ENABLED: 'false' },
+    });
+    const pid = vigil.proc.pid as number;
+    try {
+      const idleVisibility: number[] = [];
+      for (let i = 0; i < 5; i++) idleVisibility.push(await visibilityMs(vigil.url, i));
+
+      let next = 0;
+      let accepted = 0;
+      let rejected429 = 0;
+      let failed = 0;
+      const deadline = performance.now() + SECONDS * 1000;
+      const start = performance.now();
+      const sender = async (): Promise<void> => {
+        while (performance.now() < deadline) {
+          const body = bodies[next++ % bodies.length] as Uint8Array;
+          const res = await fetch(`${vigil.url}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+          await res.arrayBuffer();
+          if (res.status === 200) accepted += SAMPLES_PER_REQUEST;
+          else if (res.status === 429) {
+            rejected429 += 1;
+            await new Promise((r) => setTimeout(r, 100));
+          } else failed += 1;
+        }
+      };
+      const loadVisibility: number[] = [];
+      const prober = async (): Promise<void> => {
+        for (let i = 100; performance.now() < deadline - 2000; i++) {
+          loadVisibility.push(await visibilityMs(vigil.url, i));
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      };
+      await Promise.all([...Array.from({ length: CONCURRENCY }, sender), prober()]);
+      const sendSeconds = (performance.now() - start) / 1000;
+      // Sustained: until the writer has every accepted sample (plus the markers) in the store.
+      let written = 0;
+      const markers = idleVisibility.length + loadVisibility.length;
+      while ((written = await metricValue(vigil.url, 'vigil_writer_rows_total', 'kind="samples"')) < accepted + markers) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const pipelineSeconds = (performance.now() - start) / 1000;
+      const rss = peakRssMb(pid);
+      await vigil.stop();
+
+      const raw = await rawAppendRate(dir, 200, 10);
+      const acceptedRate = accepted / sendSeconds;
+      const sustained = accepted / pipelineSeconds;
+      console.log('');
+      console.log('full pipeline (OTLP protobuf → push pipeline → embedded bus → writer → DuckDB):');
+      console.log(`  accepted                 ${Math.round(acceptedRate).toLocaleString('en-US').padStart(12)} samples/s  (${accepted.toLocaleString('en-US')} in ${sendSeconds.toFixed(1)} s; ${rejected429} × 429, ${failed} other failures)`);
+      console.log(`  sustained end to end     ${Math.round(sustained).toLocaleString('en-US').padStart(12)} samples/s  (written ${written.toLocaleString('en-US')} by ${pipelineSeconds.toFixed(1)} s)`);
+      console.log(`  visible to a query, idle    median ${median(idleVisibility).toFixed(0)} ms, max ${Math.max(...idleVisibility).toFixed(0)} ms`);
+      console.log(`  visible to a query, loaded  median ${median(loadVisibility).toFixed(0)} ms, max ${Math.max(...loadVisibility).toFixed(0)} ms (${loadVisibility.length} probes)`);
+      console.log(`  server peak RSS          ${rss.toFixed(0).padStart(12)} MB`);
+      console.log('store raw append rate, same rows (Appender, 100k samples per transaction):');
+      console.log(`  raw                      ${Math.round(raw).toLocaleString('en-US').padStart(12)} samples/s`);
+      console.log(`  pipeline / raw           ${((sustained / raw) * 100).toFixed(0).padStart(12)} %`);
+    } finally {
+      await vigil.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
