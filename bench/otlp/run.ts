@@ -2,8 +2,8 @@ import { Registry } from 'prom-client';
 import { createLogger, limitsSchema } from '../../core/index.js';
 import type { BusRecord, Producer } from '../../ingest/index.js';
 import { createPushPipeline, Rejections } from '../../ingest/index.js';
-import { decodeProtobuf, encodeOtlpMetricsProtobuf, otlpMetricsToWriteRequest, otlpTypes } from '../../ingest/otlp/index.js';
-import { syntheticMetricsRequest } from './syntheticRequest.js';
+import { decodeProtobuf, encodeOtlpLogsProtobuf, encodeOtlpMetricsProtobuf, otlpLogsToWriteRequest, otlpMetricsToWriteRequest, otlpTypes } from '../../ingest/otlp/index.js';
+import { syntheticLogsRequest, syntheticMetricsRequest } from './syntheticRequest.js';
 
 /**
  * OTLP metrics ingest throughput: decode + map to Prometheus series (the receiver's own work),
@@ -19,7 +19,7 @@ const { request, samples } = syntheticMetricsRequest(resources, seriesPerMetric,
 const protobufBody = Buffer.from(encodeOtlpMetricsProtobuf(request));
 const jsonBody = Buffer.from(JSON.stringify(request));
 
-function measure(name: string, bytes: number, run: () => Promise<number> | number): Promise<void> {
+function measure(name: string, bytes: number, run: () => Promise<number> | number, unit = 'samples'): Promise<void> {
   return (async () => {
     for (let i = 0; i < 3; i++) await run(); // warm-up: let V8 optimise and protobufjs generate its decoders
     let total = 0;
@@ -33,7 +33,7 @@ function measure(name: string, bytes: number, run: () => Promise<number> | numbe
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(11);
     process.stdout.write(
-      `${name.padEnd(46)} ${fmt(total / seconds)} samples/s wall ${fmt(total / cpuSeconds)} samples/CPU-s  ${((bytes * rounds) / seconds / 1e6).toFixed(1).padStart(6)} MB/s  ${((seconds / rounds) * 1000).toFixed(1)} ms/request\n`,
+      `${name.padEnd(46)} ${fmt(total / seconds)} ${unit}/s wall ${fmt(total / cpuSeconds)} ${unit}/CPU-s  ${((bytes * rounds) / seconds / 1e6).toFixed(1).padStart(6)} MB/s  ${((seconds / rounds) * 1000).toFixed(1)} ms/request\n`,
     );
   })();
 }
@@ -75,3 +75,7 @@ if (mapProtobuf() !== samples) throw new Error(`mapping produced ${mapProtobuf()
 await measure('protobuf decode + map', protobufBody.length, mapProtobuf);
 await measure('JSON parse + map', jsonBody.length, mapJson);
 await measure('protobuf decode + map + validate + bus encode', protobufBody.length, pipelineProtobuf);
+
+const logsBody = Buffer.from(encodeOtlpLogsProtobuf(syntheticLogsRequest(20, 1000, BigInt(nowMs) * 1_000_000n)));
+const receivedAtNs = BigInt(nowMs) * 1_000_000n;
+await measure('logs: protobuf decode + map', logsBody.length, () => otlpLogsToWriteRequest(decodeProtobuf(otlpTypes.logsRequest, logsBody), 'bench', receivedAtNs).logs.length, 'records');

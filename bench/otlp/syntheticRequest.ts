@@ -57,3 +57,39 @@ export function syntheticMetricsRequest(resources: number, seriesPerMetric: numb
   samples += resources; // target_info
   return { request: { resourceMetrics }, samples };
 }
+
+/** A synthetic OTLP logs request: `resources` pods with `perResource` records each, 3 attributes per record. */
+export function syntheticLogsRequest(resources: number, perResource: number, nowNs: bigint): Record<string, unknown> {
+  const time = nowNs.toString();
+  return {
+    resourceLogs: Array.from({ length: resources }, (_, r) => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'checkout' } },
+          { key: 'k8s.namespace.name', value: { stringValue: 'shop' } },
+          { key: 'k8s.pod.name', value: { stringValue: `checkout-${r}` } },
+          { key: 'process.pid', value: { intValue: String(1000 + r) } },
+        ],
+      },
+      scopeLogs: [
+        {
+          scope: { name: 'app' },
+          logRecords: Array.from({ length: perResource }, (_, i) => ({
+            timeUnixNano: time,
+            observedTimeUnixNano: time,
+            severityNumber: 9 + (i % 3) * 4,
+            severityText: ['INFO', 'WARN', 'ERROR'][i % 3],
+            body: { stringValue: `request ${i} handled in ${i % 97} ms for user ${i % 1000}` },
+            attributes: [
+              { key: 'http.route', value: { stringValue: '/cart/items' } },
+              { key: 'http.status_code', value: { intValue: '200' } },
+              { key: 'user.id', value: { stringValue: `u${i % 1000}` } },
+            ],
+            traceId: '5b8efff798038103d269b633813fc60c',
+            spanId: 'eee19b7ec3c1b174',
+          })),
+        },
+      ],
+    })),
+  };
+}

@@ -62,7 +62,7 @@ export function otlpLogsToWriteRequest(body: unknown, tenant: string, receivedAt
     cur.enter(0, 'resourceLogs', i);
     const rl = readObject(resourceLogs[i], cur, '') ?? {};
     const resource = readResource(rl.resource, cur, 'resource');
-    const baseStream = streamLabels(resource);
+    const streams = new StreamsByLevel(streamLabels(resource));
     const scopes = readArray(rl.scopeLogs, cur, 'scopeLogs');
     for (let j = 0; j < scopes.length; j++) {
       cur.enter(1, 'scopeLogs', j);
@@ -70,11 +70,27 @@ export function otlpLogsToWriteRequest(body: unknown, tenant: string, receivedAt
       const records = readArray(sl.logRecords, cur, 'logRecords');
       for (let k = 0; k < records.length; k++) {
         cur.enter(2, 'logRecords', k);
-        logs.push(mapRecord(readObject(records[k], cur, '') ?? {}, cur, resource.attributes, baseStream, receivedAtNs));
+        logs.push(mapRecord(readObject(records[k], cur, '') ?? {}, cur, resource.attributes, streams, receivedAtNs));
       }
     }
   }
   return { tenant, series: [], metadata: [], logs, events: [] };
+}
+
+/** One stream label set per level within a resource: records share it instead of copying it. */
+class StreamsByLevel {
+  private readonly byLevel = new Map<string, Labels>();
+  constructor(private readonly base: Labels) {}
+
+  get(level: string | undefined): Labels {
+    if (level === undefined) return this.base;
+    let stream = this.byLevel.get(level);
+    if (stream === undefined) {
+      stream = { ...this.base, level };
+      this.byLevel.set(level, stream);
+    }
+    return stream;
+  }
 }
 
 function streamLabels(resource: ResourceView): Record<string, string> {
@@ -90,7 +106,7 @@ function streamLabels(resource: ResourceView): Record<string, string> {
   return labels;
 }
 
-function mapRecord(r: OtlpObject, cur: OtlpCursor, resource: Attributes, baseStream: Record<string, string>, receivedAtNs: bigint): LogRecord {
+function mapRecord(r: OtlpObject, cur: OtlpCursor, resource: Attributes, streams: StreamsByLevel, receivedAtNs: bigint): LogRecord {
   const observed = readNanosAsBigint(r.observedTimeUnixNano, cur, 'observedTimeUnixNano');
   const time = readNanosAsBigint(r.timeUnixNano, cur, 'timeUnixNano');
   const severityNumber = readEnum(r.severityNumber, cur, 'severityNumber', SEVERITY_NAMES);
@@ -98,7 +114,6 @@ function mapRecord(r: OtlpObject, cur: OtlpCursor, resource: Attributes, baseStr
   const severityText = readString(r.severityText, cur, 'severityText');
   const bodyValue = readAnyValue(r.body, cur, 'body');
   const level = levelOf(severityNumber, severityText);
-  const stream: Labels = level === undefined ? baseStream : { ...baseStream, level };
   const observedTimeNs = observed === 0n ? receivedAtNs : observed;
   return {
     timeNs: time !== 0n ? time : observedTimeNs,
@@ -106,7 +121,7 @@ function mapRecord(r: OtlpObject, cur: OtlpCursor, resource: Attributes, baseStr
     severityNumber,
     severityText,
     body: typeof bodyValue === 'string' ? bodyValue : bodyValue === null ? '' : JSON.stringify(bodyValue),
-    stream,
+    stream: streams.get(level),
     attributes: readKeyValues(r.attributes, cur, 'attributes'),
     resource,
     traceId: readIdAsHex(r.traceId, 16, cur, 'traceId'),

@@ -78,6 +78,10 @@ class MetricsMapper {
     const name = readString(metric.name, cur, 'name');
     const unit = readString(metric.unit, cur, 'unit');
     const help = readString(metric.description, cur, 'description');
+    if (name.length === 0) {
+      this.rejections.add('samples', 'invalid_point', this.pointCount(metric), `${cur.path()}: metric has no name`);
+      return;
+    }
     if (hasOwn(metric, 'gauge')) {
       const gauge = readObject(metric.gauge, cur, 'gauge') ?? {};
       cur.enter(3, 'gauge', -1);
@@ -104,6 +108,16 @@ class MetricsMapper {
       this.rejections.add('samples', 'unsupported', points, `metric ${JSON.stringify(name)}: exponential histograms are not supported yet; configure the exporter for explicit-bucket histograms`);
     }
     // A metric without data carries nothing to store.
+  }
+
+  /** How many data points a metric carries, whatever its kind (for rejecting it whole). */
+  private pointCount(metric: OtlpObject): number {
+    for (const kind of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']) {
+      if (!hasOwn(metric, kind)) continue;
+      const data = readObject(metric[kind], this.cur, kind);
+      return readArray(data?.dataPoints, this.cur, `${kind}.dataPoints`).length;
+    }
+    return 0;
   }
 
   /** Delta (or unspecified) temporality cannot become Prometheus series: reject its points. */
