@@ -4,4 +4,5 @@ export { otlpTypes, decodeProtobuf, encodeOtlpMetricsProtobuf, encodeOtlpLogsPro
 export { otlpMetricsToWriteRequest } from './otlpMetricsToWriteRequest.js';
 export { otlpLogsToWriteRequest, STREAM_RESOURCE_ATTRIBUTES } from './otlpLogsToWriteRequest.js';
 export { promMetricName, promLabelName, unitSuffix } from './promNames.js';
+export type { PromMetricKind, PromMetricName } from './promNames.js';
 export { TIME_MS } from './otlpFastDecode.js';
