@@ -100,7 +100,7 @@ export class StoreWriter {
   private async write(batch: ConsumedBatch): Promise<void> {
     const end = this.commitSeconds.startTimer();
     const appender = this.opts.store.appender();
-    let rows = 0;
+    const counts = { samples: 0, logs: 0, events: 0 };
     try {
       for (const record of batch.records) {
         let payload: BusPayload;
@@ -119,19 +119,16 @@ export class StoreWriter {
               samples += s.samples.length;
             }
             for (const m of payload.metadata) appender.appendMetadata(payload.tenant, m);
-            rows += samples;
-            this.rows.inc({ kind: 'samples' }, samples);
+            counts.samples += samples;
             break;
           }
           case 'logs':
             appender.appendLogs(payload.tenant, payload.logs);
-            rows += payload.logs.length;
-            this.rows.inc({ kind: 'logs' }, payload.logs.length);
+            counts.logs += payload.logs.length;
             break;
           case 'events':
             appender.appendEvents(payload.tenant, payload.events);
-            rows += payload.events.length;
-            this.rows.inc({ kind: 'events' }, payload.events.length);
+            counts.events += payload.events.length;
             break;
         }
       }
@@ -145,8 +142,10 @@ export class StoreWriter {
     } finally {
       end();
     }
+    // Counted only once committed: the metrics say what is in the store.
+    for (const [kind, n] of Object.entries(counts)) if (n > 0) this.rows.inc({ kind }, n);
     this.batches.inc({ topic: batch.topic });
-    this.batchRecords.observe(rows);
+    this.batchRecords.observe(counts.samples + counts.logs + counts.events);
     this.lastBatchLag.set({ topic: batch.topic }, Number(batch.lag));
   }
 
