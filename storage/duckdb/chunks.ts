@@ -3,8 +3,8 @@ import { DuckDBDataChunk } from '@duckdb/node-api';
 
 /** Rows per data chunk: DuckDB's vector size (2048). */
 const CHUNK_ROWS = 2048;
-/** Chunks appended between yields to the event loop (~64k rows: a few milliseconds of work). */
-const CHUNKS_PER_YIELD = 32;
+/** Chunks appended between yields to the event loop (16k rows: about a millisecond of work). */
+const CHUNKS_PER_YIELD = 8;
 
 /** Fills rows [from, from + n) of the batch into chunk rows [0, n). */
 export type ChunkFiller = (vectors: readonly DuckDBVector[], from: number, n: number) => void;

@@ -1,13 +1,15 @@
-import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
-import { BIGINT, DuckDBMapValue, INTEGER, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@duckdb/node-api';
-import type { Attributes, Event, Labels, MetricMetadata, MetricType, Sample } from '../../core/index.js';
-import { sortedLabelPairs, VigilError } from '../../core/index.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, INTEGER, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@duckdb/node-api';
+import type { Attributes, Event, MetricMetadata, MetricType, Sample } from '../../core/index.js';
+import { VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
 import type { EventSelection, LogSelection, Querier, SelectHints, SeriesSamples, StepAggregation, StoredLogRecord, StoredSeries } from '../store.js';
 import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
+import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
+import { compareLabels, labelsOf, sortByTime, stringColumn } from './resultRows.js';
 import { SqlParams } from './sqlParams.js';
 import type { StoreMetrics } from './storeMetrics.js';
 import type { StoreState } from './storeState.js';
@@ -44,57 +46,6 @@ const eventLabel: LabelValueSql = (name, fromMap) => {
   const field = eventFieldColumns.get(name);
   return field === undefined ? `coalesce(${fromMap()}, '')` : `coalesce(${fromMap()}, ${field})`;
 };
-
-function labelsOf(value: DuckDBValue): Labels {
-  const out: Record<string, string> = {};
-  if (value instanceof DuckDBMapValue) for (const e of value.entries) out[String(e.key)] = String(e.value);
-  return out;
-}
-
-/** The first column of a result as strings (a result with no rows has no columns at all). */
-function stringColumn(reader: DuckDBResultReader): string[] {
-  return (reader.getColumns()[0] ?? []) as string[];
-}
-
-function sortByTime(samples: Sample[]): void {
-  for (let i = 1; i < samples.length; i++) {
-    if ((samples[i] as Sample).t < (samples[i - 1] as Sample).t) {
-      samples.sort((a, b) => a.t - b.t);
-      return;
-    }
-  }
-}
-
-function compareLabels(a: Labels, b: Labels): number {
-  const pa = sortedLabelPairs(a);
-  const pb = sortedLabelPairs(b);
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const [ka, va] = pa[i] as [string, string];
-    const [kb, vb] = pb[i] as [string, string];
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    if (va !== vb) return va < vb ? -1 : 1;
-  }
-  return pa.length - pb.length;
-}
-
-function checkLimit(limit: number | undefined, what: string): void {
-  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new VigilError('bad_data', `${what} limit ${String(limit)} is not a non-negative integer`);
-}
-
-/** Tries per query when retention keeps dropping partitions under it. */
-const MAX_ATTEMPTS = 3;
-
-function isDroppedPartition(err: unknown): boolean {
-  return err instanceof Error && /Catalog Error: Table with name (samples|logs)_p\S+ does not exist/.test(err.message);
-}
-
-/** DuckDB rejects bad regular expressions at bind time; those are the caller's mistake. */
-function asQueryError(err: unknown): unknown {
-  if (err instanceof VigilError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (message.startsWith('Invalid Input Error')) return new VigilError('bad_data', `invalid query input: ${message.replace(/^Invalid Input Error: /, '')}`, { cause: err });
-  return err;
-}
 
 /**
  * Reads one tenant over [minT, maxT] (ms, inclusive). Each call borrows a read connection, names
@@ -153,6 +104,9 @@ export class DuckDbQuerier implements Querier {
   selectLogs(selection: LogSelection): Promise<StoredLogRecord[]> {
     return this.timed('select_logs', async (conn, tenantId) => {
       checkLimit(selection.limit, 'log');
+      if (selection.direction !== 'forward' && selection.direction !== 'backward') {
+        throw new VigilError('bad_data', `log direction ${JSON.stringify(selection.direction)} is neither "forward" nor "backward"`);
+      }
       const startNs = selection.startNs ?? BigInt(this.minT) * NS_PER_MS;
       const endNs = selection.endNs ?? BigInt(this.maxT) * NS_PER_MS + (NS_PER_MS - 1n);
       if (selection.limit === 0 || endNs < startNs) return [];

@@ -1,0 +1,40 @@
+import type { DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBMapValue } from '@duckdb/node-api';
+import type { Labels, Sample } from '../../core/index.js';
+import { sortedLabelPairs } from '../../core/index.js';
+
+/** Turning DuckDB result values into the Store contract's shapes. */
+
+export function labelsOf(value: DuckDBValue): Labels {
+  const out: Record<string, string> = {};
+  if (value instanceof DuckDBMapValue) for (const e of value.entries) out[String(e.key)] = String(e.value);
+  return out;
+}
+
+/** The first column of a result as strings (a result with no rows has no columns at all). */
+export function stringColumn(reader: DuckDBResultReader): string[] {
+  return (reader.getColumns()[0] ?? []) as string[];
+}
+
+/** Sorts samples by time in place, unless (as usual) they already are. */
+export function sortByTime(samples: Sample[]): void {
+  for (let i = 1; i < samples.length; i++) {
+    if ((samples[i] as Sample).t < (samples[i - 1] as Sample).t) {
+      samples.sort((a, b) => a.t - b.t);
+      return;
+    }
+  }
+}
+
+/** Prometheus' series order: by sorted label pairs. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const pa = sortedLabelPairs(a);
+  const pb = sortedLabelPairs(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const [ka, va] = pa[i] as [string, string];
+    const [kb, vb] = pb[i] as [string, string];
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    if (va !== vb) return va < vb ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
