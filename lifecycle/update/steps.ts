@@ -177,7 +177,7 @@ export const waitRunning: Step = {
       last === null
         ? `agent not answering (${lastErr})`
         : bad.length > 0
-          ? bad.map((p) => `process ${p.job}/${p.name} is ${p.state}, restarted ${p.restarts} time(s)`).join('; ')
+          ? bad.map((p) => (p.restarts > 0 ? `process ${p.job}/${p.name} crashed ${p.restarts} time(s) since the update (now ${p.state})` : `process ${p.job}/${p.name} is ${p.state}`)).join('; ')
           : `job state ${last.job_state}`;
     throw new Error(`${w.group}/${w.index} is not running after ${w.watch.maxMs} ms: ${detail}`);
   },

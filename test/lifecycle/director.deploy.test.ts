@@ -82,7 +82,7 @@ describe('director deploys with the dummy CPI', () => {
     const t = await d.waitTask(id);
     expect(t.state).toBe('error');
     expect(t.error).toBe(
-      'canary failed in etcd: etcd/0 is not running after 300 ms: process etcd/etcd is failing, restarted 3 time(s); update stopped, 2 other instance(s) left untouched',
+      'canary failed in etcd: etcd/0 is not running after 300 ms: process etcd/etcd crashed 3 time(s) since the update (now failing); update stopped, 2 other instance(s) left untouched',
     );
     expect(updateOrder(d, id)).toEqual(['etcd/0 (canary) started', 'etcd/0 (canary) failed']);
     const after = d.instances('etcd');
