@@ -52,7 +52,8 @@ function freePort(): Promise<number> {
 
 const key = (name: string, labels: Labels): string => formatSeries({ ...labels, __name__: name });
 
-describe.skipIf(!installed)('host collector next to node_exporter', () => {
+// Skipped only on a developer machine without the Debian package; CI installs it (.ci/install-prometheus.sh) and must run this.
+describe.skipIf(!installed && process.env.CI !== 'true')('host collector next to node_exporter', () => {
   let child: ChildProcess;
   let theirs: Map<string, number>;
   let ours: Map<string, number>;

@@ -119,7 +119,8 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error('prometheus did not become ready');
 }
 
-describe.skipIf(!installed)('conformance with a real Prometheus', () => {
+// Skipped only on a developer machine without the Debian package; CI installs it (.ci/install-prometheus.sh) and must run this.
+describe.skipIf(!installed && process.env.CI !== 'true')('conformance with a real Prometheus', () => {
   let dir: string;
   let child: ChildProcess;
   let base: string;
