@@ -8,8 +8,13 @@ import { fft, nextPow2 } from './fft.js';
  * Daily and weekly cycles of metrics show up as such peaks; noise and trends do not.
  */
 export function detectPeriod(values: ArrayLike<number>, minLag = 4, minAcf = 0.3): number {
+  return findPeriod(values, minLag, minAcf).period;
+}
+
+/** As detectPeriod, with the autocorrelation at that lag (0 when there is no period). */
+export function findPeriod(values: ArrayLike<number>, minLag = 4, minAcf = 0.3): { period: number; acf: number } {
   const n = values.length;
-  if (n < 2 * minLag + 2) return 0;
+  if (n < 2 * minLag + 2) return { period: 0, acf: 0 };
   let mean = 0;
   for (let i = 0; i < n; i++) mean += values[i] as number;
   mean /= n;
@@ -24,7 +29,7 @@ export function detectPeriod(values: ArrayLike<number>, minLag = 4, minAcf = 0.3
   }
   fft(re, im, true);
   const var0 = re[0] as number;
-  if (!(var0 > 0)) return 0;
+  if (!(var0 > 0)) return { period: 0, acf: 0 };
   const maxLag = Math.floor(n / 2);
   const peaks: [number, number][] = [];
   let bestAcf = minAcf;
@@ -36,6 +41,6 @@ export function detectPeriod(values: ArrayLike<number>, minLag = 4, minAcf = 0.3
     }
   }
   // Multiples of the true period peak almost as high; the shortest near-best peak is the period.
-  for (const [lag, acf] of peaks) if (acf >= 0.85 * bestAcf) return lag;
-  return 0;
+  for (const [lag, acf] of peaks) if (acf >= 0.85 * bestAcf) return { period: lag, acf };
+  return { period: 0, acf: 0 };
 }

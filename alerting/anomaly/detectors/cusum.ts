@@ -7,8 +7,10 @@ import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
  * Two-sided CUSUM (Page 1954) on values standardised by a slow robust reference (windowed median
  * and IQR): small persistent shifts accumulate until they stand out. The statistic is the larger
  * of the two sums; both restart once they pass `h` so the next shift is measured afresh.
+ * The reference keeps every `stride`-th value, so it spans window × stride points at the cost of
+ * `window` (a long, cheap memory of what normal looks like).
  */
-export const cusumDefaults = { window: 256, k: 0.5, h: 8, ...calibrationDefaults };
+export const cusumDefaults = { window: 256, stride: 1, k: 0.5, h: 8, ...calibrationDefaults };
 export type CusumConfig = typeof cusumDefaults;
 
 export class CusumDetector implements DetectorCore {
@@ -18,6 +20,7 @@ export class CusumDetector implements DetectorCore {
   private ref: SortedWindow;
   private up = 0;
   private down = 0;
+  private n = 0;
 
   constructor(config: Partial<CusumConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...cusumDefaults, ...config };
@@ -27,6 +30,7 @@ export class CusumDetector implements DetectorCore {
       this.ref = SortedWindow.fromState(this.cfg.window, nums(r, 'ring'), num(r, 'pos'), num(r, 'count'));
       this.up = num(state, 'up');
       this.down = num(state, 'down');
+      this.n = num(state, 'n');
     }
     this.cal = new RecordCalibrator(this.cfg, state === undefined ? undefined : obj(state, 'cal'));
   }
@@ -49,7 +53,7 @@ export class CusumDetector implements DetectorCore {
       out.upper = med + 3 * scale;
     }
     out.score = this.cal.score(raw);
-    this.ref.push(x);
+    if (this.n++ % c.stride === 0) this.ref.push(x);
   }
 
   skip(): void {
@@ -61,6 +65,6 @@ export class CusumDetector implements DetectorCore {
   }
 
   state(): { [key: string]: StateValue } {
-    return { ref: this.ref.toState(), up: this.up, down: this.down, cal: this.cal.state() };
+    return { ref: this.ref.toState(), up: this.up, down: this.down, n: this.n, cal: this.cal.state() };
   }
 }

@@ -1,141 +1,119 @@
-import { detectPeriod } from '../period.js';
+import { RecordCalibrator } from '../calibrate.js';
+import { findPeriod } from '../period.js';
 import { Ring } from '../ring.js';
 import { num, nums, obj } from '../state.js';
 import { SortedWindow, robustScale } from '../stats.js';
 import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
 
 /**
- * Vigil's default detector. Three cheap views of "unusual", each O(window) per point at worst:
- *  - level:    distance of the value from the windowed median, in robust (IQR) sigmas;
- *  - seasonal: distance of the value from the same phase one period ago (period found by ACF),
- *              in robust sigmas of recent seasonal residuals;
- *  - shift:    distance of the short-window mean from the windowed median, in sigmas of a mean.
- * Each view is calibrated against its own history as a ratio to its decaying running maximum:
- * an event is anomalous when it is a new record for this series. That makes one threshold work
- * across series of any scale and noise, and makes alarms rarer as a series proves itself noisy.
- * After an alarm the output is damped for `mask` points, because one event should page once.
+ * Vigil's default detector: a two-sided CUSUM over the series' innovations, standardised by a long,
+ * robust reference, calibrated per series.
+ *  - Innovation: the value itself, or — when the series has a strong cycle (daily, weekly, or any
+ *    autocorrelation peak above `seasonalAcf`) — its difference from the same phase one period ago,
+ *    so that routine peaks and periodic spikes are not news but a changed day is.
+ *  - Reference: median and IQR of every `stride`-th innovation over the last window × stride
+ *    points. A long memory of normal is what keeps noisy series quiet; the stride keeps it cheap.
+ *  - CUSUM (k, h): one huge deviation or several moderate ones in the same direction both push a
+ *    sum past `h`; the sums restart there so the next event is measured afresh.
+ *  - Calibration: the sum relative to its decaying running maximum (see calibrate.ts), so a score
+ *    ≥ 0.5 means "a bigger event than this series has shown lately", then damped for `mask` points.
+ * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
+ * arithmetic operations, and an FFT period check every `periodEvery` points.
  */
 export const vigilDefaults = {
-  window: 256,
-  seasonWindow: 128,
-  shortWindow: 8,
-  periodBuffer: 2048,
-  periodEvery: 512,
-  decay: 0.999,
+  window: 512,
+  stride: 4,
+  k: 0.75,
+  h: 5,
+  buffer: 1024,
+  periodEvery: 1024,
+  seasonalAcf: 0.7,
+  zCap: 50,
+  decay: 0.9999,
   warmup: 150,
   mask: 50,
 };
 export type VigilConfig = typeof vigilDefaults;
 
-const FEATURES = 3;
-
 export class VigilDetector implements DetectorCore {
   readonly kind = 'vigil';
   private readonly cfg: VigilConfig;
-  private level: SortedWindow;
-  private resid: SortedWindow;
+  private readonly cal: RecordCalibrator;
+  private ref: SortedWindow;
   private hist: Ring;
   private period = 0;
-  private t = 0;
-  private lastFire = Number.NEGATIVE_INFINITY;
-  private maxes = new Float64Array(FEATURES);
+  private up = 0;
+  private down = 0;
+  private n = 0;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
     const c = this.cfg;
-    this.level = new SortedWindow(c.window);
-    this.resid = new SortedWindow(c.seasonWindow);
-    this.hist = new Ring(c.periodBuffer);
+    this.ref = new SortedWindow(c.window);
+    this.hist = new Ring(c.buffer);
     if (state !== undefined) {
-      const lv = obj(state, 'level');
-      this.level = SortedWindow.fromState(c.window, nums(lv, 'ring'), num(lv, 'pos'), num(lv, 'count'));
-      const rs = obj(state, 'resid');
-      this.resid = SortedWindow.fromState(c.seasonWindow, nums(rs, 'ring'), num(rs, 'pos'), num(rs, 'count'));
+      const r = obj(state, 'ref');
+      this.ref = SortedWindow.fromState(c.window, nums(r, 'ring'), num(r, 'pos'), num(r, 'count'));
       const h = obj(state, 'hist');
-      this.hist = Ring.fromState(c.periodBuffer, nums(h, 'buf'), num(h, 'pos'), num(h, 'count'));
+      this.hist = Ring.fromState(c.buffer, nums(h, 'buf'), num(h, 'pos'), num(h, 'count'));
       this.period = num(state, 'period');
-      this.t = num(state, 't');
-      this.lastFire = num(state, 'lastFire');
-      this.maxes.set(nums(state, 'maxes'));
+      this.up = num(state, 'up');
+      this.down = num(state, 'down');
+      this.n = num(state, 'n');
     }
+    this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
   }
 
   observe(x: number, out: AnomalyResult): void {
     const c = this.cfg;
-    const f = this.features(x, out);
-    let score = 0;
-    if (this.t >= c.warmup) {
-      for (let i = 0; i < FEATURES; i++) {
-        const m = this.maxes[i] as number;
-        const r = m > 0 ? (f[i] as number) / m : 0;
-        const s = r / (1 + r);
-        if (s > score) score = s;
-      }
-    }
-    for (let i = 0; i < FEATURES; i++) this.maxes[i] = Math.max((this.maxes[i] as number) * c.decay, f[i] as number);
-    if (this.t - this.lastFire < c.mask) score *= 0.5;
-    else if (score >= 0.5) this.lastFire = this.t;
-    out.score = score;
-    this.learn(x);
-  }
-
-  private readonly f = new Float64Array(FEATURES);
-
-  private features(x: number, out: AnomalyResult): Float64Array {
-    const c = this.cfg;
-    const f = this.f;
-    f.fill(0);
-    if (this.level.count >= 8) {
-      const med = this.level.quantile(0.5);
-      const scale = robustScale(this.level, med);
-      f[0] = Math.min(Math.abs(x - med) / scale, 1e6);
-      // Mean of the current value and the previous shortWindow − 1 held values (missing ones skipped).
-      let sum = x;
-      let k = 1;
-      for (let lag = 1; lag < c.shortWindow; lag++) {
-        const v = this.hist.back(lag);
-        if (Number.isFinite(v)) {
-          sum += v;
-          k++;
-        }
-      }
-      f[2] = Math.min((Math.abs(sum / k - med) / scale) * Math.sqrt(k), 1e6);
-      out.lower = med - 3 * scale;
-      out.upper = med + 3 * scale;
-    }
+    let base = 0;
     if (this.period > 0) {
-      const prev = this.hist.back(this.period);
-      if (Number.isFinite(prev)) {
-        const r = x - prev;
-        if (this.resid.count >= 8) {
-          const med = this.resid.quantile(0.5);
-          const scale = robustScale(this.resid, prev);
-          f[1] = Math.min(Math.abs(r - med) / scale, 1e6);
-          out.lower = prev + med - 3 * scale;
-          out.upper = prev + med + 3 * scale;
-        }
-        this.resid.push(r);
-      }
+      base = this.hist.back(this.period);
+      // The same phase last cycle is missing: fall back to the latest held value.
+      if (!Number.isFinite(base)) base = this.latest(x);
     }
-    return f;
+    const inn = x - base;
+    let raw = 0;
+    if (this.ref.count >= 8) {
+      const med = this.ref.quantile(0.5);
+      const scale = robustScale(this.ref, base === 0 ? med : base);
+      const z = Math.max(-c.zCap, Math.min(c.zCap, (inn - med) / scale));
+      this.up = Math.max(0, this.up + z - c.k);
+      this.down = Math.max(0, this.down - z - c.k);
+      raw = this.up > this.down ? this.up : this.down;
+      if (raw > c.h) {
+        this.up = 0;
+        this.down = 0;
+      }
+      out.lower = base + med - 3 * scale;
+      out.upper = base + med + 3 * scale;
+    }
+    out.score = this.cal.score(raw);
+    if (this.n % c.stride === 0) this.ref.push(inn);
+    this.advance(x);
   }
 
-  private learn(x: number): void {
-    this.level.push(x);
-    this.pushHist(x);
+  private latest(fallback: number): number {
+    for (let lag = 1; lag <= this.hist.count; lag++) {
+      const v = this.hist.back(lag);
+      if (Number.isFinite(v)) return v;
+    }
+    return fallback;
   }
 
   skip(): void {
-    this.pushHist(Number.NaN);
+    this.cal.skip();
+    this.advance(Number.NaN);
   }
 
-  private pushHist(x: number): void {
+  private advance(x: number): void {
     this.hist.push(x);
-    this.t++;
-    if (this.t % this.cfg.periodEvery === 0 && this.hist.count >= 64) this.redetectPeriod();
+    this.n++;
+    // Check early (once the buffer can show two short cycles), then at a slow, steady pace.
+    if (this.n === this.cfg.buffer >> 1 || this.n % this.cfg.periodEvery === 0) this.redetectPeriod();
   }
 
-  /** Re-run period detection over the history; missing slots carry the last value forward. */
+  /** Period from the held history (missing slots carry the last value); only strong cycles count. */
   private redetectPeriod(): void {
     const h = this.hist.toArray();
     let last = 0;
@@ -143,11 +121,14 @@ export class VigilDetector implements DetectorCore {
       if (Number.isFinite(h[i] as number)) last = h[i] as number;
       else h[i] = last;
     }
-    const p = detectPeriod(h);
+    const found = findPeriod(h);
+    const p = found.acf >= this.cfg.seasonalAcf ? found.period : 0;
     if (p !== this.period) {
+      // Innovations change meaning with the baseline: relearn the reference and the sums.
       this.period = p;
-      this.resid = new SortedWindow(this.cfg.seasonWindow);
-      this.maxes[1] = 0;
+      this.ref = new SortedWindow(this.cfg.window);
+      this.up = 0;
+      this.down = 0;
     }
   }
 
@@ -157,13 +138,13 @@ export class VigilDetector implements DetectorCore {
 
   state(): { [key: string]: StateValue } {
     return {
-      level: this.level.toState(),
-      resid: this.resid.toState(),
+      ref: this.ref.toState(),
       hist: this.hist.toState(),
       period: this.period,
-      t: this.t,
-      lastFire: this.lastFire,
-      maxes: Array.from(this.maxes),
+      up: this.up,
+      down: this.down,
+      n: this.n,
+      cal: this.cal.state(),
     };
   }
 }
