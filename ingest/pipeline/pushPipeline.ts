@@ -52,6 +52,7 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
   const metrics = createPipelineMetrics(options.registry);
 
   async function push(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult> {
+    if (typeof req.tenant !== 'string' || req.tenant.length === 0) throw new VigilError('bad_data', 'write request has no tenant');
     const done = metrics.startPush();
     const rejections = new Rejections();
     if (receiverRejections !== undefined) rejections.merge(receiverRejections);

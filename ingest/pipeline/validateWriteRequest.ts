@@ -1,5 +1,5 @@
 import type { Event, Labels, Limits, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
-import { checkSeriesLabels, checkTimestampMs, formatSeries, isValidLabelName } from '../../core/index.js';
+import { checkSeriesLabels, checkTimestampMs, formatSeries, isValidLabelName, isValidMetricName, metricTypes } from '../../core/index.js';
 import type { Rejections } from './rejections.js';
 
 /** What remains of a write request after validation. */
@@ -42,7 +42,15 @@ export function validateWriteRequest(
     if (problem === undefined) events.push(e);
     else rejections.add('events', problem.reason, 1, problem.message);
   }
-  return { series, metadata: series.length > 0 ? req.metadata : [], logs, events, sampleCount };
+  // Metadata is advisory (not a record): entries that could not describe a series are dropped silently.
+  const metadata = series.length > 0 ? req.metadata.filter(isUsableMetadata) : [];
+  return { series, metadata, logs, events, sampleCount };
+}
+
+const knownTypes: ReadonlySet<string> = new Set(metricTypes);
+
+function isUsableMetadata(m: MetricMetadata): boolean {
+  return isValidMetricName(m.metricFamilyName) && knownTypes.has(m.type) && typeof m.unit === 'string' && typeof m.help === 'string';
 }
 
 function validSeries(s: TimeSeries, limits: Limits, nowMs: number, rejections: Rejections): TimeSeries | undefined {

@@ -155,6 +155,22 @@ describe('push pipeline: publishing', () => {
     expect(await registry.getSingleMetricAsString('vigil_ingest_push_duration_seconds')).toMatch(/_count\{outcome="error"\} 1/);
   });
 
+  it('drops metadata that cannot describe a series, keeps the rest', async () => {
+    const { pipeline, producer } = setup();
+    const good = { metricFamilyName: 'up', type: 'gauge' as const, unit: '', help: 'is it up' };
+    const bad = [
+      { metricFamilyName: 'not a name', type: 'gauge' as const, unit: '', help: '' },
+      { metricFamilyName: 'x', type: 'bogus' as 'gauge', unit: '', help: '' },
+    ];
+    await pipeline.push(req({ series: [series('up', NOW)], metadata: [good, ...bad] }));
+    expect(producer.payloads('metrics')[0]?.metadata).toEqual([good]);
+  });
+
+  it('refuses a request without a tenant', async () => {
+    const { pipeline } = setup();
+    await expect(pipeline.push({ ...req({ series: [series('up', NOW)] }), tenant: '' })).rejects.toMatchObject({ code: 'bad_data', message: 'write request has no tenant' });
+  });
+
   it('accepts an empty request without publishing', async () => {
     const { pipeline, producer } = setup();
     expect(await pipeline.push(req({}))).toMatchObject({ accepted: { samples: 0, logs: 0, events: 0 } });
