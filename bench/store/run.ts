@@ -48,6 +48,8 @@ interface AppendResult {
   commitMsMax: number;
   /** Longest the event loop was held up while appending and committing. */
   eventLoopMaxMs: number;
+  /** Samples per second of CPU time (all threads, user + system): steadier than wall time on a busy machine. */
+  samplesPerCpuSecond: number;
 }
 
 async function appendRate(dir: string, seriesCount: number, samplesPerBatch: number, batches: number): Promise<AppendResult> {
@@ -65,6 +67,7 @@ async function appendRate(dir: string, seriesCount: number, samplesPerBatch: num
   let samples = 0;
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   for (const batch of prepared) {
     const t = performance.now();
@@ -78,6 +81,7 @@ async function appendRate(dir: string, seriesCount: number, samplesPerBatch: num
     commitMs.push(performance.now() - t);
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   loop.disable();
   await store.close();
   commitMs.sort((x, y) => x - y);
@@ -86,6 +90,7 @@ async function appendRate(dir: string, seriesCount: number, samplesPerBatch: num
     commitMsP50: commitMs[Math.floor(commitMs.length / 2)] ?? 0,
     commitMsMax: commitMs[commitMs.length - 1] ?? 0,
     eventLoopMaxMs: loop.max / 1e6,
+    samplesPerCpuSecond: samples / ((cpu.user + cpu.system) / 1e6),
   };
 }
 
@@ -146,7 +151,7 @@ async function main(): Promise<void> {
     for (const [seriesCount, samplesPerBatch, batches] of configs) {
       const r = await appendRate(dir, seriesCount, samplesPerBatch, batches);
       console.log(
-        `  ${String(seriesCount).padStart(6)} series, ${String(samplesPerBatch).padStart(7)} samples/batch: ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} samples/s   commit p50 ${r.commitMsP50.toFixed(1)} ms, max ${r.commitMsMax.toFixed(1)} ms   event loop blocked ≤ ${r.eventLoopMaxMs.toFixed(1)} ms`,
+        `  ${String(seriesCount).padStart(6)} series, ${String(samplesPerBatch).padStart(7)} samples/batch: ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} samples/s (${Math.round(r.samplesPerCpuSecond).toLocaleString('en-US')} per CPU-second)   commit p50 ${r.commitMsP50.toFixed(1)} ms, max ${r.commitMsMax.toFixed(1)} ms   event loop blocked ≤ ${r.eventLoopMaxMs.toFixed(1)} ms`,
       );
     }
     await queryLatency(dir);

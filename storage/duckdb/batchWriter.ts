@@ -31,6 +31,7 @@ const seriesTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, VARCHAR, MAP_VV];
 const streamTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, MAP_VV];
 const sampleTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, BIGINT, DOUBLE];
 const logTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, BIGINT, BIGINT, UTINYINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR];
+const offsetTypes: readonly DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, BIGINT];
 const eventTypes: readonly DuckDBType[] = [UINTEGER, BIGINT, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, VARCHAR, MAP_VV];
 
 function labelsMap(labels: Labels): ReturnType<typeof mapValue> {
@@ -78,10 +79,7 @@ export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: St
   await writeLogs(conn, batch, tenantIds, ensurePartition, effects);
   await writeEvents(conn, batch, tenantIds, effects);
   await writeMetadata(conn, batch, state, tenantIds, effects);
-  for (const o of batch.offsets.values()) {
-    await conn.run('INSERT OR REPLACE INTO consumer_offsets VALUES ($1, $2, $3)', [o.group, o.topicPartition, o.nextOffset], [VARCHAR, VARCHAR, BIGINT]);
-    effects.rows.offsets++;
-  }
+  await writeOffsets(conn, batch, state, effects);
   return effects;
 }
 
@@ -260,6 +258,24 @@ async function writeEvents(conn: DuckDBConnection, batch: Batch, tenantIds: Uint
     }),
   );
   effects.rows.events += events.length;
+}
+
+async function writeOffsets(conn: DuckDBConnection, batch: Batch, state: StoreState, effects: CommitEffects): Promise<void> {
+  const offsets = [...batch.offsets.values()];
+  if (offsets.length === 0) return;
+  const seq = BigInt(state.nextCommitSeq);
+  await withAppender(conn, 'consumer_offsets', (a) =>
+    appendInChunks(a, offsetTypes, offsets.length, (v, from, n) => {
+      for (let r = 0; r < n; r++) {
+        const o = offsets[from + r] as (typeof offsets)[number];
+        v[0]?.setItem(r, o.group);
+        v[1]?.setItem(r, o.topicPartition);
+        v[2]?.setItem(r, o.nextOffset);
+        v[3]?.setItem(r, seq);
+      }
+    }),
+  );
+  effects.rows.offsets += offsets.length;
 }
 
 async function writeMetadata(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {

@@ -11,6 +11,7 @@ import { writeBatch } from './batchWriter.js';
 import { ConnectionPool } from './connectionPool.js';
 import { DuckDbAppender } from './duckDbAppender.js';
 import { DuckDbQuerier } from './duckDbQuerier.js';
+import type { Partition } from './partitions.js';
 import { PartitionCatalog } from './partitions.js';
 import { baseSchema } from './schema.js';
 import { SerialQueue } from './serialQueue.js';
@@ -119,7 +120,8 @@ export class DuckDbStore implements Store {
 
   async committedOffsets(group: string): Promise<Map<string, bigint>> {
     const { pool } = this.assertOpen();
-    const rows = await pool.use(async (conn) => (await conn.runAndReadAll('SELECT topic_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1', [group], [VARCHAR])).getRows());
+    const sql = 'SELECT topic_partition, arg_max(next_offset, commit_seq) FROM consumer_offsets WHERE consumer_group = $1 GROUP BY topic_partition';
+    const rows = await pool.use(async (conn) => (await conn.runAndReadAll(sql, [group], [VARCHAR])).getRows());
     return new Map(rows.map((r) => [r[0] as string, r[1] as bigint]));
   }
 
@@ -128,18 +130,34 @@ export class DuckDbStore implements Store {
     return this.writes.run(async () => {
       const { writer } = this.assertOpen();
       const doomed = this.state.catalog.before(beforeMs);
-      await this.inTransaction(writer, async () => {
-        for (const p of doomed) await writer.run(`DROP TABLE IF EXISTS ${p.table}`);
-        await writer.run('DELETE FROM events WHERE last_seen_ms < $1', [beforeMs]);
-        if (doomed.length > 0) await this.dropOrphans(writer, new Set(doomed.map((p) => p.table)));
-      });
+      // Hide the partitions from new queries before dropping them, so that only a query which
+      // read the catalog just before can meet a missing table (and it retries); put them back
+      // if the drop fails.
+      for (const p of doomed) this.state.catalog.remove(p.table);
+      try {
+        await this.dropPartitions(writer, doomed, beforeMs);
+      } catch (err) {
+        for (const p of doomed) this.state.catalog.add(p);
+        throw err;
+      }
       if (doomed.length > 0) {
-        for (const p of doomed) this.state.catalog.remove(p.table);
         await this.state.load(writer);
         this.updatePartitionGauge();
         this.logger.info({ beforeMs, dropped: doomed.map((p) => p.table) }, 'retention dropped partitions');
       }
       return doomed.length;
+    });
+  }
+
+  /** Drops partition tables, expired events and superseded offset rows, and the series left without samples. */
+  private async dropPartitions(writer: DuckDBConnection, doomed: readonly Partition[], beforeMs: number): Promise<void> {
+    await this.inTransaction(writer, async () => {
+      for (const p of doomed) await writer.run(`DROP TABLE IF EXISTS ${p.table}`);
+      await writer.run('DELETE FROM events WHERE last_seen_ms < $1', [beforeMs]);
+      // Offset rows superseded by a newer commit of the same group and partition.
+      await writer.run(`DELETE FROM consumer_offsets o WHERE commit_seq < (
+        SELECT max(commit_seq) FROM consumer_offsets n WHERE n.consumer_group = o.consumer_group AND n.topic_partition = o.topic_partition)`);
+      if (doomed.length > 0) await this.dropOrphans(writer);
     });
   }
 
@@ -188,6 +206,7 @@ export class DuckDbStore implements Store {
       for (const [tenantId, id] of effects.newStreams) idSet(this.state.knownStreams, tenantId).add(id);
       for (const [key, value] of effects.metadata) this.state.metadata.set(key, value);
       for (const p of effects.newPartitions) this.state.catalog.add(p);
+      if (effects.rows.offsets > 0) this.state.nextCommitSeq++;
       if (effects.newPartitions.length > 0) this.updatePartitionGauge();
       for (const [table, n] of Object.entries(effects.rows)) if (n > 0) this.metrics.rowsAppended.inc({ table }, n);
     });
@@ -210,10 +229,10 @@ export class DuckDbStore implements Store {
     return result;
   }
 
-  /** Deletes series and streams that no remaining partition has rows for. */
-  private async dropOrphans(writer: DuckDBConnection, dropped: ReadonlySet<string>): Promise<void> {
+  /** Deletes series and streams that no remaining partition (the catalog's) has rows for. */
+  private async dropOrphans(writer: DuckDBConnection): Promise<void> {
     const remaining = (kind: 'samples' | 'logs', id: string): string => {
-      const parts = this.state.catalog.overlapping(kind, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).filter((p) => !dropped.has(p.table));
+      const parts = this.state.catalog.overlapping(kind, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
       return parts.length === 0 ? '' : parts.map((p) => `SELECT tenant_id, ${id} FROM ${p.table}`).join(' UNION ');
     };
     const samples = remaining('samples', 'series_id');

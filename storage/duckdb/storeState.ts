@@ -14,6 +14,8 @@ export class StoreState {
   /** "tenantId\0metric" → "type\0unit\0help", to skip rewriting unchanged metadata. */
   readonly metadata = new Map<string, string>();
   nextTenantId = 1;
+  /** Numbers commits that store offsets; the newest offset row per group and partition wins. */
+  nextCommitSeq = 1;
 
   constructor(readonly catalog: PartitionCatalog) {}
 
@@ -26,6 +28,8 @@ export class StoreState {
     const tenants = await conn.runAndReadAll('SELECT id, name FROM tenants');
     for (const [id, name] of tenants.getRows()) this.tenantIds.set(name as string, Number(id));
     this.nextTenantId = Math.max(0, ...this.tenantIds.values()) + 1;
+    const seq = await conn.runAndReadAll('SELECT coalesce(max(commit_seq), 0) FROM consumer_offsets');
+    this.nextCommitSeq = Number(seq.getRows()[0]?.[0] ?? 0) + 1;
     await this.loadIds(conn, 'SELECT tenant_id, series_id FROM series', this.knownSeries);
     await this.loadIds(conn, 'SELECT tenant_id, stream_id FROM log_streams', this.knownStreams);
     const md = await conn.runAndReadAll('SELECT tenant_id, metric, type, unit, help FROM metric_metadata');

@@ -119,6 +119,28 @@ describe('DuckDbStore specifics', () => {
     expect(() => store.querier('t', T0, T0)).toThrow(/not open/);
   });
 
+  it('keeps offsets append-only and prunes superseded offset rows on retention, across reopen', async () => {
+    for (let i = 1; i <= 5; i++) {
+      const a = store.appender();
+      a.setOffset('w', 'p/0', BigInt(i * 10));
+      if (i % 2 === 0) a.setOffset('w', 'p/1', BigInt(i));
+      await a.commit();
+    }
+    await store.close();
+    store = new DuckDbStore({ path, partitionMs: HOUR, registry: new Registry(), logger: silent });
+    await store.open();
+    const a = store.appender();
+    a.setOffset('w', 'p/0', 5n); // after reopen, commit numbers continue: this row is the newest
+    await a.commit();
+    expect(await store.committedOffsets('w')).toEqual(new Map([['p/0', 5n], ['p/1', 4n]]));
+    await store.applyRetention(T0);
+    expect(await store.committedOffsets('w')).toEqual(new Map([['p/0', 5n], ['p/1', 4n]]));
+    expect(await rawQuery('SELECT topic_partition, next_offset FROM consumer_offsets ORDER BY topic_partition')).toEqual([
+      ['p/0', 5n],
+      ['p/1', 4n],
+    ]);
+  });
+
   it('reports rows appended, commit durations and partitions in its registry', async () => {
     const a = store.appender();
     a.appendSeries('t', { labels: { __name__: 'up' }, samples: [{ t: T0, v: 1 }, { t: T0 + HOUR, v: 1 }] });

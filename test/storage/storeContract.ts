@@ -380,6 +380,9 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         });
         await commit(store, (a) => a.setOffset('writers', 'vigil.metrics/0', 9n));
         expect(await store.committedOffsets('writers')).toEqual(new Map([['vigil.metrics/0', 9n], ['vigil.metrics/1', 7n]]));
+        // The latest commit wins even when it moves an offset back (a consumer that seeks).
+        await commit(store, (a) => a.setOffset('writers', 'vigil.metrics/1', 2n));
+        expect(await store.committedOffsets('writers')).toEqual(new Map([['vigil.metrics/0', 9n], ['vigil.metrics/1', 2n]]));
         expect(await store.committedOffsets('other')).toEqual(new Map([['vigil.metrics/0', 1n]]));
         expect(await store.committedOffsets('nobody')).toEqual(new Map());
       });
