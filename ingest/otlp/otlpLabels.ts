@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes } from '../../core/index.js';
 import type { OtlpCursor } from './otlpCursor.js';
 import { promLabelName } from './promNames.js';
-import { readAnyValueAsText, readArray, readKeyValues, readObject, readString } from './otlpValues.js';
+import { hasOwn, readAnyValueAsText, readArray, readKeyValues, readObject, readString } from './otlpValues.js';
 
 /** Resource attributes that name the job and instance (the spec's mapping) rather than becoming labels. */
 export const SERVICE_NAME = 'service.name';
@@ -37,49 +37,54 @@ export function attributeText(v: AttributeValue): string {
 }
 
 /**
- * Adds a repeated KeyValue as labels (names sanitised). When two keys sanitise to the same
- * name, the values are joined with `;` in the order of their original keys, as the spec says.
+ * A repeated KeyValue as a flat [key, text, key, text, ...] list: values as label text (scalars as
+ * written, lists and maps as JSON). The protobuf fast path produces the same list while decoding.
  */
-export function addAttributeLabels(labels: Record<string, string>, v: unknown, cur: OtlpCursor, field: string): void {
+export function readAttributePairs(v: unknown, cur: OtlpCursor, field: string): string[] {
   const list = readArray(v, cur, field);
-  let collided: Map<string, [string, string][]> | undefined;
+  const pairs: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const kv = readObject(list[i], cur, `${field}[${i}]`);
     if (kv === undefined) continue;
-    const key = readString(kv.key, cur, `${field}[${i}].key`);
-    if (key.length === 0) continue;
-    const name = promLabelName(key);
-    const text = readAnyValueAsText(kv.value, cur, `${field}[${i}].value`);
-    if (labels[name] !== undefined && name !== '__name__') {
-      collided ??= new Map();
-      let values = collided.get(name);
-      if (values === undefined) {
-        values = [];
-        collided.set(name, values);
-      }
-      values.push([key, text]);
-    } else {
-      labels[name] = text;
-    }
+    pairs.push(readString(kv.key, cur, `${field}[${i}].key`), readAnyValueAsText(kv.value, cur, `${field}[${i}].value`));
   }
-  if (collided !== undefined) joinCollisions(labels, list, collided);
+  return pairs;
 }
 
-function joinCollisions(labels: Record<string, string>, list: readonly unknown[], collided: Map<string, [string, string][]>): void {
-  for (const [name, later] of collided) {
-    // Find the first key that produced `name`: it is the one whose value is in `labels`.
-    let firstKey = '';
-    for (const item of list) {
-      const key = (item as { key?: unknown }).key;
-      if (typeof key === 'string' && key.length > 0 && promLabelName(key) === name) {
-        firstKey = key;
-        break;
-      }
-    }
-    const all: [string, string][] = [[firstKey, labels[name] as string], ...later];
-    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    labels[name] = all.map((p) => p[1]).join(';');
+/**
+ * Labels from attribute pairs, names sanitised; empty keys are dropped. When two keys sanitise
+ * to the same name, their values are joined with `;` in the order of the original keys, as the
+ * specification says.
+ */
+export function labelsFromPairs(pairs: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i] as string;
+    if (key.length === 0) continue;
+    const name = promLabelName(key);
+    if (hasOwn(labels, name)) return labelsFromCollidingPairs(pairs);
+    labels[name] = pairs[i + 1] as string;
   }
+  return labels;
+}
+
+/** The rare path: group by sanitised name, order each group by original key, join. */
+function labelsFromCollidingPairs(pairs: readonly string[]): Record<string, string> {
+  const groups = new Map<string, [string, string][]>();
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i] as string;
+    if (key.length === 0) continue;
+    const name = promLabelName(key);
+    const group = groups.get(name) ?? [];
+    group.push([key, pairs[i + 1] as string]);
+    groups.set(name, group);
+  }
+  const labels: Record<string, string> = {};
+  for (const [name, group] of groups) {
+    group.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    labels[name] = group.map((g) => g[1]).join(';');
+  }
+  return labels;
 }
 
 /** Resource attributes as labels (all but the service ones that became job/instance). */
@@ -89,7 +94,7 @@ export function resourceLabels(resource: ResourceView, skip: ReadonlySet<string>
     if (skip.has(key) || key.length === 0) continue;
     const name = promLabelName(key);
     const text = attributeText(resource.attributes[key] as AttributeValue);
-    labels[name] = labels[name] === undefined ? text : `${labels[name]};${text}`;
+    labels[name] = hasOwn(labels, name) ? `${labels[name]};${text}` : text;
   }
   return labels;
 }

@@ -1,9 +1,9 @@
 import type { MetricMetadata, MetricType, TimeSeries, WriteRequest } from '../../core/index.js';
 import type { Rejections } from '../pipeline/rejections.js';
 import { OtlpCursor } from './otlpCursor.js';
-import { TIME_MS } from './otlpFastDecode.js';
+import { ATTRIBUTE_PAIRS, TIME_MS } from './otlpFastDecode.js';
 import type { ResourceView } from './otlpLabels.js';
-import { addAttributeLabels, readResource, resourceLabels, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from './otlpLabels.js';
+import { labelsFromPairs, readAttributePairs, readResource, resourceLabels, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from './otlpLabels.js';
 import type { OtlpObject } from './otlpValues.js';
 import { hasOwn, readArray, readBool, readDouble, readEnum, readInt64AsNumber, readNanosAsMs, readObject, readString } from './otlpValues.js';
 import type { PromMetricKind } from './promNames.js';
@@ -23,7 +23,8 @@ import { promMetricName } from './promNames.js';
  * - resource `service.namespace/service.name` → `job`, `service.instance.id` → `instance`
  *   (they win over data point attributes of the same name); all other resource attributes go
  *   to one `target_info` gauge (value 1) per resource, at the resource's latest point time;
- * - data point attributes → labels (names sanitised, see promLabelName); scope is not a label.
+ * - data point attributes → labels (names sanitised, see promLabelName; keys colliding after
+ *   sanitising have their values joined with `;`); scope is not a label.
  *
  * A body whose structure is wrong (a string where an array belongs, a bad integer) throws
  * VigilError('bad_data') naming the field; per-point problems go to `rejections`.
@@ -139,8 +140,8 @@ class MetricsMapper {
 
   /** Labels of one point without __name__: attributes, then job/instance from the resource. */
   private pointLabels(point: OtlpObject): Record<string, string> {
-    const labels: Record<string, string> = {};
-    addAttributeLabels(labels, point.attributes, this.cur, 'attributes');
+    const pairs = (point as { [ATTRIBUTE_PAIRS]?: string[] })[ATTRIBUTE_PAIRS] ?? readAttributePairs(point.attributes, this.cur, 'attributes');
+    const labels = labelsFromPairs(pairs);
     if (this.resource.job !== undefined) labels.job = this.resource.job;
     if (this.resource.instance !== undefined) labels.instance = this.resource.instance;
     return labels;

@@ -17,7 +17,7 @@ export const otlpTypes = {
   status: root.lookupType('google.rpc.Status'),
 } as const;
 
-installFastNumberDataPoint(root.lookupType('opentelemetry.proto.metrics.v1.NumberDataPoint'), root.lookupType('opentelemetry.proto.common.v1.KeyValue'));
+installFastNumberDataPoint(root.lookupType('opentelemetry.proto.metrics.v1.NumberDataPoint'), root.lookupType('opentelemetry.proto.common.v1.AnyValue'));
 
 /** Decodes a protobuf body; a truncated or garbled one becomes a 400 naming the message type. */
 export function decodeProtobuf(type: protobuf.Type, body: Uint8Array): unknown {
