@@ -8,20 +8,24 @@ export interface CalibrationConfig {
   warmup: number;
   /** After an alarm, scores are halved for this many points: one event should page once. */
   mask: number;
+  /** …unless the new deviation is this many times the one that raised the alarm: a bigger event. */
+  escape: number;
 }
 
-export const calibrationDefaults: CalibrationConfig = { decay: 0.999, warmup: 150, mask: 50 };
+export const calibrationDefaults: CalibrationConfig = { decay: 0.999, warmup: 150, mask: 50, escape: 2 };
 
 /**
  * Turns a raw deviation statistic (≥ 0, any scale) into a score in [0, 1] that means the same on
- * every series: r = raw / (decaying maximum of earlier raw values), score = r / (1 + r). A score of
+ * every series: r = raw / (decaying maximum of earlier raw values), score = r³ / (1 + r³). A score of
  * 0.5 or more means "a new record for this series", which is what makes one global threshold work
  * across series of different scale and noise, and makes alarms rarer on series that prove noisy.
+ * A score of 0.75 means the event is ~1.44× the largest recent one: the suggested alert level.
  */
 export class RecordCalibrator {
   private max = 0;
   private t = 0;
   private lastFire = Number.NEGATIVE_INFINITY;
+  private firedRaw = 0;
 
   constructor(
     private readonly cfg: CalibrationConfig,
@@ -31,6 +35,7 @@ export class RecordCalibrator {
       this.max = num(state, 'max');
       this.t = num(state, 't');
       this.lastFire = num(state, 'lastFire');
+      this.firedRaw = num(state, 'firedRaw');
     }
   }
 
@@ -38,14 +43,28 @@ export class RecordCalibrator {
     const x = raw >= 0 ? Math.min(raw, 1e12) : 0;
     let s = 0;
     if (this.t >= this.cfg.warmup && this.max > 0) {
-      const r = x / this.max;
-      s = r / (1 + r);
+      // r³/(1 + r³): 0.5 at a tie with the record, ~0.77 at 1.5×, ~0.89 at 2× — so that the score
+      // separates "a bit above anything lately" from "far above", which r/(1 + r) barely did.
+      const r3 = (x / this.max) ** 3;
+      s = r3 / (1 + r3);
     }
     this.max = Math.max(this.max * this.cfg.decay, x);
-    if (this.t - this.lastFire < this.cfg.mask) s *= 0.5;
-    else if (s >= 0.5) this.lastFire = this.t;
+    const masked = this.t - this.lastFire < this.cfg.mask && x < this.cfg.escape * this.firedRaw;
+    if (masked) s *= 0.5;
+    else if (s >= 0.5) {
+      this.lastFire = this.t;
+      this.firedRaw = x;
+    }
     this.t++;
     return s;
+  }
+
+  /** Forget the history (the statistic changed meaning): warm up again from scratch. */
+  reset(): void {
+    this.max = 0;
+    this.t = 0;
+    this.lastFire = Number.NEGATIVE_INFINITY;
+    this.firedRaw = 0;
   }
 
   /** A slot without data still counts toward the mask and warm-up. */
@@ -54,6 +73,6 @@ export class RecordCalibrator {
   }
 
   state(): { [key: string]: StateValue } {
-    return { max: this.max, t: this.t, lastFire: this.lastFire };
+    return { max: this.max, t: this.t, lastFire: this.lastFire, firedRaw: this.firedRaw };
   }
 }

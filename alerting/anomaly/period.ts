@@ -41,6 +41,7 @@ export function findPeriod(values: ArrayLike<number>, minLag = 4, minAcf = 0.3):
     }
   }
   // Multiples of the true period peak almost as high; the shortest near-best peak is the period.
-  for (const [lag, acf] of peaks) if (acf >= 0.85 * bestAcf) return { period: lag, acf };
+  // The reported strength is the unbiased ACF (fewer products at longer lags), comparable across lags.
+  for (const [lag, acf] of peaks) if (acf >= 0.85 * bestAcf) return { period: lag, acf: Math.min(1, (acf * n) / (n - lag)) };
   return { period: 0, acf: 0 };
 }

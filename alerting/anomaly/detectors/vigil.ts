@@ -27,11 +27,12 @@ export const vigilDefaults = {
   h: 5,
   buffer: 1024,
   periodEvery: 1024,
-  seasonalAcf: 0.7,
+  seasonalAcf: 0.9,
   zCap: 50,
   decay: 0.9999,
   warmup: 150,
   mask: 50,
+  escape: 2,
 };
 export type VigilConfig = typeof vigilDefaults;
 
@@ -109,8 +110,9 @@ export class VigilDetector implements DetectorCore {
   private advance(x: number): void {
     this.hist.push(x);
     this.n++;
-    // Check early (once the buffer can show two short cycles), then at a slow, steady pace.
-    if (this.n === this.cfg.buffer >> 1 || this.n % this.cfg.periodEvery === 0) this.redetectPeriod();
+    // Check often while the buffer fills (a cycle is found as soon as two fit), then at a slow pace.
+    const filling = this.n <= this.cfg.buffer && this.n % 128 === 0 && this.n >= 256;
+    if (filling || this.n % this.cfg.periodEvery === 0) this.redetectPeriod();
   }
 
   /** Period from the held history (missing slots carry the last value); only strong cycles count. */
@@ -124,11 +126,12 @@ export class VigilDetector implements DetectorCore {
     const found = findPeriod(h);
     const p = found.acf >= this.cfg.seasonalAcf ? found.period : 0;
     if (p !== this.period) {
-      // Innovations change meaning with the baseline: relearn the reference and the sums.
+      // Innovations change meaning with the baseline: relearn the reference, sums and calibration.
       this.period = p;
       this.ref = new SortedWindow(this.cfg.window);
       this.up = 0;
       this.down = 0;
+      this.cal.reset();
     }
   }
 
