@@ -1,4 +1,5 @@
 import type { MetricMetadata, MetricType, TimeSeries, WriteRequest } from '../../core/index.js';
+import { STALE_NAN } from '../../core/index.js';
 import type { Rejections } from '../pipeline/rejections.js';
 import { OtlpCursor } from './otlpCursor.js';
 import { ATTRIBUTE_PAIRS, TIME_MS } from './otlpFastDecode.js';
@@ -19,7 +20,8 @@ import { promMetricName } from './promNames.js';
  * - summaries → `{quantile}` series, `_sum`, `_count`;
  * - delta temporality (sums, histograms), exponential histograms and points without a value are
  *   rejected as partial success with a message saying so, as Prometheus' own OTLP receiver does;
- * - points flagged "no recorded value" are skipped (Vigil has no staleness markers yet);
+ * - points flagged "no recorded value" become Prometheus staleness markers (STALE_NAN) on every
+ *   series the point maps to;
  * - resource `service.namespace/service.name` → `job`, `service.instance.id` → `instance`
  *   (they win over data point attributes of the same name); all other resource attributes go
  *   to one `target_info` gauge (value 1) per resource, at the resource's latest point time;
@@ -147,10 +149,13 @@ class MetricsMapper {
     return labels;
   }
 
-  /** The point's time in ms, or undefined when it is flagged as having no recorded value. */
-  private pointTime(point: OtlpObject): number | undefined {
-    const flags = readEnum(point.flags, this.cur, 'flags');
-    if ((flags & FLAG_NO_RECORDED_VALUE) !== 0) return undefined;
+  /** A point flagged "no recorded value" marks the end of its series: Prometheus' staleness marker. */
+  private isStale(point: OtlpObject): boolean {
+    return (readEnum(point.flags, this.cur, 'flags') & FLAG_NO_RECORDED_VALUE) !== 0;
+  }
+
+  /** The point's time in whole milliseconds. */
+  private pointTime(point: OtlpObject): number {
     const fast = (point as { [TIME_MS]?: number })[TIME_MS];
     const t = fast ?? readNanosAsMs(point.timeUnixNano, this.cur, 'timeUnixNano');
     if (t > this.latestMs) this.latestMs = t;
@@ -166,9 +171,10 @@ class MetricsMapper {
       cur.enter(4, 'dataPoints', p);
       const point = readObject(points[p], cur, '') ?? {};
       const t = this.pointTime(point);
-      if (t === undefined) continue;
+      const stale = this.isStale(point);
       let value: number;
-      if (hasOwn(point, 'asDouble')) value = readDouble(point.asDouble, cur, 'asDouble');
+      if (stale) value = STALE_NAN;
+      else if (hasOwn(point, 'asDouble')) value = readDouble(point.asDouble, cur, 'asDouble');
       else if (hasOwn(point, 'asInt')) value = readInt64AsNumber(point.asInt, cur, 'asInt');
       else {
         this.rejections.add('samples', 'invalid_point', 1, `${cur.path()} of metric ${JSON.stringify(otelName)}: data point has neither asDouble nor asInt`);
@@ -190,7 +196,7 @@ class MetricsMapper {
       cur.enter(4, 'dataPoints', p);
       const point = readObject(points[p], cur, '') ?? {};
       const t = this.pointTime(point);
-      if (t === undefined) continue;
+      const stale = this.isStale(point);
       const counts = readArray(point.bucketCounts, cur, 'bucketCounts');
       const bounds = readArray(point.explicitBounds, cur, 'explicitBounds');
       if (counts.length > 0 && counts.length !== bounds.length + 1) {
@@ -202,18 +208,19 @@ class MetricsMapper {
         );
         continue;
       }
-      const count = readInt64AsNumber(point.count, cur, 'count');
+      const count = stale ? STALE_NAN : readInt64AsNumber(point.count, cur, 'count');
       const base = this.pointLabels(point);
       let cumulative = 0;
       for (let b = 0; b < bounds.length && counts.length > 0; b++) {
         cumulative += readInt64AsNumber(counts[b], cur, `bucketCounts[${b}]`);
         const le = readDouble(bounds[b], cur, `explicitBounds[${b}]`);
-        this.series.push({ labels: { ...base, __name__: `${name}_bucket`, le: formatBound(le) }, samples: [{ t, v: cumulative }] });
+        this.series.push({ labels: { ...base, __name__: `${name}_bucket`, le: formatBound(le) }, samples: [{ t, v: stale ? STALE_NAN : cumulative }] });
       }
       this.series.push({ labels: { ...base, __name__: `${name}_bucket`, le: '+Inf' }, samples: [{ t, v: count }] });
       // `sum` is optional in the proto (absent when the measurements could be negative).
       if (hasOwn(point, 'sum') && point.sum !== null) {
-        this.series.push({ labels: { ...base, __name__: `${name}_sum` }, samples: [{ t, v: readDouble(point.sum, cur, 'sum') }] });
+        const sum = readDouble(point.sum, cur, 'sum');
+        this.series.push({ labels: { ...base, __name__: `${name}_sum` }, samples: [{ t, v: stale ? STALE_NAN : sum }] });
       }
       base.__name__ = `${name}_count`;
       this.series.push({ labels: base, samples: [{ t, v: count }] });
@@ -230,18 +237,20 @@ class MetricsMapper {
       cur.enter(4, 'dataPoints', p);
       const point = readObject(points[p], cur, '') ?? {};
       const t = this.pointTime(point);
-      if (t === undefined) continue;
+      const stale = this.isStale(point);
       const base = this.pointLabels(point);
       const quantiles = readArray(point.quantileValues, cur, 'quantileValues');
       for (let q = 0; q < quantiles.length; q++) {
         const qv = readObject(quantiles[q], cur, `quantileValues[${q}]`) ?? {};
         const quantile = readDouble(qv.quantile, cur, `quantileValues[${q}].quantile`);
         const value = readDouble(qv.value, cur, `quantileValues[${q}].value`);
-        this.series.push({ labels: { ...base, __name__: name, quantile: formatBound(quantile) }, samples: [{ t, v: value }] });
+        this.series.push({ labels: { ...base, __name__: name, quantile: formatBound(quantile) }, samples: [{ t, v: stale ? STALE_NAN : value }] });
       }
-      this.series.push({ labels: { ...base, __name__: `${name}_sum` }, samples: [{ t, v: readDouble(point.sum, cur, 'sum') }] });
+      const sum = readDouble(point.sum, cur, 'sum');
+      const count = readInt64AsNumber(point.count, cur, 'count');
+      this.series.push({ labels: { ...base, __name__: `${name}_sum` }, samples: [{ t, v: stale ? STALE_NAN : sum }] });
       base.__name__ = `${name}_count`;
-      this.series.push({ labels: base, samples: [{ t, v: readInt64AsNumber(point.count, cur, 'count') }] });
+      this.series.push({ labels: base, samples: [{ t, v: stale ? STALE_NAN : count }] });
     }
     if (this.series.length > before) this.addMetadata(name, 'summary', promUnit, help);
   }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
-import { formatSeries } from '../../core/index.js';
+import { formatSeries, isStaleNaN } from '../../core/index.js';
 import { encodeOtlpLogsProtobuf, encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
 import type { Harness } from './harness.js';
 import { otlpHarness } from './harness.js';
@@ -97,4 +97,31 @@ describe('OTLP logs → log records', () => {
       });
     });
   }
+});
+
+describe('OTLP no-recorded-value points → staleness markers', () => {
+  const request = {
+    resourceMetrics: [
+      {
+        scopeMetrics: [
+          {
+            metrics: [
+              { name: 'g', gauge: { dataPoints: [{ timeUnixNano: '1700000000000000000', flags: 1 }] } },
+              { name: 'c', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ timeUnixNano: '1700000000000000000', asInt: '0', flags: 1 }] } },
+              { name: 'h', histogram: { aggregationTemporality: 2, dataPoints: [{ timeUnixNano: '1700000000000000000', flags: 1, explicitBounds: [1], bucketCounts: ['0', '0'], sum: 0 }] } },
+              { name: 's', summary: { dataPoints: [{ timeUnixNano: '1700000000000000000', flags: 1, quantileValues: [{ quantile: 0.5, value: 0 }] }] } },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  it.each(['json', 'protobuf'] as const)('%s: every series of a flagged point gets Prometheus\' stale NaN, through the bus codec', async (encoding) => {
+    h.producer.sent.length = 0;
+    const res = await h.app.inject({ method: 'POST', url: '/v1/metrics', ...body(request, encoding, 'metrics') });
+    expect(res.statusCode, res.body).toBe(200);
+    const series = h.producer.payloads('metrics').flatMap((p) => p.series);
+    expect(series.map((s) => s.labels.__name__).sort()).toEqual(['c_total', 'g', 'h_bucket', 'h_bucket', 'h_count', 'h_sum', 's', 's_count', 's_sum']);
+    expect(series.flatMap((s) => s.samples).every((x) => isStaleNaN(x.v))).toBe(true);
+  });
 });
