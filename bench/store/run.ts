@@ -94,16 +94,30 @@ async function appendRate(dir: string, seriesCount: number, samplesPerBatch: num
   };
 }
 
-async function timeQuery(runs: number, query: () => Promise<unknown>): Promise<{ p50: number; max: number }> {
+interface QueryTiming {
+  p50: number;
+  max: number;
+  /** CPU time per query, all threads. */
+  cpuMs: number;
+  /** Longest the event loop was held up while the queries ran. */
+  eventLoopMaxMs: number;
+}
+
+async function timeQuery(runs: number, query: () => Promise<unknown>): Promise<QueryTiming> {
   await query(); // warm caches once
   const ms: number[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await query();
     ms.push(performance.now() - t);
   }
+  const cpu = process.cpuUsage(cpuStart);
+  loop.disable();
   ms.sort((x, y) => x - y);
-  return { p50: ms[Math.floor(ms.length / 2)] ?? 0, max: ms[ms.length - 1] ?? 0 };
+  return { p50: ms[Math.floor(ms.length / 2)] ?? 0, max: ms[ms.length - 1] ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 / runs, eventLoopMaxMs: loop.max / 1e6 };
 }
 
 async function queryLatency(dir: string): Promise<void> {
@@ -131,8 +145,10 @@ async function queryLatency(dir: string): Promise<void> {
   ];
   console.log('\nquery latency, 1-hour range of 2 hours stored (1k series, 15 s scrape):');
   for (const [name, run] of rows) {
-    const { p50, max } = await timeQuery(10, run);
-    console.log(`  ${name.padEnd(46)} p50 ${p50.toFixed(1).padStart(7)} ms   max ${max.toFixed(1).padStart(7)} ms`);
+    const { p50, max, cpuMs, eventLoopMaxMs } = await timeQuery(10, run);
+    console.log(
+      `  ${name.padEnd(46)} p50 ${p50.toFixed(1).padStart(7)} ms   max ${max.toFixed(1).padStart(7)} ms   CPU ${cpuMs.toFixed(1).padStart(6)} ms/query   event loop blocked ≤ ${eventLoopMaxMs.toFixed(1)} ms`,
+    );
   }
   await store.close();
 }

@@ -9,7 +9,7 @@ import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
 import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
-import { compareLabels, labelsOf, sortByTime, stringColumn } from './resultRows.js';
+import { labelsOf, sortByTime, sortSeries, stringColumn } from './resultRows.js';
 import { SqlParams } from './sqlParams.js';
 import type { StoreMetrics } from './storeMetrics.js';
 import type { StoreState } from './storeState.js';
@@ -87,13 +87,18 @@ export class DuckDbQuerier implements Querier {
         sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
           SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id)`;
       }
-      const reader = await conn.runAndReadAll(sql, params.values, params.types);
-      const columns = reader.getColumns();
-      const idxs = (columns[0] ?? []) as number[];
-      const times = (columns[1] ?? []) as number[];
-      const values = (columns[2] ?? []) as number[];
       const perSeries: Sample[][] = series.map(() => []);
-      for (let i = 0; i < idxs.length; i++) (perSeries[idxs[i] as number] as Sample[]).push({ t: times[i] as number, v: values[i] as number });
+      // Streamed chunk by chunk (2048 rows each), so converting a large result never holds the
+      // event loop for long.
+      const result = await conn.stream(sql, params.values, params.types);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        const idx = chunk.getColumnVector(0);
+        const time = chunk.getColumnVector(1);
+        const value = chunk.getColumnVector(2);
+        for (let i = 0; i < chunk.rowCount; i++) (perSeries[idx.getItem(i) as number] as Sample[]).push({ t: time.getItem(i) as number, v: value.getItem(i) as number });
+      }
       // Grouping and ordering here is cheaper than an ORDER BY over every row; rows mostly
       // arrive in time order per series already (partitions are scanned in append order).
       for (const list of perSeries) sortByTime(list);
@@ -306,6 +311,6 @@ export class DuckDbQuerier implements Querier {
     const limitSql = limit === undefined ? '' : ` ORDER BY s.series_id LIMIT ${params.add(limit, INTEGER)}`;
     const rows = (await conn.runAndReadAll(`SELECT s.series_id, s.labels FROM series s WHERE ${where}${limitSql}`, params.values, params.types)).getRows();
     const out = rows.map((r) => ({ id: r[0] as bigint, labels: labelsOf(r[1] ?? null) }));
-    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+    return sortSeries(out);
   }
 }

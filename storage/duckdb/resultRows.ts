@@ -26,10 +26,14 @@ export function sortByTime(samples: Sample[]): void {
   }
 }
 
-/** Prometheus' series order: by sorted label pairs. */
-export function compareLabels(a: Labels, b: Labels): number {
-  const pa = sortedLabelPairs(a);
-  const pb = sortedLabelPairs(b);
+/** Sorts series in Prometheus' order (by sorted label pairs), sorting each label set only once. */
+export function sortSeries<T extends { readonly labels: Labels }>(series: T[]): T[] {
+  const keyed = series.map((s) => ({ s, pairs: sortedLabelPairs(s.labels) }));
+  keyed.sort((a, b) => comparePairs(a.pairs, b.pairs));
+  return keyed.map((k) => k.s);
+}
+
+function comparePairs(pa: ReadonlyArray<[string, string]>, pb: ReadonlyArray<[string, string]>): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const [ka, va] = pa[i] as [string, string];
     const [kb, vb] = pb[i] as [string, string];

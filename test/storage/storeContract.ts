@@ -118,6 +118,17 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         for (const s of got) expect(s.id).toBe(seriesId(s.labels));
       });
 
+      it('returns series in label order', async () => {
+        const got = await store.querier(TENANT, T0, T0 + HOUR).selectSeries([]);
+        expect(got.map((s) => formatSeries(s.labels))).toEqual([
+          'http_requests_total{job="api", path="/x\\ny"}',
+          'node_load1{instance="a"}',
+          'up{instance="a", job="api"}',
+          'up{instance="b", job="api"}',
+          'up{instance="c", job="api-2"}',
+        ]);
+      });
+
       it('only series with samples in range are selected', async () => {
         expect(names(await store.querier(TENANT, T0 + 2000, T0 + 2000).selectSeries([]))).toEqual(['node_load1{instance="a"}']);
         expect(await store.querier(TENANT, T0 + 4000, T0 + HOUR).selectSeries([])).toEqual([]);
