@@ -10,13 +10,15 @@ export interface CalibrationConfig {
   mask: number;
   /** …unless the new deviation is this many times the one that raised the alarm: a bigger event. */
   escape: number;
+  /** How far above the record a deviation must be to score 0.5 (a tie with the record is not news). */
+  margin: number;
 }
 
-export const calibrationDefaults: CalibrationConfig = { decay: 0.999, warmup: 150, mask: 50, escape: 2 };
+export const calibrationDefaults: CalibrationConfig = { decay: 0.999, warmup: 150, mask: 50, escape: 2, margin: 1.05 };
 
 /**
  * Turns a raw deviation statistic (≥ 0, any scale) into a score in [0, 1] that means the same on
- * every series: r = raw / (decaying maximum of earlier raw values), score = r³ / (1 + r³). A score of
+ * every series: r = raw / (margin × decaying maximum of earlier raw values), score = r³ / (1 + r³). A score of
  * 0.5 or more means "a new record for this series", which is what makes one global threshold work
  * across series of different scale and noise, and makes alarms rarer on series that prove noisy.
  * A score of 0.75 means the event is ~1.44× the largest recent one: the suggested alert level.
@@ -42,10 +44,12 @@ export class RecordCalibrator {
   score(raw: number): number {
     const x = raw >= 0 ? Math.min(raw, 1e12) : 0;
     let s = 0;
-    if (this.t >= this.cfg.warmup && this.max > 0) {
+    if (this.t >= this.cfg.warmup && this.max === 0 && x > 0) {
+      s = 1; // the first deviation of a series that never deviated (a flat line that moves)
+    } else if (this.t >= this.cfg.warmup && this.max > 0) {
       // r³/(1 + r³): 0.5 at a tie with the record, ~0.77 at 1.5×, ~0.89 at 2× — so that the score
       // separates "a bit above anything lately" from "far above", which r/(1 + r) barely did.
-      const r3 = (x / this.max) ** 3;
+      const r3 = (x / (this.max * this.cfg.margin)) ** 3;
       s = r3 / (1 + r3);
     }
     this.max = Math.max(this.max * this.cfg.decay, x);

@@ -2,7 +2,7 @@ import { num } from './state.js';
 import type { AnomalyResult, DetectorCore, DetectorSnapshot, StateValue, StreamingDetector } from './types.js';
 
 export interface StreamOptions {
-  /** The series is a monotonic counter: score its per-second rate, treating a drop as a reset. */
+  /** The series is a monotonic counter: score its per-second rate; a drop is a reset (one missing rate). */
   counter?: boolean;
   /** Largest gap, in cadence slots, that is replayed as missing slots (keeps seasonal phase). */
   maxGapSlots?: number;
@@ -52,8 +52,9 @@ export class GuardedDetector implements StreamingDetector {
     if (this.counter) {
       const prev = this.lastRaw;
       this.lastRaw = Number.isFinite(value) ? value : prev;
-      // A counter that went down was reset: everything since the reset is new.
-      v = Number.isFinite(prev) && Number.isFinite(value) && !first ? (value >= prev ? value - prev : value) / (delta / 1000) : Number.NaN;
+      // A counter that went down was reset; the increase across a reset is unknowable (the value
+      // at the moment of the crash is lost), so that interval counts as missing, not as a dip.
+      v = Number.isFinite(prev) && Number.isFinite(value) && !first && value >= prev ? (value - prev) / (delta / 1000) : Number.NaN;
     }
     if (!Number.isFinite(v)) {
       this.core.skip();

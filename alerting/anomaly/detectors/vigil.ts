@@ -33,6 +33,7 @@ export const vigilDefaults = {
   warmup: 150,
   mask: 50,
   escape: 2,
+  margin: 1.05,
 };
 export type VigilConfig = typeof vigilDefaults;
 
