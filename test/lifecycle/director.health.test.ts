@@ -169,10 +169,13 @@ describe('director restart', () => {
     const t = tmp('restart');
     rig = dummyDirector({ dir: t.dir });
     const { director: a, cpi } = rig;
-    cpi.delay('create_vm', 150);
+    cpi.delay('create_vm', 400);
     const id = a.deploy(etcdManifest());
-    await until(() => a.taskEvents(id).some((e) => e.stage === 'Creating missing VMs' && e.state === 'finished'));
+    // Shut down while the create_vm calls are in flight: they finish, are recorded, and the task stops there.
+    await until(() => a.taskEvents(id).some((e) => e.stage === 'Creating missing VMs' && e.state === 'started'));
     await a.shutdown();
+    expect(cpi.calls.filter((c) => c.method === 'create_vm')).toHaveLength(3);
+    cpi.delay('create_vm', 0);
     const interrupted = cpi.vms.size;
     const b = rig.restart();
     const done = await b.waitTask(id);
@@ -183,7 +186,7 @@ describe('director restart', () => {
     // The resumed plan only created what was still missing; no VM is orphaned.
     expect(cpi.vms.size).toBe(3);
     expect(interrupted).toBeGreaterThan(0);
-    expect(b.instances('etcd').map((i) => i.process_state)).toEqual(['running', 'running', 'running']);
+    await until(() => b.instances('etcd').every((i) => i.process_state === 'running'));
     t.cleanup();
   });
 

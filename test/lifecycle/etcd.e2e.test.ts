@@ -65,10 +65,23 @@ async function healthy(endpoints: readonly string[]): Promise<boolean> {
   }
 }
 
+/** What the director says, for failure messages: recent tasks with their events, and health events. */
+async function diagnose(): Promise<string> {
+  try {
+    const api = `${url}/api/v1/director`;
+    const tasks = (await (await fetch(`${api}/tasks?recent=3`)).json()) as { id: number }[];
+    const logs = await Promise.all(tasks.map(async (t) => ({ task: t, events: (await (await fetch(`${api}/tasks/${t.id}/events`)).json()) as unknown })));
+    const health = (await (await fetch(`${api}/deployments/etcd/health-events`)).json()) as unknown;
+    return JSON.stringify({ logs, health }, null, 1);
+  } catch (err) {
+    return `(no diagnosis: ${(err as Error).message})`;
+  }
+}
+
 async function waitHealthy(endpoints: readonly string[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await healthy(endpoints))) {
-    if (Date.now() > deadline) throw new Error(`etcd not healthy at ${endpoints.join(',')} within ${ms} ms`);
+    if (Date.now() > deadline) throw new Error(`etcd not healthy at ${endpoints.join(',')} within ${ms} ms\n${await diagnose()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
