@@ -19,7 +19,7 @@ import type { TimeSeries } from '../../core/index.js';
 import { createLogger } from '../../core/index.js';
 import { encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
-import { startVigil } from '../../test/support/vigilProcess.js';
+import { startVigil } from '../../test/support/index.js';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '4' } },

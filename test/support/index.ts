@@ -1,0 +1,2 @@
+/** Test support shared by tests and benchmarks: running the built CLI as a child process. */
+export * from './vigilProcess.js';
