@@ -5,6 +5,7 @@ import { METRIC_NAME, sortedLabelPairs } from '../../core/index.js';
 import type { Batch, BatchLog } from './batch.js';
 import { appendInChunks } from './chunks.js';
 import type { Partition, PartitionKind } from './partitions.js';
+import { presenceTable } from './partitions.js';
 import { partitionDdl } from './schema.js';
 import type { StoreState } from './storeState.js';
 
@@ -21,6 +22,8 @@ export interface CommitEffects {
   readonly newSeries: Array<[number, bigint]>;
   readonly newStreams: Array<[number, bigint]>;
   readonly newPartitions: Partition[];
+  /** Rows added to presence tables: [presence table, tenant id, series or stream id]. */
+  readonly newPresence: Array<[string, number, bigint]>;
   readonly metadata: Map<string, string>;
   /** Rows written per table family, for metrics. */
   readonly rows: Record<'samples' | 'series' | 'logs' | 'log_streams' | 'events' | 'metadata' | 'offsets', number>;
@@ -31,6 +34,7 @@ const seriesTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, VARCHAR, MAP_VV];
 const streamTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, MAP_VV];
 const sampleTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, BIGINT, DOUBLE];
 const logTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, BIGINT, BIGINT, UTINYINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR];
+const presenceTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT];
 const offsetTypes: readonly DuckDBType[] = [VARCHAR, VARCHAR, BIGINT, BIGINT];
 const eventTypes: readonly DuckDBType[] = [UINTEGER, BIGINT, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, INTEGER, VARCHAR, MAP_VV];
 
@@ -60,6 +64,7 @@ export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: St
     newSeries: [],
     newStreams: [],
     newPartitions: [],
+    newPresence: [],
     metadata: new Map(),
     rows: { samples: 0, series: 0, logs: 0, log_streams: 0, events: 0, metadata: 0, offsets: 0 },
   };
@@ -67,16 +72,16 @@ export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: St
   const ensurePartition = async (kind: PartitionKind, ms: number): Promise<Partition> => {
     const p = state.catalog.windowOf(kind, ms);
     if (!state.catalog.has(p.table) && !effects.newPartitions.some((q) => q.table === p.table)) {
-      await conn.run(partitionDdl(kind, p.table));
+      for (const ddl of partitionDdl(p)) await conn.run(ddl);
       effects.newPartitions.push(p);
     }
     return p;
   };
 
   await writeSeries(conn, batch, state, tenantIds, effects);
-  await writeSamples(conn, batch, tenantIds, ensurePartition, effects);
+  await writeSamples(conn, batch, state, tenantIds, ensurePartition, effects);
   await writeStreams(conn, batch, state, tenantIds, effects);
-  await writeLogs(conn, batch, tenantIds, ensurePartition, effects);
+  await writeLogs(conn, batch, state, tenantIds, ensurePartition, effects);
   await writeEvents(conn, batch, tenantIds, effects);
   await writeMetadata(conn, batch, state, tenantIds, effects);
   await writeOffsets(conn, batch, state, effects);
@@ -129,7 +134,34 @@ async function writeSeries(conn: DuckDBConnection, batch: Batch, state: StoreSta
 
 type EnsurePartition = (kind: PartitionKind, ms: number) => Promise<Partition>;
 
-async function writeSamples(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
+/** Lists in `p`'s presence table the (tenant, id) pairs it does not list yet. */
+async function writePresence(conn: DuckDBConnection, state: StoreState, p: Partition, effects: CommitEffects, pairs: Array<[number, bigint]>): Promise<void> {
+  const isNew = effects.newPartitions.some((q) => q.table === p.table);
+  const listed = await state.presence.idsOf(conn, p, !isNew);
+  const table = presenceTable(p);
+  const fresh: Array<[number, bigint]> = [];
+  const seen = new Set<string>();
+  for (const [tenantId, id] of pairs) {
+    if (listed.get(tenantId)?.has(id) === true) continue;
+    const key = `${tenantId}/${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fresh.push([tenantId, id]);
+  }
+  if (fresh.length === 0) return;
+  await withAppender(conn, table, (a) =>
+    appendInChunks(a, presenceTypes, fresh.length, (v, from, n) => {
+      for (let r = 0; r < n; r++) {
+        const [tenantId, id] = fresh[from + r] as [number, bigint];
+        v[0]?.setItem(r, tenantId);
+        v[1]?.setItem(r, id);
+      }
+    }),
+  );
+  for (const [tenantId, id] of fresh) effects.newPresence.push([table, tenantId, id]);
+}
+
+async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
   const count = batch.sampleCount;
   if (count === 0) return;
   const time = batch.sampleTime;
@@ -169,6 +201,11 @@ async function writeSamples(conn: DuckDBConnection, batch: Batch, tenantIds: Uin
       for (let k = 0; k < count; k++) if (partOf[k] === slot) rows[n++] = k;
     }
     const rowCount = rows === undefined ? count : rows.length;
+    const hasSamples = new Uint8Array(batch.series.length);
+    for (let r = 0; r < rowCount; r++) hasSamples[seriesOf[rows === undefined ? r : (rows[r] as number)] as number] = 1;
+    const present: Array<[number, bigint]> = [];
+    for (let i = 0; i < hasSamples.length; i++) if (hasSamples[i] === 1) present.push([seriesTenant[i] as number, seriesIds[i] as bigint]);
+    await writePresence(conn, state, p, effects, present);
     await withAppender(conn, p.table, (a) =>
       appendInChunks(a, sampleTypes, rowCount, (v, from, n) => {
         const [vTenant, vSeries, vTime, vValue] = v as [DuckDBVector, DuckDBVector, DuckDBVector, DuckDBVector];
@@ -212,17 +249,18 @@ async function writeStreams(conn: DuckDBConnection, batch: Batch, state: StoreSt
   effects.rows.log_streams += fresh.length;
 }
 
-async function writeLogs(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
+async function writeLogs(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
   if (batch.logs.length === 0) return;
-  const byTable = new Map<string, BatchLog[]>();
+  const byTable = new Map<string, { partition: Partition; logs: BatchLog[] }>();
   for (const l of batch.logs) {
     const p = await ensurePartition('logs', Number(l.record.timeNs / 1_000_000n));
-    let list = byTable.get(p.table);
-    if (list === undefined) byTable.set(p.table, (list = []));
-    list.push(l);
+    let entry = byTable.get(p.table);
+    if (entry === undefined) byTable.set(p.table, (entry = { partition: p, logs: [] }));
+    entry.logs.push(l);
   }
-  for (const [table, logs] of byTable) {
-    await withAppender(conn, table, (a) =>
+  for (const { partition, logs } of byTable.values()) {
+    await writePresence(conn, state, partition, effects, logs.map((l) => [tenantIds[l.tenantSlot] as number, l.streamId]));
+    await withAppender(conn, partition.table, (a) =>
       appendInChunks(a, logTypes, logs.length, (v, from, n) => {
         for (let r = 0; r < n; r++) {
           const { tenantSlot, streamId, record, attributes, resource } = logs[from + r] as BatchLog;

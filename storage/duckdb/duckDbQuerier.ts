@@ -8,6 +8,7 @@ import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
+import { presenceColumn, presenceTable } from './partitions.js';
 import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
 import { labelsOf, sortByTime, sortSeries, stringColumn } from './resultRows.js';
 import { SqlParams } from './sqlParams.js';
@@ -276,31 +277,51 @@ export class DuckDbQuerier implements Querier {
     }
   }
 
-  /** UNION ALL of this tenant's rows in range from every overlapping partition of `kind`. */
+  /** UNION ALL of this tenant's samples in range from every overlapping partition. */
   private samplesUnion(params: SqlParams, tenantId: number, columns: string): string {
-    return this.unionOf('samples', params, tenantId, columns, 'ts');
+    const parts = this.ctx.state.catalog.overlapping('samples', this.minT, this.maxT);
+    if (parts.length === 0) return `SELECT ${columns} FROM (SELECT NULL::UBIGINT AS series_id, NULL::BIGINT AS ts, NULL::DOUBLE AS value) WHERE FALSE`;
+    const t = params.add(tenantId, UINTEGER);
+    const from = params.add(this.minT, BIGINT);
+    const to = params.add(this.maxT, BIGINT);
+    return parts.map((p) => `SELECT ${columns} FROM ${p.table} WHERE tenant_id = ${t} AND ts BETWEEN ${from} AND ${to}`).join(' UNION ALL ');
   }
 
-  private unionOf(kind: PartitionKind, params: SqlParams, tenantId: number, columns: string, tsColumn: string): string {
+  /**
+   * A query for the ids (series or streams) of this tenant with data in range, or undefined when
+   * no partition overlaps. Partitions the range covers whole answer from their presence table;
+   * only the (at most two) partly covered ones are scanned row by row.
+   */
+  private idsInRangeSql(kind: PartitionKind, params: SqlParams, tenantId: number): string | undefined {
     const parts = this.ctx.state.catalog.overlapping(kind, this.minT, this.maxT);
-    if (parts.length === 0) return `SELECT ${columns} FROM (SELECT NULL::UBIGINT AS series_id, NULL::UBIGINT AS stream_id, NULL::BIGINT AS ts, NULL::DOUBLE AS value) WHERE FALSE`;
+    if (parts.length === 0) return undefined;
+    const id = presenceColumn(kind);
     const t = params.add(tenantId, UINTEGER);
-    const [from, to] = kind === 'samples' ? [params.add(this.minT, BIGINT), params.add(this.maxT, BIGINT)] : [params.add(BigInt(this.minT) * NS_PER_MS, BIGINT), params.add(BigInt(this.maxT) * NS_PER_MS + NS_PER_MS - 1n, BIGINT)];
-    return parts.map((p) => `SELECT ${columns} FROM ${p.table} WHERE tenant_id = ${t} AND ${tsColumn} BETWEEN ${from} AND ${to}`).join(' UNION ALL ');
+    let bounds: [string, string] | undefined;
+    const selects = parts.map((p) => {
+      if (p.startMs >= this.minT && p.endMs - 1 <= this.maxT) return `SELECT ${id} FROM ${presenceTable(p)} WHERE tenant_id = ${t}`;
+      bounds ??=
+        kind === 'samples'
+          ? [params.add(this.minT, BIGINT), params.add(this.maxT, BIGINT)]
+          : [params.add(BigInt(this.minT) * NS_PER_MS, BIGINT), params.add(BigInt(this.maxT) * NS_PER_MS + NS_PER_MS - 1n, BIGINT)];
+      return `SELECT ${id} FROM ${p.table} WHERE tenant_id = ${t} AND ${kind === 'samples' ? 'ts' : 'ts_ns'} BETWEEN ${bounds[0]} AND ${bounds[1]}`;
+    });
+    return selects.join(' UNION ALL ');
   }
 
   /** WHERE clause (over `series s`) for series of this tenant with samples in range; undefined when no partition overlaps. */
   private seriesInRangeSql(params: SqlParams, tenantId: number, matchers: readonly LabelMatcher[]): string | undefined {
-    if (this.ctx.state.catalog.overlapping('samples', this.minT, this.maxT).length === 0) return undefined;
+    const ids = this.idsInRangeSql('samples', params, tenantId);
+    if (ids === undefined) return undefined;
     const t = params.add(tenantId, UINTEGER);
     const match = matchersSql(matchers, params, seriesLabel);
-    return `s.tenant_id = ${t} AND ${match} AND s.series_id IN (SELECT series_id FROM (${this.samplesUnion(params, tenantId, 'series_id')}))`;
+    return `s.tenant_id = ${t} AND ${match} AND s.series_id IN (${ids})`;
   }
 
   private streamsInRangeSql(params: SqlParams, tenantId: number): string | undefined {
-    if (this.ctx.state.catalog.overlapping('logs', this.minT, this.maxT).length === 0) return undefined;
-    const t = params.add(tenantId, UINTEGER);
-    return `tenant_id = ${t} AND stream_id IN (SELECT stream_id FROM (${this.unionOf('logs', params, tenantId, 'stream_id', 'ts_ns')}))`;
+    const ids = this.idsInRangeSql('logs', params, tenantId);
+    if (ids === undefined) return undefined;
+    return `tenant_id = ${params.add(tenantId, UINTEGER)} AND stream_id IN (${ids})`;
   }
 
   private async seriesInRange(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined): Promise<StoredSeries[]> {

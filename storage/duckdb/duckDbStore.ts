@@ -12,7 +12,7 @@ import { ConnectionPool } from './connectionPool.js';
 import { DuckDbAppender } from './duckDbAppender.js';
 import { DuckDbQuerier } from './duckDbQuerier.js';
 import type { Partition } from './partitions.js';
-import { PartitionCatalog } from './partitions.js';
+import { PartitionCatalog, presenceTable } from './partitions.js';
 import { baseSchema } from './schema.js';
 import { SerialQueue } from './serialQueue.js';
 import { SeriesIdCache } from './seriesIdCache.js';
@@ -152,7 +152,10 @@ export class DuckDbStore implements Store {
   /** Drops partition tables, expired events and superseded offset rows, and the series left without samples. */
   private async dropPartitions(writer: DuckDBConnection, doomed: readonly Partition[], beforeMs: number): Promise<void> {
     await this.inTransaction(writer, async () => {
-      for (const p of doomed) await writer.run(`DROP TABLE IF EXISTS ${p.table}`);
+      for (const p of doomed) {
+        await writer.run(`DROP TABLE IF EXISTS ${p.table}`);
+        await writer.run(`DROP TABLE IF EXISTS ${presenceTable(p)}`);
+      }
       await writer.run('DELETE FROM events WHERE last_seen_ms < $1', [beforeMs]);
       // Offset rows superseded by a newer commit of the same group and partition.
       await writer.run(`DELETE FROM consumer_offsets o WHERE commit_seq < (
@@ -206,6 +209,7 @@ export class DuckDbStore implements Store {
       for (const [tenantId, id] of effects.newStreams) idSet(this.state.knownStreams, tenantId).add(id);
       for (const [key, value] of effects.metadata) this.state.metadata.set(key, value);
       for (const p of effects.newPartitions) this.state.catalog.add(p);
+      for (const [table, tenantId, id] of effects.newPresence) this.state.presence.added(table, tenantId, id);
       if (effects.rows.offsets > 0) this.state.nextCommitSeq++;
       if (effects.newPartitions.length > 0) this.updatePartitionGauge();
       for (const [table, n] of Object.entries(effects.rows)) if (n > 0) this.metrics.rowsAppended.inc({ table }, n);
@@ -233,7 +237,7 @@ export class DuckDbStore implements Store {
   private async dropOrphans(writer: DuckDBConnection): Promise<void> {
     const remaining = (kind: 'samples' | 'logs', id: string): string => {
       const parts = this.state.catalog.overlapping(kind, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-      return parts.length === 0 ? '' : parts.map((p) => `SELECT tenant_id, ${id} FROM ${p.table}`).join(' UNION ');
+      return parts.length === 0 ? '' : parts.map((p) => `SELECT tenant_id, ${id} FROM ${presenceTable(p)}`).join(' UNION ');
     };
     const samples = remaining('samples', 'series_id');
     await writer.run(samples === '' ? 'DELETE FROM series' : `DELETE FROM series WHERE (tenant_id, series_id) NOT IN (SELECT (tenant_id, series_id) FROM (${samples}))`);

@@ -28,6 +28,20 @@ function decodeBound(negative: string, digits: string): number {
   return negative === 'n' ? -v : v;
 }
 
+/**
+ * Each partition has a small companion table listing which series (samples) or streams (logs)
+ * it holds, one row each. "Which series have data in this range" then reads the companions of
+ * the partitions the range covers whole, instead of every sample in them.
+ */
+export function presenceTable(p: Partition): string {
+  return p.kind === 'samples' ? p.table.replace(/^samples_/, 'series_in_') : p.table.replace(/^logs_/, 'streams_in_');
+}
+
+/** The id column of a partition's rows and of its presence table. */
+export function presenceColumn(kind: PartitionKind): 'series_id' | 'stream_id' {
+  return kind === 'samples' ? 'series_id' : 'stream_id';
+}
+
 export function partitionTableName(kind: PartitionKind, startMs: number, endMs: number): string {
   return `${kind}_p${encodeBound(startMs)}_${encodeBound(endMs)}`;
 }

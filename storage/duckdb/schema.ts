@@ -1,4 +1,5 @@
-import type { PartitionKind } from './partitions.js';
+import type { Partition } from './partitions.js';
+import { presenceColumn, presenceTable } from './partitions.js';
 
 /**
  * The DuckDB schema. Small dimension tables (tenants, series, log streams, metadata, offsets,
@@ -57,26 +58,35 @@ export const baseSchema: readonly string[] = [
      commit_seq BIGINT NOT NULL)`,
 ];
 
-/** DDL of one partition table; `table` comes from partitionTableName (digits only). */
-export function partitionDdl(kind: PartitionKind, table: string): string {
-  if (kind === 'samples') {
-    // Column order is the appender's chunk layout (see batchWriter.ts).
-    return `CREATE TABLE IF NOT EXISTS ${table} (
-      tenant_id UINTEGER NOT NULL,
-      series_id UBIGINT NOT NULL,
-      ts BIGINT NOT NULL,
-      value DOUBLE NOT NULL)`;
-  }
-  return `CREATE TABLE IF NOT EXISTS ${table} (
+/** DDL of one partition table and its presence table; names come from partitions.ts (digits only). */
+export function partitionDdl(p: Partition): string[] {
+  const presence = `CREATE TABLE IF NOT EXISTS ${presenceTable(p)} (
     tenant_id UINTEGER NOT NULL,
-    stream_id UBIGINT NOT NULL,
-    ts_ns BIGINT NOT NULL,
-    observed_ns BIGINT NOT NULL,
-    severity_number UTINYINT NOT NULL,
-    severity_text VARCHAR NOT NULL,
-    body VARCHAR NOT NULL,
-    attributes JSON NOT NULL,
-    resource JSON NOT NULL,
-    trace_id VARCHAR NOT NULL,
-    span_id VARCHAR NOT NULL)`;
+    ${presenceColumn(p.kind)} UBIGINT NOT NULL)`;
+  if (p.kind === 'samples') {
+    // Column order is the appender's chunk layout (see batchWriter.ts).
+    return [
+      `CREATE TABLE IF NOT EXISTS ${p.table} (
+        tenant_id UINTEGER NOT NULL,
+        series_id UBIGINT NOT NULL,
+        ts BIGINT NOT NULL,
+        value DOUBLE NOT NULL)`,
+      presence,
+    ];
+  }
+  return [
+    `CREATE TABLE IF NOT EXISTS ${p.table} (
+      tenant_id UINTEGER NOT NULL,
+      stream_id UBIGINT NOT NULL,
+      ts_ns BIGINT NOT NULL,
+      observed_ns BIGINT NOT NULL,
+      severity_number UTINYINT NOT NULL,
+      severity_text VARCHAR NOT NULL,
+      body VARCHAR NOT NULL,
+      attributes JSON NOT NULL,
+      resource JSON NOT NULL,
+      trace_id VARCHAR NOT NULL,
+      span_id VARCHAR NOT NULL)`,
+    presence,
+  ];
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PartitionCatalog } from './partitions.js';
-import { parsePartitionTable } from './partitions.js';
+import { parsePartitionTable, presenceColumn, presenceTable } from './partitions.js';
+import { PresenceCache } from './presenceCache.js';
 
 /**
  * What the store keeps in memory about committed data: tenant ids, the series and stream ids
@@ -17,6 +18,9 @@ export class StoreState {
   /** Numbers commits that store offsets; the newest offset row per group and partition wins. */
   nextCommitSeq = 1;
 
+  /** Series/streams listed per recently written partition. */
+  readonly presence = new PresenceCache();
+
   constructor(readonly catalog: PartitionCatalog) {}
 
   /** (Re)loads everything from the database. */
@@ -25,6 +29,7 @@ export class StoreState {
     this.knownSeries.clear();
     this.knownStreams.clear();
     this.metadata.clear();
+    this.presence.clear();
     const tenants = await conn.runAndReadAll('SELECT id, name FROM tenants');
     for (const [id, name] of tenants.getRows()) this.tenantIds.set(name as string, Number(id));
     this.nextTenantId = Math.max(0, ...this.tenantIds.values()) + 1;
@@ -35,9 +40,16 @@ export class StoreState {
     const md = await conn.runAndReadAll('SELECT tenant_id, metric, type, unit, help FROM metric_metadata');
     for (const [t, metric, type, unit, help] of md.getRows()) this.metadata.set(`${String(t)}\u0000${String(metric)}`, `${String(type)}\u0000${String(unit)}\u0000${String(help)}`);
     const tables = await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'");
-    for (const [name] of tables.getRows()) {
-      const p = parsePartitionTable(name as string);
-      if (p !== undefined) this.catalog.add(p);
+    const names = new Set(tables.getRows().map((r) => r[0] as string));
+    for (const name of names) {
+      const p = parsePartitionTable(name);
+      if (p === undefined) continue;
+      // A partition without its presence table (written before presence tables existed) gets one.
+      if (!names.has(presenceTable(p))) {
+        const id = presenceColumn(p.kind);
+        await conn.run(`CREATE TABLE ${presenceTable(p)} AS SELECT DISTINCT tenant_id, ${id} FROM ${p.table}`);
+      }
+      this.catalog.add(p);
     }
   }
 

@@ -89,13 +89,38 @@ describe('DuckDbStore specifics', () => {
     expect(await rawQuery('SELECT series_id FROM series ORDER BY series_id')).toEqual(labels.map((l) => [seriesId(l)]).sort((x, y) => ((x[0] as bigint) < (y[0] as bigint) ? -1 : 1)));
   });
 
+  it('lists each series once per partition in its presence table, across batches, reopen and a lost presence table', async () => {
+    const send = async (b: number): Promise<void> => {
+      const a = store.appender();
+      for (let i = 0; i < 5; i++) a.appendSeries('t', { labels: { __name__: 'm', i: String(i) }, samples: [{ t: T0 + b, v: b }] });
+      a.appendSeries('t', { labels: { __name__: 'm', i: '0' }, samples: [{ t: T0 + b + 1, v: b }] }); // twice in one batch
+      await a.commit();
+    };
+    await send(0);
+    await send(10);
+    await store.close();
+    store = new DuckDbStore({ path, partitionMs: HOUR, registry: new Registry(), logger: silent });
+    await store.open();
+    await send(20);
+    const presence = `series_in_p${T0}_${T0 + HOUR}`;
+    expect(await rawQuery(`SELECT count(*)::INTEGER, count(DISTINCT series_id)::INTEGER FROM ${presence}`)).toEqual([[5, 5]]);
+    // A partition found without its presence table gets one rebuilt on open.
+    const instance = await DuckDBInstance.create(path); // rawQuery closed the store
+    await (await instance.connect()).run(`DROP TABLE ${presence}`);
+    instance.closeSync();
+    store = new DuckDbStore({ path, partitionMs: HOUR, registry: new Registry(), logger: silent });
+    await store.open();
+    expect(await store.querier('t', T0, T0 + HOUR - 1).labelValues('i')).toEqual(['0', '1', '2', '3', '4']);
+    expect(await rawQuery(`SELECT count(*)::INTEGER FROM ${presence}`)).toEqual([[5]]);
+  });
+
   it('retention drops partition tables and forgets series left without samples', async () => {
     const a = store.appender();
     a.appendSeries('t', { labels: { __name__: 'old' }, samples: [{ t: T0, v: 1 }] });
     a.appendSeries('t', { labels: { __name__: 'kept' }, samples: [{ t: T0, v: 1 }, { t: T0 + HOUR, v: 2 }] });
     await a.commit();
     expect(await store.applyRetention(T0 + HOUR)).toBe(1);
-    expect(await rawQuery("SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name LIKE 'samples_p%'")).toEqual([[1]]);
+    expect(await rawQuery("SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name LIKE 'samples_p%' OR table_name LIKE 'series_in_p%'")).toEqual([[2]]);
     expect(await rawQuery('SELECT metric FROM series')).toEqual([['kept']]);
   });
 

@@ -232,6 +232,41 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       });
     });
 
+    describe('ranges over several partitions', () => {
+      // Partitions are 1 h wide. The range [T0+30m, T0+3h30m] covers [1h,2h) and [2h,3h) whole
+      // and [0,1h), [3h,4h) in part: data in the partial ones counts only inside the range.
+      const MIN = 60_000;
+      const at: Array<[string, number]> = [
+        ['edge_out', 10 * MIN],
+        ['edge_in', 40 * MIN],
+        ['middle', 90 * MIN],
+        ['tail_in', 190 * MIN],
+        ['tail_out', 225 * MIN],
+      ];
+      beforeEach(() =>
+        commit(store, (a) => {
+          for (const [name, offset] of at) {
+            a.appendSeries(TENANT, series({ __name__: name }, [[T0 + offset, 1]]));
+            a.appendLogs(TENANT, [log(offset, { app: name }, name)]);
+          }
+        }),
+      );
+      const cases: Array<[string, number, number, string[]]> = [
+        ['whole and partial partitions', T0 + 30 * MIN, T0 + 210 * MIN, ['edge_in', 'middle', 'tail_in']],
+        ['exactly one whole partition', T0 + HOUR, T0 + 2 * HOUR - 1, ['middle']],
+        ['within one partition', T0 + 5 * MIN, T0 + 15 * MIN, ['edge_out']],
+        ['everything', T0, T0 + 4 * HOUR, ['edge_in', 'edge_out', 'middle', 'tail_in', 'tail_out']],
+        ['between samples', T0 + 41 * MIN, T0 + 89 * MIN, []],
+      ];
+      it.each(cases)('series, label values and log streams in range: %s', async (_title, minT, maxT, expected) => {
+        const q = store.querier(TENANT, minT, maxT);
+        expect(await q.labelValues('__name__')).toEqual(expected);
+        expect(names(await q.selectSeries([]))).toEqual(expected);
+        expect(await q.logLabelValues('app')).toEqual(expected);
+        expect((await q.selectLogs({ matchers: [], direction: 'forward', limit: 10 })).map((r) => r.body).sort()).toEqual(expected);
+      });
+    });
+
     describe('labels and metadata', () => {
       beforeEach(() =>
         commit(store, (a) => {
