@@ -14,7 +14,7 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
 export class HttpAgentTransport implements AgentTransport {
   constructor(private readonly port: number) {}
 
-  client(vm: { readonly ip: string }): AgentClient {
+  client(vm: { readonly agentId: string; readonly ip: string; readonly vmCid: string }): AgentClient {
     const base = `http://${vm.ip}:${this.port}`;
     return {
       getState: (timeoutMs = 2000) => call(`${base}/state`, { method: 'GET' }, timeoutMs),

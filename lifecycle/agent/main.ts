@@ -33,7 +33,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const heartbeat = new Heartbeat(`${settings.director_url}/api/v1/director/agents/${settings.agent_id}/heartbeat`, () => agent.state(), opts.heartbeatMs ?? 1000, opts.logger);
   heartbeat.start();
   const platformUrl = settings.env['platform_url'];
-  const shipper = typeof platformUrl === 'string' && platformUrl.length > 0 ? new LogShipper(settings.vm_dir, platformUrl, settings, opts.logger) : null;
+  const shipEvery = Number(settings.env['log_ship_interval_ms'] ?? 5000);
+  const shipper = typeof platformUrl === 'string' && platformUrl.length > 0 ? new LogShipper(settings.vm_dir, platformUrl, settings, opts.logger, shipEvery) : null;
   shipper?.start();
   opts.logger.info({ ip: settings.ip, port: settings.agent_port, vm: settings.vm_cid }, 'agent started');
   let done: Promise<void> | null = null;
