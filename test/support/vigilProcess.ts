@@ -40,7 +40,9 @@ export async function startVigil(opts: { dataDir: string; port?: number; args?: 
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does)`);
   const port = opts.port ?? (await freePort());
   const t0 = Date.now();
-  const proc = spawn(process.execPath, [cli, 'start', '--data-dir', opts.dataDir, '--http-port', String(port), '--http-host', '127.0.0.1', ...(opts.args ?? [])], {
+  // NODE_ARGS_FOR_VIGIL passes flags to the child's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark run.
+  const nodeArgs = (process.env.NODE_ARGS_FOR_VIGIL ?? '').split(' ').filter((a) => a.length > 0);
+  const proc = spawn(process.execPath, [...nodeArgs, cli, 'start', '--data-dir', opts.dataDir, '--http-port', String(port), '--http-host', '127.0.0.1', ...(opts.args ?? [])], {
     env: { ...process.env, VIGIL_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
