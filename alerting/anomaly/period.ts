@@ -45,3 +45,20 @@ export function findPeriod(values: ArrayLike<number>, minLag = 4, minAcf = 0.3):
   for (const [lag, acf] of peaks) if (acf >= 0.85 * bestAcf) return { period: lag, acf: Math.min(1, (acf * n) / (n - lag)) };
   return { period: 0, acf: 0 };
 }
+
+/** Unbiased autocorrelation of `values` at one lag, O(n): to re-check a known period cheaply. */
+export function acfAt(values: ArrayLike<number>, lag: number): number {
+  const n = values.length;
+  if (lag <= 0 || lag >= n) return 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i] as number;
+  mean /= n;
+  let v0 = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] as number) - mean;
+    v0 += d * d;
+    if (i + lag < n) c += d * ((values[i + lag] as number) - mean);
+  }
+  return v0 > 0 ? (c / (n - lag)) / (v0 / n) : 0;
+}

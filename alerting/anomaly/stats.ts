@@ -93,8 +93,18 @@ function lowerBound(a: Float64Array, n: number, x: number): number {
   return lo;
 }
 
-/** Robust spread from a sorted window: IQR/1.349 (σ for a normal), floored so constants don't divide by 0. */
+/**
+ * Robust spread from a sorted window: IQR/1.349 (σ for a normal). Quantised or mostly-idle series
+ * (CPU at 0 %, counts at night) often have an IQR of exactly 0 although they do vary; then the
+ * mean absolute deviation from the median (×1.2533, σ for a normal) is used, and only a truly
+ * constant window falls back to a tiny floor, so that any change from a flat line stands out.
+ */
 export function robustScale(w: SortedWindow, level: number): number {
   const iqr = w.quantile(0.75) - w.quantile(0.25);
-  return Math.max(iqr / 1.349, 1e-9 * Math.abs(level), 1e-12);
+  const floor = Math.max(1e-9 * Math.abs(level), 1e-12);
+  if (iqr > 0) return Math.max(iqr / 1.349, floor);
+  const med = w.quantile(0.5);
+  let sum = 0;
+  for (let i = 0; i < w.count; i++) sum += Math.abs((w.sorted[i] as number) - med);
+  return Math.max((1.2533 * sum) / Math.max(1, w.count), floor);
 }

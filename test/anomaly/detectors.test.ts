@@ -19,8 +19,8 @@ function scores(detector: string, values: readonly number[]): number[] {
  */
 const detection: [detector: string, baseline: Baseline, anomaly: string, maxDelay: number][] = [
   ['vigil', 'flat', 'spike (+15σ, one point)', 0],
-  ['vigil', 'flat', 'level shift (+5σ)', 2],
-  ['vigil', 'flat', 'trend change (+0.2σ per point)', 20],
+  ['vigil', 'flat', 'level shift (+5σ)', 4],
+  ['vigil', 'flat', 'trend change (+0.2σ per point)', 25],
   ['vigil', 'flat', 'variance change (σ × 6)', 5],
   ['vigil', 'seasonal', 'spike (+15σ, one point)', 0],
   ['vigil', 'seasonal', 'level shift (+5σ)', 20],

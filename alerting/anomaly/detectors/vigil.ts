@@ -1,5 +1,5 @@
 import { RecordCalibrator } from '../calibrate.js';
-import { findPeriod } from '../period.js';
+import { acfAt, findPeriod } from '../period.js';
 import { Ring } from '../ring.js';
 import { num, nums, obj } from '../state.js';
 import { SortedWindow, robustScale } from '../stats.js';
@@ -28,6 +28,7 @@ export const vigilDefaults = {
   buffer: 1024,
   periodEvery: 1024,
   seasonalAcf: 0.9,
+  keepAcf: 0.5,
   zCap: 50,
   decay: 0.9999,
   warmup: 150,
@@ -47,6 +48,8 @@ export class VigilDetector implements DetectorCore {
   private up = 0;
   private down = 0;
   private n = 0;
+  private refMed = Number.NaN;
+  private refScale = Number.NaN;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
@@ -64,6 +67,7 @@ export class VigilDetector implements DetectorCore {
       this.n = num(state, 'n');
     }
     this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
+    if (this.ref.count > 0) this.summarise();
   }
 
   observe(x: number, out: AnomalyResult): void {
@@ -77,8 +81,8 @@ export class VigilDetector implements DetectorCore {
     const inn = x - base;
     let raw = 0;
     if (this.ref.count >= 8) {
-      const med = this.ref.quantile(0.5);
-      const scale = robustScale(this.ref, base === 0 ? med : base);
+      const med = this.refMed;
+      const scale = this.refScale;
       const z = Math.max(-c.zCap, Math.min(c.zCap, (inn - med) / scale));
       this.up = Math.max(0, this.up + z - c.k);
       this.down = Math.max(0, this.down - z - c.k);
@@ -91,8 +95,17 @@ export class VigilDetector implements DetectorCore {
       out.upper = base + med + 3 * scale;
     }
     out.score = this.cal.score(raw);
-    if (this.n % c.stride === 0) this.ref.push(inn);
+    if (this.n % c.stride === 0) {
+      this.ref.push(inn);
+      this.summarise();
+    }
     this.advance(x);
+  }
+
+  /** Median and scale change only when the reference does (every `stride` points): cache them. */
+  private summarise(): void {
+    this.refMed = this.ref.quantile(0.5);
+    this.refScale = robustScale(this.ref, this.refMed);
   }
 
   private latest(fallback: number): number {
@@ -125,7 +138,11 @@ export class VigilDetector implements DetectorCore {
       else h[i] = last;
     }
     const found = findPeriod(h);
-    const p = found.acf >= this.cfg.seasonalAcf ? found.period : 0;
+    let p = found.acf >= this.cfg.seasonalAcf ? found.period : 0;
+    // Hysteresis: a cycle once established is kept, unless a strong different one is found, while
+    // it still explains the history, so that an anomaly inside the buffer (the very thing we want
+    // to see) does not unseat the baseline.
+    if (p === 0 && this.period > 0 && acfAt(h, this.period) >= this.cfg.keepAcf) p = this.period;
     if (p !== this.period) {
       // Innovations change meaning with the baseline: relearn the reference, sums and calibration.
       this.period = p;
