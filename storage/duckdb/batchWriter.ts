@@ -9,14 +9,7 @@ import { presenceTable } from './partitions.js';
 import { partitionDdl } from './schema.js';
 import type { StoreState } from './storeState.js';
 
-/**
- * Writes one batch inside the caller's open transaction. Returns what the in-memory state must
- * learn once the transaction commits (and must forget, by simply dropping it, on rollback).
- *
- * DuckDB's appender runs inside the connection's explicit transaction: rows it flushes are
- * invisible to other connections until COMMIT and vanish on ROLLBACK (the store's tests check
- * this), so data, new series and consumer offsets commit or roll back together.
- */
+/** What the in-memory state must learn once a batch's transaction commits (and forget on rollback). */
 export interface CommitEffects {
   readonly newTenants: Map<string, number>;
   readonly newSeries: Array<[number, bigint]>;
@@ -58,6 +51,13 @@ async function withAppender(conn: DuckDBConnection, table: string, use: (a: Duck
   appender.closeSync();
 }
 
+/**
+ * Writes one batch inside the caller's open transaction, every table through DuckDB's appender.
+ *
+ * The appender runs inside the connection's explicit transaction: rows it flushes are invisible
+ * to other connections until COMMIT and vanish on ROLLBACK (test/storage/duckdb.test.ts checks
+ * this), so data, new series, presence rows and consumer offsets commit or roll back together.
+ */
 export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: StoreState): Promise<CommitEffects> {
   const effects: CommitEffects = {
     newTenants: new Map(),
