@@ -30,9 +30,9 @@ export const vigilDefaults = {
   seasonalAcf: 0.9,
   keepAcf: 0.5,
   zCap: 50,
-  decay: 0.9999,
+  decay: 0.9998,
   warmup: 150,
-  mask: 50,
+  mask: 100,
   escape: 2,
   margin: 1.05,
 };
