@@ -1,2 +1,15 @@
+/**
+ * The embedded store: DuckDB in one file (`<dataDir>/vigil.duckdb` + its `.wal`).
+ *
+ * Layout (schema.ts): tenants get a small integer id; `series` and `log_streams` hold each label
+ * set once (id = core's seriesId()); samples and logs live in one table per time window
+ * (`samples_p<start>_<end>`, `logs_p<start>_<end>`, see partitions.ts), each with a presence
+ * table listing the series or streams it holds; events, metric metadata and consumer offsets are
+ * single tables. Retention drops whole windows.
+ *
+ * Writes: an appender buffers a batch in memory; commit() writes it in one transaction on the
+ * single write connection through DuckDB's appender (columnar data chunks), offsets included.
+ * Reads: queriers borrow a pooled read connection and bind every caller value as a parameter.
+ */
 export { DuckDbStore } from './duckDbStore.js';
 export type { DuckDbStoreOptions } from './duckDbStore.js';
