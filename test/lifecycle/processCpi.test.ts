@@ -19,6 +19,7 @@ const work = tmp('process-cpi');
 const agentPort = 6868;
 const beats: AgentState[] = [];
 const logLines: string[] = [];
+const metricNames = new Set<string>();
 let server: FastifyInstance;
 let raw: ProcessCpi;
 let cpi: CheckedCpi;
@@ -34,6 +35,11 @@ beforeAll(async () => {
   server.post('/v1/logs', async (req) => {
     const body = req.body as { resourceLogs: { scopeLogs: { logRecords: { body: { stringValue: string } }[] }[] }[] };
     for (const rl of body.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) logLines.push(r.body.stringValue);
+    return {};
+  });
+  server.post('/v1/metrics', async (req) => {
+    const body = req.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[] };
+    for (const rm of body.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) metricNames.add(m.name);
     return {};
   });
   await server.listen({ host: '127.0.0.1', port: 0 });
@@ -100,7 +106,7 @@ function spec(diskCid: string | null, extra: Partial<ApplySpec> = {}): ApplySpec
 }
 
 describe('process CPI and agent', () => {
-  it('creates a VM whose agent answers on its own IP, heartbeats, supervises jobs and ships their logs', async () => {
+  it('creates a VM whose agent answers on its own IP, heartbeats, supervises jobs and ships their logs and metrics', async () => {
     const disk = await cpi.createDisk(10, null);
     diskCid = disk;
     const vm = await cpi.createVm({ agent_id: 'agent-1', cloud_properties: {}, networks: { default: { ip: '127.74.1.2' } }, disk_cids: [], env: { platform_url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`, log_ship_interval_ms: 300 } });
@@ -120,6 +126,7 @@ describe('process CPI and agent', () => {
     expect(st.processes.find((p) => p.name === 'web')?.state).toBe('running');
     await until(() => (beats.some((b) => b.agent_id === 'agent-1' && b.spec_hash === `spec-${disk}`) ? true : undefined));
     await until(() => (logLines.some((l) => l.startsWith('tick ')) ? true : undefined));
+    await until(() => (metricNames.has('vigil_job_process_up') && metricNames.has('vigil_job_process_restarts') ? true : undefined));
     // The job's store is the persistent disk.
     expect(existsSync(join(raw.diskDir(disk), 'web', 'where'))).toBe(true);
   }, 60_000);

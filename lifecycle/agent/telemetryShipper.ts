@@ -2,15 +2,18 @@ import { existsSync, openSync, readSync, closeSync, readdirSync, statSync } from
 import { join, relative } from 'node:path';
 import type { Logger } from '../../core/index.js';
 import type { AgentSettings } from '../cpi/process/processCpi.js';
+import { attr, processMetrics } from './metrics.js';
+import type { AgentState } from './protocol.js';
 
 const maxChunk = 256 * 1024;
 
 /**
- * Ships new lines of the VM's job logs (VM_DIR/logs/JOB/*.log) to the platform as OTLP/HTTP JSON
- * (POST {platform}/v1/logs), every few seconds, one round at a time. Offsets live in memory: after an agent
- * restart shipping starts from the current end of each file, so nothing is sent twice.
+ * Ships the VM's telemetry to the platform as OTLP/HTTP JSON every few seconds, one round at a time: new
+ * lines of the job logs (VM_DIR/logs/JOB/*.log) to {platform}/v1/logs and the process states to
+ * {platform}/v1/metrics. Log offsets live in memory: after an agent restart shipping starts from the
+ * current end of each file, so nothing is sent twice.
  */
-export class LogShipper {
+export class TelemetryShipper {
   private readonly offsets = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -21,8 +24,21 @@ export class LogShipper {
     private readonly platformUrl: string,
     private readonly settings: AgentSettings,
     private readonly logger: Logger,
+    private readonly state: () => AgentState,
     private readonly intervalMs = 5000,
   ) {}
+
+  private resource(): ReturnType<typeof attr>[] {
+    return [attr('service.name', 'vigil-vm'), attr('vigil.agent_id', this.settings.agent_id), attr('vigil.vm_cid', this.settings.vm_cid), attr('host.ip', this.settings.ip)];
+  }
+
+  private async post(path: string, body: unknown): Promise<void> {
+    try {
+      await fetch(`${this.platformUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message, path }, 'shipping failed; this round is skipped');
+    }
+  }
 
   start(): void {
     if (this.running) return;
@@ -34,7 +50,11 @@ export class LogShipper {
   private schedule(): void {
     if (!this.running) return;
     this.timer = setTimeout(() => {
-      this.round = this.ship().finally(() => this.schedule());
+      this.round = Promise.all([this.ship(), this.post('/v1/metrics', processMetrics(this.state(), this.resource()))]).then(
+        () => undefined,
+        () => undefined,
+      );
+      void this.round.finally(() => this.schedule());
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -69,24 +89,7 @@ export class LogShipper {
         records.push({ timeUnixNano: now, body: { stringValue: line }, attributes: [{ key: 'log.file.path', value: { stringValue: rel } }] });
     }
     if (records.length === 0) return;
-    const resource = {
-      attributes: [
-        { key: 'service.name', value: { stringValue: 'vigil-vm' } },
-        { key: 'vigil.agent_id', value: { stringValue: this.settings.agent_id } },
-        { key: 'vigil.vm_cid', value: { stringValue: this.settings.vm_cid } },
-        { key: 'host.ip', value: { stringValue: this.settings.ip } },
-      ],
-    };
-    try {
-      await fetch(`${this.platformUrl}/v1/logs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ resourceLogs: [{ resource, scopeLogs: [{ scope: { name: 'vigil.agent' }, logRecords: records }] }] }),
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch (err) {
-      this.logger.debug({ err: (err as Error).message }, 'log shipping failed; lines are skipped');
-    }
+    await this.post('/v1/logs', { resourceLogs: [{ resource: { attributes: this.resource() }, scopeLogs: [{ scope: { name: 'vigil.agent' }, logRecords: records }] }] });
   }
 
   async shutdown(): Promise<void> {
