@@ -30,6 +30,10 @@ export interface DuckDbStoreOptions {
   readonly readConnections?: number;
   /** Label sets whose series id is remembered, per cache generation (default 200k; memory ≈ 150 B each). */
   readonly seriesIdCacheEntries?: number;
+  /** DuckDB's own memory limit, e.g. '2GB' (DuckDB's default: 80% of RAM). */
+  readonly memoryLimit?: string;
+  /** DuckDB worker threads (DuckDB's default: one per core). */
+  readonly threads?: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -80,7 +84,10 @@ export class DuckDbStore implements Store {
     }
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      const config: Record<string, string> = {};
+      if (this.options.memoryLimit !== undefined) config['memory_limit'] = this.options.memoryLimit;
+      if (this.options.threads !== undefined) config['threads'] = String(this.options.threads);
+      instance = await DuckDBInstance.create(path, config);
     } catch (err) {
       if (file !== undefined) filesInUse.delete(file);
       throw new VigilError('unavailable', `cannot open DuckDB database ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

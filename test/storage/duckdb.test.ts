@@ -182,6 +182,17 @@ describe('DuckDbStore specifics', () => {
     expect(text).toContain('vigil_store_partitions{kind="logs"} 1');
   });
 
+  it('passes memory and thread limits to DuckDB, and reports a bad one as unavailable', async () => {
+    await store.close();
+    store = new DuckDbStore({ path, registry: new Registry(), logger: silent, memoryLimit: '256MB', threads: 1 });
+    await store.open();
+    await store.close();
+    const bad = new DuckDbStore({ path, registry: new Registry(), logger: silent, memoryLimit: 'lots' });
+    await expect(bad.open()).rejects.toMatchObject({ code: 'unavailable' });
+    store = new DuckDbStore({ path, registry: new Registry(), logger: silent }); // afterEach closes it
+    await store.open();
+  });
+
   it('refuses a second store on the same file in this process, and allows it once the first is closed', async () => {
     const second = new DuckDbStore({ path: join(dir, '.', 'vigil.duckdb'), registry: new Registry(), logger: silent });
     await expect(second.open()).rejects.toMatchObject({ code: 'unavailable', message: /another store in this process/ });
