@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,14 @@ import { CRASH_BULK, CRASH_GROUP, CRASH_PARTITION, CRASH_T0 } from './crashWrite
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));
 const dbPath = join(dir, 'vigil.duckdb');
+/** Writers still running, killed after the suite whatever happened. */
+const running = new Set<ChildProcess>();
 
 /** Runs crashWriter.ts until it has printed `minBatches` offsets, then SIGKILLs it; returns the printed offsets. */
 function runAndKill(minBatches: number, whileRunning: () => Promise<void> = async () => undefined): Promise<bigint[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crashWriter.ts'), dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     const printed: bigint[] = [];
     let buffered = '';
     let stderr = '';
@@ -44,6 +48,7 @@ function runAndKill(minBatches: number, whileRunning: () => Promise<void> = asyn
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
+      running.delete(child);
       if (signal === 'SIGKILL') resolve(printed);
       else reject(new Error(`crash writer exited on its own (${String(signal)}): ${stderr}`));
     });
@@ -71,7 +76,10 @@ async function inspect(): Promise<{ committed: bigint; markers: number[]; bulkPe
 }
 
 describe('DuckDbStore survives kill -9', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const child of running) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('keeps every committed batch exactly once, with its offset, across two crashes', async () => {
     // While the writer runs, DuckDB's file lock keeps this process out with a clear error.
