@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** True when `pid` is alive and its command line mentions `marker` (guards against PID reuse). */
 export function isAlive(pid: number, marker: string): boolean {
@@ -26,13 +26,27 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Whether any live (non-zombie) process is in the group. Zombies are skipped: where PID 1 does not reap
+ * orphans (some containers), killed processes linger as zombies and would look alive to kill(-pgid, 0).
+ */
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return false;
 }
 
 /** Stops a whole process group: SIGTERM, then SIGKILL after `graceMs`. Resolves when the group is gone. */
