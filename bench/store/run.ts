@@ -145,12 +145,47 @@ async function queryLatency(dir: string): Promise<void> {
     ['labelValues(instance)', () => q.labelValues('instance')],
   ];
   console.log('\nquery latency, 1-hour range of 2 hours stored (1k series, 15 s scrape):');
+  await printTimings(rows);
+  await store.close();
+}
+
+async function printTimings(rows: ReadonlyArray<[string, () => Promise<unknown>]>): Promise<void> {
   for (const [name, run] of rows) {
     const { p50, max, cpuMs, eventLoopMaxMs } = await timeQuery(10, run);
     console.log(
       `  ${name.padEnd(46)} p50 ${p50.toFixed(1).padStart(7)} ms   max ${max.toFixed(1).padStart(7)} ms   CPU ${cpuMs.toFixed(1).padStart(6)} ms/query   event loop blocked ≤ ${eventLoopMaxMs.toFixed(1)} ms`,
     );
   }
+}
+
+/**
+ * Label queries over a week of hourly partitions: whole partitions answer from their presence
+ * tables, so cost follows series × partitions rather than the number of samples.
+ */
+async function longRangeLabels(dir: string): Promise<void> {
+  const HOUR = 3600_000;
+  const store = new DuckDbStore({ path: join(dir, 'week.duckdb'), partitionMs: HOUR, registry: new Registry(), logger: pino({ level: 'silent' }) });
+  await store.open();
+  const labels = seriesLabels(1000);
+  const perHour = 12; // one sample every 5 minutes
+  let samples = 0;
+  for (let hour = 0; hour < 7 * 24; hour += 8) {
+    const a = store.appender();
+    for (const [i, l] of labels.entries()) {
+      const points = Array.from({ length: 8 * perHour }, (_, j) => ({ t: T0 + hour * HOUR + j * (HOUR / perHour), v: i + j }));
+      a.appendSeries('default', { labels: l, samples: points });
+      samples += points.length;
+    }
+    await a.commit();
+  }
+  const week = store.querier('default', T0 + 30 * 60_000, T0 + 7 * 24 * HOUR - 30 * 60_000);
+  const node3: LabelMatcher[] = [{ type: '=', name: 'instance', value: 'host-3:9100' }];
+  console.log(`\nlabel queries over ~7 days (${samples.toLocaleString('en-US')} samples, 1k series, 168 hourly partitions, the range cuts two of them):`);
+  await printTimings([
+    ['labelValues(instance)', () => week.labelValues('instance')],
+    ['labelNames()', () => week.labelNames()],
+    ['selectSeries {instance="host-3:9100"}', () => week.selectSeries(node3)],
+  ]);
   await store.close();
 }
 
@@ -172,6 +207,7 @@ async function main(): Promise<void> {
       );
     }
     await queryLatency(dir);
+    await longRangeLabels(dir);
     console.log(`load average ${loadavg()[0]?.toFixed(1)} at end`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
