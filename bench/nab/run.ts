@@ -17,18 +17,26 @@ interface Run {
   scores: number[][];
   lower: number[][];
   upper: number[][];
+  points: number;
   pointsPerSecond: number;
 }
 
 /**
- * Two passes over the corpus: the first produces the scores and warms the JIT, the second is timed
- * (detectors are deterministic, so its scores are identical). Throughput is points over the time
- * spent inside update() only — no I/O — on this one thread.
+ * The first pass over the corpus produces the scores and warms the JIT; then up to three more are
+ * timed (detectors are deterministic, so their scores are identical) and the best is reported, as
+ * the machine may be shared. Throughput is points over the time spent inside update() only — no
+ * I/O — on this one thread.
  */
 function runDetector(name: string, corpus: readonly CorpusFile[]): Run {
   const first = pass(name, corpus);
-  const timed = pass(name, corpus);
-  return { ...first, pointsPerSecond: timed.pointsPerSecond };
+  let best = 0;
+  let spent = 0;
+  for (let i = 0; i < 3 && spent < 3; i++) {
+    const timed = pass(name, corpus);
+    best = Math.max(best, timed.pointsPerSecond);
+    spent += timed.points / timed.pointsPerSecond;
+  }
+  return { ...first, pointsPerSecond: best };
 }
 
 function pass(name: string, corpus: readonly CorpusFile[]): Run {
@@ -56,7 +64,7 @@ function pass(name: string, corpus: readonly CorpusFile[]): Run {
     lower.push(lo);
     upper.push(hi);
   }
-  return { name, scores, lower, upper, pointsPerSecond: points / (ms / 1000) };
+  return { name, scores, lower, upper, points, pointsPerSecond: points / (ms / 1000) };
 }
 
 function iso(ms: number): string {
