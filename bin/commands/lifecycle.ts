@@ -49,7 +49,7 @@ const director: Command = {
     const { buildDirectorApp, createDirector } = await import('../../lifecycle/index.js');
     const logger = createLogger(config.log.level);
     let url = '';
-    const { director: d } = createDirector({ config: config.director, dataDir: config.dataDir, logger, agentCommand: agentCommand(), directorUrl: () => url });
+    const { director: d, dummy } = createDirector({ config: config.director, dataDir: config.dataDir, logger, agentCommand: agentCommand(), directorUrl: () => url });
     const app = await buildDirectorApp(d, logger);
     await app.listen({ host: config.http.host, port: config.http.port });
     const addr = app.server.address() as AddressInfo;
@@ -58,6 +58,7 @@ const director: Command = {
     logger.info({ url, cpi: config.director.cpi, dataDir: config.dataDir }, 'director listening');
     await untilSignal();
     await app.close();
+    dummy?.stopHeartbeats();
     await d.shutdown();
     return 0;
   },

@@ -18,7 +18,7 @@ export const directorRole: Role = {
       const host = ctx.config.http.host === '0.0.0.0' || ctx.config.http.host === '::' ? '127.0.0.1' : ctx.config.http.host;
       return `http://${host}:${addr?.port ?? ctx.config.http.port}`;
     };
-    const { director } = createDirector({
+    const { director, dummy } = createDirector({
       config: ctx.config.director,
       dataDir: ctx.config.dataDir,
       logger: ctx.logger.child({ role: 'director' }),
@@ -31,7 +31,11 @@ export const directorRole: Role = {
     ctx.services.set('director', director);
     let stopping: Promise<void> | null = null;
     return {
-      stop: () => (stopping ??= director.shutdown()),
+      stop: () =>
+        (stopping ??= (async () => {
+          dummy?.stopHeartbeats();
+          await director.shutdown();
+        })()),
       ready: () => true,
     };
   },
