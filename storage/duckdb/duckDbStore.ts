@@ -13,6 +13,7 @@ import { DuckDbAppender } from './duckDbAppender.js';
 import { DuckDbQuerier } from './duckDbQuerier.js';
 import type { Partition } from './partitions.js';
 import { PartitionCatalog, presenceTable } from './partitions.js';
+import { sortPartition } from './partitionSorter.js';
 import { baseSchema } from './schema.js';
 import { SerialQueue } from './serialQueue.js';
 import { SeriesIdCache } from './seriesIdCache.js';
@@ -220,7 +221,28 @@ export class DuckDbStore implements Store {
       if (effects.rows.offsets > 0) this.state.nextCommitSeq++;
       if (effects.newPartitions.length > 0) this.updatePartitionGauge();
       for (const [table, n] of Object.entries(effects.rows)) if (n > 0) this.metrics.rowsAppended.inc({ table }, n);
+      for (const p of effects.newPartitions) if (p.kind === 'samples') this.sortPreviousPartition(p);
     });
+  }
+
+  /**
+   * When time moves on to a new samples window, the window before it is closed (late samples
+   * aside): rewrite it in series order, as a write task queued behind this commit.
+   */
+  private sortPreviousPartition(opened: Partition): void {
+    const samples = this.state.catalog.overlapping('samples', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (samples.some((p) => p.startMs > opened.startMs)) return; // late data for an old window: time did not move on
+    const previous = samples.filter((p) => p.endMs <= opened.startMs).at(-1);
+    if (previous === undefined || this.state.sortedPartitions.has(previous.table)) return;
+    const task = this.writes.run(async () => {
+      if (this.closing !== undefined || !this.state.catalog.has(previous.table)) return;
+      const { writer } = this.assertOpen();
+      const started = performance.now();
+      await this.inTransaction(writer, () => sortPartition(writer, previous));
+      this.state.sortedPartitions.add(previous.table);
+      this.logger.info({ table: previous.table, ms: Math.round(performance.now() - started) }, 'samples partition sorted by series');
+    });
+    task.catch((err: unknown) => this.logger.warn({ err, table: previous.table }, 'sorting a samples partition failed; it stays in arrival order'));
   }
 
   private async inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {

@@ -63,17 +63,7 @@ export function partitionDdl(p: Partition): string[] {
   const presence = `CREATE TABLE IF NOT EXISTS ${presenceTable(p)} (
     tenant_id UINTEGER NOT NULL,
     ${presenceColumn(p.kind)} UBIGINT NOT NULL)`;
-  if (p.kind === 'samples') {
-    // Column order is the appender's chunk layout (see batchWriter.ts).
-    return [
-      `CREATE TABLE IF NOT EXISTS ${p.table} (
-        tenant_id UINTEGER NOT NULL,
-        series_id UBIGINT NOT NULL,
-        ts BIGINT NOT NULL,
-        value DOUBLE NOT NULL)`,
-      presence,
-    ];
-  }
+  if (p.kind === 'samples') return [samplesTableDdl(p.table), presence];
   return [
     `CREATE TABLE IF NOT EXISTS ${p.table} (
       tenant_id UINTEGER NOT NULL,
@@ -90,3 +80,15 @@ export function partitionDdl(p: Partition): string[] {
     presence,
   ];
 }
+
+/** A samples table; column order is the appender's chunk layout (see batchWriter.ts). */
+export function samplesTableDdl(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+    tenant_id UINTEGER NOT NULL,
+    series_id UBIGINT NOT NULL,
+    ts BIGINT NOT NULL,
+    value DOUBLE NOT NULL)`;
+}
+
+/** Marks a samples partition rewritten in (tenant, series, time) order (see partitionSorter.ts). */
+export const SORTED_COMMENT = 'sorted by series';

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PartitionCatalog } from './partitions.js';
 import { parsePartitionTable, presenceColumn, presenceTable } from './partitions.js';
 import { PresenceCache } from './presenceCache.js';
+import { SORTED_COMMENT } from './schema.js';
 
 /**
  * What the store keeps in memory about committed data: tenant ids, the series and stream ids
@@ -18,6 +19,8 @@ export class StoreState {
   /** Numbers commits that store offsets; the newest offset row per group and partition wins. */
   nextCommitSeq = 1;
 
+  /** Samples partitions already rewritten in series order (see partitionSorter.ts). */
+  readonly sortedPartitions = new Set<string>();
   /** Series/streams listed per recently written partition. */
   readonly presence = new PresenceCache();
 
@@ -39,8 +42,10 @@ export class StoreState {
     await this.loadIds(conn, 'SELECT tenant_id, stream_id FROM log_streams', this.knownStreams);
     const md = await conn.runAndReadAll('SELECT tenant_id, metric, type, unit, help FROM metric_metadata');
     for (const [t, metric, type, unit, help] of md.getRows()) this.metadata.set(`${String(t)}\u0000${String(metric)}`, `${String(type)}\u0000${String(unit)}\u0000${String(help)}`);
-    const tables = await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'");
+    const tables = await conn.runAndReadAll("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main'");
     const names = new Set(tables.getRows().map((r) => r[0] as string));
+    this.sortedPartitions.clear();
+    for (const [name, comment] of tables.getRows()) if (comment === SORTED_COMMENT) this.sortedPartitions.add(name as string);
     for (const name of names) {
       const p = parsePartitionTable(name);
       if (p === undefined) continue;

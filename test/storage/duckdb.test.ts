@@ -114,6 +114,32 @@ describe('DuckDbStore specifics', () => {
     expect(await rawQuery(`SELECT count(*)::INTEGER FROM ${presence}`)).toEqual([[5]]);
   });
 
+  it('rewrites a samples window in series order once time moves on to the next, keeping every sample', async () => {
+    // Arrival order interleaves series: at each minute, series 0..19.
+    for (let minute = 0; minute < 50; minute += 10) {
+      const a = store.appender();
+      for (let i = 0; i < 20; i++) {
+        a.appendSeries('t', { labels: { __name__: 'm', i: String(i) }, samples: Array.from({ length: 10 }, (_, k) => ({ t: T0 + (minute + k) * 60_000, v: i })) });
+      }
+      await a.commit();
+    }
+    const first = `samples_p${T0}_${T0 + HOUR}`;
+    const inOrder = `SELECT bool_and(coalesce(series_id >= prev, true)) FROM (SELECT series_id, lag(series_id) OVER (ORDER BY rowid) AS prev FROM ${first})`;
+    const next = store.appender();
+    next.appendSeries('t', { labels: { __name__: 'm', i: '0' }, samples: [{ t: T0 + HOUR, v: 0 }] });
+    await next.commit(); // opens the next window: the first one gets sorted behind this commit
+    const q = store.querier('t', T0, T0 + HOUR);
+    const during = await q.selectSamples([], { stepMs: HOUR, aggregation: 'count' });
+    expect(during.map((s) => s.samples[0]?.v)).toEqual(Array.from({ length: 20 }, () => 50));
+    expect(await rawQuery(`SELECT count(*)::INTEGER, (${inOrder}), (SELECT comment FROM duckdb_tables() WHERE table_name = '${first}') FROM ${first}`)).toEqual([[1000, true, 'sorted by series']]);
+    // Reopened, the store knows the window is sorted and answers the same.
+    store = new DuckDbStore({ path, partitionMs: HOUR, registry: new Registry(), logger: silent });
+    await store.open();
+    const after = await store.querier('t', T0, T0 + HOUR - 1).selectSamples([]);
+    expect(after.map((s) => s.samples.length)).toEqual(Array.from({ length: 20 }, () => 50));
+    expect(after.every((s) => s.samples.every((x, k) => k === 0 || x.t > (s.samples[k - 1]?.t ?? 0)))).toBe(true);
+  });
+
   it('retention drops partition tables and forgets series left without samples', async () => {
     const a = store.appender();
     a.appendSeries('t', { labels: { __name__: 'old' }, samples: [{ t: T0, v: 1 }] });
