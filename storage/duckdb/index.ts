@@ -5,7 +5,8 @@
  * set once (id = core's seriesId()); samples and logs live in one table per time window
  * (`samples_p<start>_<end>`, `logs_p<start>_<end>`, see partitions.ts), each with a presence
  * table listing the series or streams it holds; events, metric metadata and consumer offsets are
- * single tables. Retention drops whole windows.
+ * single tables. Retention drops whole windows; a window that time has moved past is rewritten
+ * once in (tenant, series, time) order so per-series scans skip most of it.
  *
  * Writes: an appender buffers a batch in memory; commit() writes it in one transaction on the
  * single write connection through DuckDB's appender (columnar data chunks), offsets included.
