@@ -71,6 +71,11 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }
 
+/** No band yet (learning) is an empty cell, not "NaN". */
+function cell(x: number | undefined): string {
+  return x !== undefined && Number.isFinite(x) ? String(x) : '';
+}
+
 function writeOutputs(out: string, corpus: readonly CorpusFile[], runs: readonly Run[]): void {
   const [main, ...rest] = runs;
   if (main === undefined) return;
@@ -84,8 +89,8 @@ function writeOutputs(out: string, corpus: readonly CorpusFile[], runs: readonly
         iso(file.timestamps[i] as number),
         String(file.values[i]),
         String(main.scores[f]?.[i]),
-        String(main.lower[f]?.[i]),
-        String(main.upper[f]?.[i]),
+        cell(main.lower[f]?.[i]),
+        cell(main.upper[f]?.[i]),
         ...rest.map((r) => String(r.scores[f]?.[i])),
       ];
       lines.push(row.join(','));
