@@ -23,7 +23,7 @@ for m in $(awk '$2=="v0.0.0"{print $1}' "$GOMOD" | grep '^k8s.io/'); do
 done
 go get "k8s.io/kubernetes/cmd/kube-apiserver@v$KV"
 CGO_ENABLED=0 go build -trimpath -p "${GO_BUILD_PARALLEL:-1}" \
-  -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$KV -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${KV#1.}" \
+  -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$KV -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KV" | cut -d. -f2)" \
   -o "$OUT/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
 GOBIN=$OUT go install sigs.k8s.io/kwok/cmd/kwok@v0.8.0
 "$OUT/kube-apiserver" --version

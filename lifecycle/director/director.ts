@@ -7,6 +7,7 @@ import type { CpiProtocol } from '../cpi/index.js';
 import { EventLogPlugin, HealthMonitor, ResurrectorPlugin } from '../health/index.js';
 import type { HealthEvent } from '../health/index.js';
 import { parseManifest } from '../manifest/index.js';
+import { IpPool, ensureVariables, planDeployment } from '../planner/index.js';
 import type { Release } from '../release/index.js';
 import type { InstanceCommand } from '../update/index.js';
 import { scanProblems } from './cloudCheck.js';
@@ -156,7 +157,10 @@ export class Director {
     const manifest = parseManifest(manifestText);
     if (opts.expectName !== undefined && opts.expectName !== manifest.name)
       throw new VigilError('bad_data', `the manifest deploys "${manifest.name}", not "${opts.expectName}" (-d must match the manifest's name)`);
-    resolveReleases(this.store, manifest);
+    // Plan once now, in memory, so property, link and template errors come back at once instead of as a failed task.
+    const releases = resolveReleases(this.store, manifest);
+    const vars = ensureVariables(manifest.variables, this.store.variables(manifest.name));
+    planDeployment({ manifest, releases, actual: this.store.instances(manifest.name), variables: vars.values, ips: new IpPool(this.opts.network, this.store.usedIps()) });
     const dry = opts.dryRun === true;
     return this.queue.enqueue('deploy', manifest.name, `${dry ? 'dry-run ' : ''}deploy ${manifest.name}`, { manifest: manifestText, dryRun: dry });
   }

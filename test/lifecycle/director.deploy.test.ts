@@ -160,11 +160,19 @@ describe('director deploys with the dummy CPI', () => {
     expect(rig.director.tasks({ all: true })).toEqual([]);
   });
 
-  it('fails the task with the manifest path when a property is not declared by the job', async () => {
+  it('refuses a property the job does not declare before queueing, naming the manifest path', () => {
     rig = dummyDirector();
-    const t = await deployAndWait(rig.director, etcdManifest({ props: { clinet_port: 1 } }));
-    expect(t.state).toBe('error');
-    expect(t.error).toBe('instance_groups.0.jobs.0 (etcd/etcd): property "etcd.clinet_port" is not declared by job "etcd" (declared: etcd.client_port, etcd.peer_port, etcd.heartbeat_interval_ms, etcd.election_timeout_ms, etcd.cluster_token, etcd.log_level, etcd.extra_args)');
+    expect(() => rig.director.deploy(etcdManifest({ props: { clinet_port: 1 } }))).toThrow(
+      'instance_groups.0.jobs.0 (etcd/etcd): property "etcd.clinet_port" is not declared by job "etcd" (declared: etcd.client_port, etcd.peer_port, etcd.heartbeat_interval_ms, etcd.election_timeout_ms, etcd.cluster_token, etcd.log_level, etcd.extra_args)',
+    );
+    expect(rig.director.tasks({ all: true })).toEqual([]);
+  });
+
+  it('refuses a consumed link nobody provides and an unknown variable', () => {
+    rig = dummyDirector();
+    const noLink = etcdManifest().replace('release: etcd\n', 'release: etcd\n        consumes: {etcd: {from: zookeeper}}\n');
+    expect(() => rig.director.deploy(noLink)).toThrow('instance_groups.0.jobs.0 (etcd/etcd): consumes link "etcd" of type "etcd" from job "zookeeper", but no job of the deployment provides one');
+    expect(() => rig.director.deploy(etcdManifest({ props: { cluster_token: '((nope))' } }))).toThrow('instance_groups.0.jobs.0 (etcd/etcd).properties.etcd.cluster_token: ((nope)) is not a variable of the manifest');
   });
 
   it('deletes a deployment with its VMs and disks', async () => {
