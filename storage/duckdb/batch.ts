@@ -1,6 +1,5 @@
 import type { Event, Labels, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
-import { METRIC_NAME, VigilError } from '../../core/index.js';
-import type { SeriesIdCache } from './seriesIdCache.js';
+import { METRIC_NAME, seriesId, VigilError } from '../../core/index.js';
 
 /**
  * One appender's buffered writes, laid out for the commit: samples are kept as parallel typed
@@ -75,8 +74,6 @@ export class Batch {
   readonly offsets = new Map<string, BatchOffset>();
   private readonly tenantSlots = new Map<string, number>();
 
-  constructor(private readonly ids: SeriesIdCache) {}
-
   isEmpty(): boolean {
     return this.sampleCount === 0 && this.series.length === 0 && this.logs.length === 0 && this.events.length === 0 && this.metadata.length === 0 && this.offsets.size === 0;
   }
@@ -93,7 +90,7 @@ export class Batch {
       if (typeof s.v !== 'number') throw new VigilError('bad_data', `sample ${i} of ${name} has value ${String(s.v)}: expected a number`);
     }
     const slot = this.series.length;
-    this.series.push({ tenantSlot: this.tenantSlot(tenant), id: this.ids.idOf(ts.labels), labels: ts.labels });
+    this.series.push({ tenantSlot: this.tenantSlot(tenant), id: seriesId(ts.labels), labels: ts.labels });
     this.reserve(this.sampleCount + samples.length);
     let n = this.sampleCount;
     for (let i = 0; i < samples.length; i++) {
@@ -118,7 +115,7 @@ export class Batch {
         if (typeof r[field] !== 'string') throw new VigilError('bad_data', `log record ${i}: ${field} must be a string`);
       }
       checkLabels(r.stream, `log record ${i} stream`);
-      checked.push({ tenantSlot: slot, streamId: this.ids.idOf(r.stream), record: r, attributes: toJson(r.attributes, i, 'attributes'), resource: toJson(r.resource, i, 'resource') });
+      checked.push({ tenantSlot: slot, streamId: seriesId(r.stream), record: r, attributes: toJson(r.attributes, i, 'attributes'), resource: toJson(r.resource, i, 'resource') });
     }
     for (const l of checked) this.logs.push(l);
   }

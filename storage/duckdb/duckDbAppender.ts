@@ -2,7 +2,6 @@ import type { Event, LogRecord, MetricMetadata, TimeSeries } from '../../core/in
 import { VigilError } from '../../core/index.js';
 import type { Appender } from '../store.js';
 import { Batch } from './batch.js';
-import type { SeriesIdCache } from './seriesIdCache.js';
 
 /** Commits a buffered batch in one transaction (the store's writer). */
 export type BatchCommitter = (batch: Batch) => Promise<void>;
@@ -15,11 +14,8 @@ export type BatchCommitter = (batch: Batch) => Promise<void>;
 export class DuckDbAppender implements Appender {
   private batch: Batch | undefined;
 
-  constructor(
-    private readonly committer: BatchCommitter,
-    ids: SeriesIdCache,
-  ) {
-    this.batch = new Batch(ids);
+  constructor(private readonly committer: BatchCommitter) {
+    this.batch = new Batch();
   }
 
   appendSeries(tenant: string, series: TimeSeries): void {

@@ -16,7 +16,6 @@ import { PartitionCatalog, presenceTable } from './partitions.js';
 import { sortPartition } from './partitionSorter.js';
 import { baseSchema } from './schema.js';
 import { SerialQueue } from './serialQueue.js';
-import { SeriesIdCache } from './seriesIdCache.js';
 import { StoreMetrics } from './storeMetrics.js';
 import { idSet, StoreState } from './storeState.js';
 
@@ -29,8 +28,6 @@ export interface DuckDbStoreOptions {
   readonly logger: Logger;
   /** Read connections shared by queriers (default 2). */
   readonly readConnections?: number;
-  /** Label sets whose series id is remembered, per cache generation (default 200k; memory ≈ 150 B each). */
-  readonly seriesIdCacheEntries?: number;
   /** DuckDB's own memory limit, e.g. '2GB' (DuckDB's default: 80% of RAM). */
   readonly memoryLimit?: string;
   /** DuckDB worker threads (DuckDB's default: one per core). */
@@ -59,7 +56,6 @@ export class DuckDbStore implements Store {
   private readonly logger: Logger;
   private readonly state: StoreState;
   private readonly writes = new SerialQueue();
-  private readonly ids: SeriesIdCache;
   private instance: DuckDBInstance | undefined;
   private writer: DuckDBConnection | undefined;
   private pool: ConnectionPool | undefined;
@@ -69,7 +65,6 @@ export class DuckDbStore implements Store {
 
   constructor(private readonly options: DuckDbStoreOptions) {
     this.metrics = new StoreMetrics(options.registry);
-    this.ids = new SeriesIdCache(options.seriesIdCacheEntries);
     this.logger = options.logger;
     this.state = new StoreState(new PartitionCatalog(options.partitionMs ?? DAY_MS));
   }
@@ -118,7 +113,7 @@ export class DuckDbStore implements Store {
 
   appender(): Appender {
     this.assertOpen();
-    return new DuckDbAppender((batch) => this.commitBatch(batch), this.ids);
+    return new DuckDbAppender((batch) => this.commitBatch(batch));
   }
 
   querier(tenant: string, minT: number, maxT: number): Querier {

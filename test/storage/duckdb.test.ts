@@ -51,7 +51,7 @@ describe('DuckDbStore specifics', () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-duckdb-'));
     path = join(dir, 'vigil.duckdb');
     registry = new Registry();
-    store = new DuckDbStore({ path, partitionMs: HOUR, registry, logger: silent, seriesIdCacheEntries: 3 });
+    store = new DuckDbStore({ path, partitionMs: HOUR, registry, logger: silent });
     await store.open();
   });
 
