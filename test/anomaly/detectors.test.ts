@@ -75,3 +75,19 @@ describe('clean noise (after learning: two days to find the cycle, then warm-up)
     }
   });
 });
+
+describe('after a lasting shift', () => {
+  it.each(['flat', 'seasonal'] as const)('the default detector adopts the new level on %s noise: quiet, and the band follows', (baseline) => {
+    for (const seed of SEEDS) {
+      const sc = scenarios(baseline, seed).find((s) => s.name === 'level shift (+5σ)');
+      if (sc === undefined) throw new Error('no level-shift scenario');
+      const d = createDetector('vigil');
+      const r = sc.values.map((v, i) => d.update(i * STEP_MS, v));
+      const after = r.slice(sc.onset + 300);
+      expect(Math.max(...after.map((x) => x.score)), `seed ${seed}`).toBeLessThan(ALARM);
+      const last = r[r.length - 1];
+      const v = sc.values[sc.values.length - 1] as number;
+      expect(last !== undefined && last.lower <= v && v <= last.upper, `seed ${seed}: band contains the last value`).toBe(true);
+    }
+  });
+});

@@ -29,6 +29,8 @@ export const vigilDefaults = {
   periodEvery: 1024,
   seasonalAcf: 0.9,
   keepAcf: 0.5,
+  relearn: 200,
+  shiftZ: 3,
   zCap: 50,
   decay: 0.9998,
   warmup: 150,
@@ -50,6 +52,8 @@ export class VigilDetector implements DetectorCore {
   private n = 0;
   private refMed = Number.NaN;
   private refScale = Number.NaN;
+  /** Consecutive points beyond ±shiftZ on one side (sign gives the side). */
+  private run = 0;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
@@ -65,6 +69,7 @@ export class VigilDetector implements DetectorCore {
       this.up = num(state, 'up');
       this.down = num(state, 'down');
       this.n = num(state, 'n');
+      this.run = num(state, 'run');
     }
     this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
     if (this.ref.count > 0) this.summarise();
@@ -99,7 +104,37 @@ export class VigilDetector implements DetectorCore {
       this.ref.push(inn);
       this.summarise();
     }
+    this.trackShift(inn);
     this.advance(x);
+  }
+
+  /**
+   * A level shift that persists for `relearn` points is the new normal: the long reference would
+   * take thousands of points to agree, and meanwhile every point would look equally (and
+   * uninformatively) extreme, hiding the next event. So the reference restarts from the recent
+   * innovations, and the sums with it. (The calibration keeps its memory: the shift itself was
+   * the record to beat.)
+   */
+  private trackShift(inn: number): void {
+    const c = this.cfg;
+    if (c.relearn <= 0 || this.ref.count < 8) return;
+    const z = (inn - this.refMed) / this.refScale;
+    if (z > c.shiftZ) this.run = this.run > 0 ? this.run + 1 : 1;
+    else if (z < -c.shiftZ) this.run = this.run < 0 ? this.run - 1 : -1;
+    else this.run = 0;
+    if (Math.abs(this.run) < c.relearn) return;
+    this.run = 0;
+    this.ref = new SortedWindow(c.window);
+    // The latest `relearn` innovations, including this one (held values are in hist; this one is not yet).
+    for (let lag = c.relearn - 1; lag >= 1; lag--) {
+      const v = this.hist.back(lag);
+      const b = this.period > 0 ? this.hist.back(lag + this.period) : 0;
+      if (Number.isFinite(v) && Number.isFinite(b)) this.ref.push(v - b);
+    }
+    this.ref.push(inn);
+    this.summarise();
+    this.up = 0;
+    this.down = 0;
   }
 
   /** Median and scale change only when the reference does (every `stride` points): cache them. */
@@ -165,6 +200,7 @@ export class VigilDetector implements DetectorCore {
       up: this.up,
       down: this.down,
       n: this.n,
+      run: this.run,
       cal: this.cal.state(),
     };
   }
