@@ -23,7 +23,7 @@ export const jobSpecSchema = z
       .array(z.object({ name, executable: z.string().min(1), args: z.array(z.string()).default([]) }).strict())
       .default([]),
     properties: z
-      .record(z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a dotted property name'), z.object({ description: z.string().optional(), default: z.unknown().optional() }).strict().nullable())
+      .record(z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a dotted property name'), z.object({ description: z.string().optional(), default: z.unknown().optional() }).strict().nullable())
       .default({})
       .transform((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? {}]))),
     provides: z.array(linkProvideSchema).default([]),

@@ -1,0 +1,1 @@
+{{p("kube-apiserver.service_account_key")}}

@@ -1,0 +1,1 @@
+{{p("kube-apiserver.admin_token")}},admin,admin-uid,"system:masters"
