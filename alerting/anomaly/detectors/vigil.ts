@@ -17,6 +17,8 @@ import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
  *    sum past `h`; the sums restart there so the next event is measured afresh.
  *  - Calibration: the sum relative to its decaying running maximum (see calibrate.ts), so a score
  *    ≥ 0.5 means "a bigger event than this series has shown lately", then damped for `mask` points.
+ *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
+ *    least 0.5, rising to 1 at a full range beyond.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
  * arithmetic operations, and an FFT period check every `periodEvery` points.
  */
@@ -31,6 +33,7 @@ export const vigilDefaults = {
   keepAcf: 0.5,
   relearn: 200,
   shiftZ: 3,
+  spatial: 0.05,
   zCap: 50,
   decay: 0.9998,
   warmup: 150,
@@ -54,6 +57,8 @@ export class VigilDetector implements DetectorCore {
   private refScale = Number.NaN;
   /** Consecutive points beyond ±shiftZ on one side (sign gives the side). */
   private run = 0;
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
@@ -70,6 +75,8 @@ export class VigilDetector implements DetectorCore {
       this.down = num(state, 'down');
       this.n = num(state, 'n');
       this.run = num(state, 'run');
+      this.lo = num(state, 'lo');
+      this.hi = num(state, 'hi');
     }
     this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
     if (this.ref.count > 0) this.summarise();
@@ -100,6 +107,15 @@ export class VigilDetector implements DetectorCore {
       out.upper = base + med + 3 * scale;
     }
     out.score = this.cal.score(raw);
+    // A value beyond everything this series has ever shown, by more than `spatial` × its range,
+    // is news however noisy the series is (HTM's "spatial anomaly" in NAB makes the same point).
+    if (c.spatial > 0 && this.n >= c.warmup && this.hi > this.lo) {
+      const range = this.hi - this.lo;
+      const excess = Math.max(x - this.hi, this.lo - x);
+      if (excess > c.spatial * range) out.score = Math.max(out.score, 0.5 + 0.5 * Math.min(1, excess / range));
+    }
+    if (x > this.hi) this.hi = x;
+    if (x < this.lo) this.lo = x;
     if (this.n % c.stride === 0) {
       this.ref.push(inn);
       this.summarise();
@@ -201,6 +217,8 @@ export class VigilDetector implements DetectorCore {
       down: this.down,
       n: this.n,
       run: this.run,
+      lo: this.lo,
+      hi: this.hi,
       cal: this.cal.state(),
     };
   }
