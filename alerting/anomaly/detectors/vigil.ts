@@ -34,6 +34,7 @@ export const vigilDefaults = {
   relearn: 200,
   shiftZ: 3,
   spatial: 0.05,
+  spatialWarmup: 300,
   zCap: 50,
   decay: 0.9998,
   warmup: 150,
@@ -109,7 +110,7 @@ export class VigilDetector implements DetectorCore {
     out.score = this.cal.score(raw);
     // A value beyond everything this series has ever shown, by more than `spatial` × its range,
     // is news however noisy the series is (HTM's "spatial anomaly" in NAB makes the same point).
-    if (c.spatial > 0 && this.n >= c.warmup && this.hi > this.lo) {
+    if (c.spatial > 0 && this.n >= c.spatialWarmup && this.hi > this.lo) {
       const range = this.hi - this.lo;
       const excess = Math.max(x - this.hi, this.lo - x);
       if (excess > c.spatial * range) out.score = Math.max(out.score, 0.5 + 0.5 * Math.min(1, excess / range));
