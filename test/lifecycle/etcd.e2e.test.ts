@@ -1,43 +1,20 @@
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { repoRoot, tmp } from './support.js';
+import { ProcessDirector, onPath, run } from './processRig.js';
+import { repoRoot } from './support.js';
 
 /**
  * End to end on real processes: `vigil director` with the process CPI, the CLI, Debian's etcd.
  * Each VM is an agent process group on its own loopback IP in 127.72.1.0/24.
  */
-const run = promisify(execFile);
-const network = '127.72.1.0/24';
-const tsxDir = join(repoRoot, 'node_modules', 'tsx', 'dist');
-const node = [process.execPath, '--require', join(tsxDir, 'preflight.cjs'), '--import', `file://${join(tsxDir, 'loader.mjs')}`, join(repoRoot, 'bin', 'vigil.ts')];
-
-function onPath(bin: string): boolean {
-  return (process.env['PATH'] ?? '').split(':').some((d) => d.length > 0 && existsSync(join(d, bin)));
-}
 if (!onPath('etcd') || !onPath('etcdctl')) {
   throw new Error('etcd is not installed: these tests need Debian etcd-server and etcd-client — run .ci/install-etcd.sh as root');
 }
 
-const work = tmp('e2e-etcd');
-let director: ChildProcess | null = null;
-let url = '';
-
-async function vigil(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const r = await run(node[0] as string, [...node.slice(1), ...args], { cwd: repoRoot, env: { ...process.env, VIGIL_URL: url }, maxBuffer: 16 << 20 });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, out: e.stdout ?? '', err: e.stderr ?? '' };
-  }
-}
+const rig = new ProcessDirector({ VIGIL_DIRECTOR__NETWORK: '127.72.1.0/24', VIGIL_DIRECTOR__HEARTBEAT_TIMEOUT_MS: '3000' });
+const vigil = (...args: string[]): ReturnType<ProcessDirector['vigil']> => rig.vigil(...args);
 
 interface Inst {
   instance: string;
@@ -65,23 +42,10 @@ async function healthy(endpoints: readonly string[]): Promise<boolean> {
   }
 }
 
-/** What the director says, for failure messages: recent tasks with their events, and health events. */
-async function diagnose(): Promise<string> {
-  try {
-    const api = `${url}/api/v1/director`;
-    const tasks = (await (await fetch(`${api}/tasks?recent=3`)).json()) as { id: number }[];
-    const logs = await Promise.all(tasks.map(async (t) => ({ task: t, events: (await (await fetch(`${api}/tasks/${t.id}/events`)).json()) as unknown })));
-    const health = (await (await fetch(`${api}/deployments/etcd/health-events`)).json()) as unknown;
-    return JSON.stringify({ logs, health }, null, 1);
-  } catch (err) {
-    return `(no diagnosis: ${(err as Error).message})`;
-  }
-}
-
 async function waitHealthy(endpoints: readonly string[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await healthy(endpoints))) {
-    if (Date.now() > deadline) throw new Error(`etcd not healthy at ${endpoints.join(',')} within ${ms} ms\n${await diagnose()}`);
+    if (Date.now() > deadline) throw new Error(`etcd not healthy at ${endpoints.join(',')} within ${ms} ms\n${await rig.diagnose('etcd')}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -115,79 +79,17 @@ function manifestWith(props: Record<string, unknown>, update: Record<string, unk
   };
   Object.assign(m.update, update);
   Object.assign(m.instance_groups[0]?.jobs[0]?.properties.etcd ?? {}, props);
-  const file = join(work.dir, `manifest-${Date.now()}.yml`);
+  const file = join(rig.workDir, `manifest-${Date.now()}.yml`);
   writeFileSync(file, stringify(m));
   return file;
 }
 
-/** Kills every VM process group the process CPI started, then the director. */
-function killEverything(): void {
-  const vms = join(work.dir, 'data', 'director', 'cpi', 'vms');
-  if (existsSync(vms)) {
-    for (const cid of readdirSync(vms)) {
-      const pidFile = join(vms, cid, 'agent.pid');
-      if (!existsSync(pidFile)) continue;
-      try {
-        process.kill(-Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  if (director?.pid !== undefined) {
-    try {
-      process.kill(-director.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-/** Starts `vigil director` in its own process group on a fixed port (agents keep heartbeating to it across restarts). */
-async function startDirector(port: number): Promise<void> {
-  const child = spawn(node[0] as string, [...node.slice(1), 'director', '--http-port', String(port), '--http-host', '127.0.0.1', '--data-dir', join(work.dir, 'data')], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VIGIL_DIRECTOR__NETWORK: network, VIGIL_DIRECTOR__HEARTBEAT_TIMEOUT_MS: '3000', VIGIL_LOG_LEVEL: 'info' },
-  });
-  director = child;
-  url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const t = setTimeout(() => reject(new Error(`director did not start: ${buf}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)".*director listening/.exec(buf);
-      if (m !== null) {
-        clearTimeout(t);
-        resolve(m[1] as string);
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      buf += c.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`director exited with ${code}: ${buf}`)));
-  });
-}
-
-let port = 0;
-
 beforeAll(async () => {
-  port = await freePort();
-  await startDirector(port);
+  await rig.start();
 }, 60_000);
 
 afterAll(() => {
-  killEverything();
-  work.cleanup();
+  rig.kill();
 });
 
 describe('etcd on the process CPI, driven by the CLI', () => {
@@ -218,7 +120,7 @@ describe('etcd on the process CPI, driven by the CLI', () => {
     const victim = members[victimIdx] as Inst;
     const others = members.filter((_m, k) => k !== victimIdx).map(endpoint);
     await put(others[0] as string, 'before-kill', 'kept');
-    const pid = Number(readFileSync(join(work.dir, 'data', 'director', 'cpi', 'vms', victim.vm_cid, 'agent.pid'), 'utf8'));
+    const pid = Number(readFileSync(join(rig.vmDir(victim.vm_cid), 'agent.pid'), 'utf8'));
     let writing = true;
     let ok = 0;
     const failures: string[] = [];
@@ -265,7 +167,7 @@ describe('etcd on the process CPI, driven by the CLI', () => {
       .map((m) => `${m[1]} ${m[3]}`);
     expect(order).toEqual(['etcd/0 (canary) started', 'etcd/0 (canary) finished', 'etcd/1 started', 'etcd/1 finished', 'etcd/2 started', 'etcd/2 finished']);
     await waitHealthy(members.map(endpoint), 20_000);
-    const runScript = readFileSync(join(work.dir, 'data', 'director', 'cpi', 'vms', (await instances())[2]?.vm_cid ?? '', 'jobs', 'etcd', 'bin', 'run'), 'utf8');
+    const runScript = readFileSync(join(rig.vmDir((await instances())[2]?.vm_cid ?? ''), 'jobs', 'etcd', 'bin', 'run'), 'utf8');
     expect(runScript).toContain('--heartbeat-interval 150');
   }, 120_000);
 
@@ -292,21 +194,18 @@ describe('etcd on the process CPI, driven by the CLI', () => {
     const started = await vigil('deploy', '-d', 'etcd', manifestWith({ heartbeat_interval_ms: 120, election_timeout_ms: 1500 }), '--no-follow');
     const id = Number(/Task (\d+)/.exec(started.out)?.[1]);
     expect(id).toBeGreaterThan(0);
-    const api = (): string => `${url}/api/v1/director`;
     for (let k = 0; ; k++) {
-      const ev = (await (await fetch(`${api()}/tasks/${id}/events`)).json()) as { stage: string; state: string }[];
+      const ev = await rig.api<{ stage: string; state: string }[]>(`/tasks/${id}/events`);
       if (ev.some((e) => e.stage === 'Updating instance' && e.state === 'started')) break;
       if (k > 200) throw new Error('the deploy never started updating');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const old = director;
-    process.kill(-(old?.pid ?? 0), 'SIGKILL');
-    await new Promise((r) => old?.once('exit', r));
-    await startDirector(port);
+    await rig.crash();
+    await rig.start();
     let task: { state: string; resumes: number; error: string | null } = { state: 'processing', resumes: 0, error: null };
     for (let k = 0; k < 600 && (task.state === 'processing' || task.state === 'queued'); k++) {
       await new Promise((r) => setTimeout(r, 100));
-      task = (await (await fetch(`${api()}/tasks/${id}`)).json()) as typeof task;
+      task = await rig.api<typeof task>(`/tasks/${id}`);
     }
     expect(task).toMatchObject({ state: 'done', resumes: 1, error: null });
     const log = await vigil('task', String(id));
