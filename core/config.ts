@@ -84,12 +84,12 @@ export const configSchema = z
     writer: z
       .object({
         /** Bus records per store transaction; each record holds up to ~10k samples or log lines. */
-        maxBatchRecords: z.number().int().positive().default(64),
+        maxBatchRecords: z.number().int().positive().default(16),
         /** How long the writer waits for a fuller batch; bounds how soon data becomes queryable. */
         maxBatchWaitMs: z.number().int().min(0).default(100),
       })
       .strict()
-      .default({ maxBatchRecords: 64, maxBatchWaitMs: 100 }),
+      .default({ maxBatchRecords: 16, maxBatchWaitMs: 100 }),
     collectors: z
       .object({
         host: z

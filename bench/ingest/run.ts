@@ -111,7 +111,8 @@ async function rawAppendRate(dir: string, requests: number, perCommit: number): 
 
 async function metricValue(url: string, name: string, labels: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  const prefix = labels === '' ? `${name} ` : `${name}{${labels}}`;
+  const line = text.split('\n').find((l) => l.startsWith(prefix));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
@@ -122,7 +123,7 @@ function peakRssMb(pid: number): number {
 }
 
 /** Sends one marker sample and polls the query API until it is visible; returns milliseconds. */
-async function visibilityMs(url: string, marker: number): Promise<number> {
+async function visibilityMs(url: string, marker: number, queryTimes?: number[]): Promise<number> {
   const t = Date.now();
   const body = encodeOtlpMetricsProtobuf({
     resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'bench_marker', gauge: { dataPoints: [{ attributes: [{ key: 'n', value: { stringValue: String(marker) } }], timeUnixNano: String(BigInt(t) * 1_000_000n), asDouble: marker }] } }] }] }],
@@ -131,8 +132,10 @@ async function visibilityMs(url: string, marker: number): Promise<number> {
   const res = await fetch(`${url}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
   if (res.status !== 200) throw new Error(`marker rejected: ${res.status} ${await res.text()}`);
   for (;;) {
+    const queriedAt = performance.now();
     const q = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(`bench_marker{n="${marker}"}`)}&time=${(t + 1) / 1000}`);
     const json = (await q.json()) as { data: { result: unknown[] } };
+    queryTimes?.push(performance.now() - queriedAt);
     if (json.data.result.length > 0) return performance.now() - start;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -169,11 +172,14 @@ async function main(): Promise<void> {
       let failed = 0;
       const deadline = performance.now() + SECONDS * 1000;
       const start = performance.now();
+      const latencies: number[] = [];
       const sender = async (): Promise<void> => {
         while (performance.now() < deadline) {
           const body = bodies[next++ % bodies.length] as Uint8Array;
+          const sentAt = performance.now();
           const res = await fetch(`${vigil.url}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
           await res.arrayBuffer();
+          latencies.push(performance.now() - sentAt);
           if (res.status === 200) accepted += SAMPLES_PER_REQUEST;
           else if (res.status === 429) {
             rejected429 += 1;
@@ -182,21 +188,28 @@ async function main(): Promise<void> {
         }
       };
       const loadVisibility: number[] = [];
+      const loadQueryTimes: number[] = [];
       const prober = async (): Promise<void> => {
         for (let i = 100; performance.now() < deadline - 2000; i++) {
-          loadVisibility.push(await visibilityMs(vigil.url, i));
+          loadVisibility.push(await visibilityMs(vigil.url, i, loadQueryTimes));
           await new Promise((r) => setTimeout(r, 1000));
         }
       };
-      await Promise.all([...Array.from({ length: CONCURRENCY }, sender), prober()]);
-      const sendSeconds = (performance.now() - start) / 1000;
-      // Sustained: until the writer has every accepted sample (plus the markers) in the store.
+      let sendSeconds = 0;
+      const senders = Promise.all(Array.from({ length: CONCURRENCY }, sender)).then(() => {
+        sendSeconds = (performance.now() - start) / 1000;
+      });
+      const probing = prober();
+      await senders;
+      // Sustained: until the writer has every accepted sample in the store.
       let written = 0;
-      const markers = idleVisibility.length + loadVisibility.length;
-      while ((written = await metricValue(vigil.url, 'vigil_writer_rows_total', 'kind="samples"')) < accepted + markers) {
-        await new Promise((r) => setTimeout(r, 50));
+      while ((written = await metricValue(vigil.url, 'vigil_writer_rows_total', 'kind="samples"')) < accepted) {
+        await new Promise((r) => setTimeout(r, 20));
       }
       const pipelineSeconds = (performance.now() - start) / 1000;
+      await probing;
+      const commits = await metricValue(vigil.url, 'vigil_writer_commit_duration_seconds_count', '');
+      const commitSeconds = await metricValue(vigil.url, 'vigil_writer_commit_duration_seconds_sum', '');
       const rss = peakRssMb(pid);
       await vigil.stop();
 
@@ -207,8 +220,12 @@ async function main(): Promise<void> {
       console.log('full pipeline (OTLP protobuf → push pipeline → embedded bus → writer → DuckDB):');
       console.log(`  accepted                 ${Math.round(acceptedRate).toLocaleString('en-US').padStart(12)} samples/s  (${accepted.toLocaleString('en-US')} in ${sendSeconds.toFixed(1)} s; ${rejected429} × 429, ${failed} other failures)`);
       console.log(`  sustained end to end     ${Math.round(sustained).toLocaleString('en-US').padStart(12)} samples/s  (written ${written.toLocaleString('en-US')} by ${pipelineSeconds.toFixed(1)} s)`);
+      latencies.sort((a, b) => a - b);
+      const pct = (q: number): string => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(0);
+      console.log(`  request latency          p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms (${latencies.length} requests)`);
       console.log(`  visible to a query, idle    median ${median(idleVisibility).toFixed(0)} ms, max ${Math.max(...idleVisibility).toFixed(0)} ms`);
-      console.log(`  visible to a query, loaded  median ${median(loadVisibility).toFixed(0)} ms, max ${Math.max(...loadVisibility).toFixed(0)} ms (${loadVisibility.length} probes)`);
+      console.log(`  visible to a query, loaded  median ${median(loadVisibility).toFixed(0)} ms, max ${Math.max(...loadVisibility).toFixed(0)} ms (${loadVisibility.length} probes; one query takes median ${median(loadQueryTimes).toFixed(0)} ms, max ${Math.max(...loadQueryTimes).toFixed(0)} ms)`);
+      console.log(`  writer                   ${commits} store transactions, mean ${((commitSeconds / Math.max(1, commits)) * 1000).toFixed(0)} ms, ${Math.round(written / Math.max(1, commits)).toLocaleString('en-US')} samples each`);
       console.log(`  server peak RSS          ${rss.toFixed(0).padStart(12)} MB`);
       console.log('store raw append rate, same rows (Appender, 100k samples per transaction):');
       console.log(`  raw                      ${Math.round(raw).toLocaleString('en-US').padStart(12)} samples/s`);
