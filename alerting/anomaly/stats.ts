@@ -1,26 +1,5 @@
 /** Small numeric building blocks shared by the detectors. */
 
-/** Upper tail of the standard normal, Q(z) = P(Z > z), accurate to ~1e-7 relative (erfc by Chebyshev fit). */
-export function normalTail(z: number): number {
-  const x = z / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return 0.5 * (x >= 0 ? y : 2 - y);
-}
-
-/** Map a tail probability to a score in [0, 1]: 1 − p, but kept resolvable near 1 via log10. */
-export function surpriseScore(p: number, decades = 12): number {
-  if (!(p > 0)) return 1;
-  const s = -Math.log10(p) / decades;
-  return s >= 1 ? 1 : s <= 0 ? 0 : s;
-}
-
 /**
  * A fixed-size window kept both in arrival order (ring) and sorted, so median and quantiles are
  * O(1) and insertion is O(w) with a memmove — fast for the w ≤ a few hundred we use.
