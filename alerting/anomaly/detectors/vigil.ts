@@ -20,7 +20,8 @@ import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
  *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
  *    least 0.5, rising to 1 at a full range beyond.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
- * arithmetic operations, and an FFT period check every `periodEvery` points.
+ * arithmetic operations, and an FFT period check every `fillEvery` points while the history buffer
+ * fills, then every `periodEvery` points (the FFTs are a third of the total cost).
  */
 export const vigilDefaults = {
   window: 512,
@@ -28,7 +29,8 @@ export const vigilDefaults = {
   k: 0.75,
   h: 5,
   buffer: 1024,
-  periodEvery: 1024,
+  periodEvery: 2048,
+  fillEvery: 128,
   seasonalAcf: 0.9,
   keepAcf: 0.5,
   relearn: 200,
@@ -177,7 +179,7 @@ export class VigilDetector implements DetectorCore {
     this.hist.push(x);
     this.n++;
     // Check often while the buffer fills (a cycle is found as soon as two fit), then at a slow pace.
-    const filling = this.n <= this.cfg.buffer && this.n % 128 === 0 && this.n >= 256;
+    const filling = this.n <= this.cfg.buffer && this.n % this.cfg.fillEvery === 0 && this.n >= 256;
     if (filling || this.n % this.cfg.periodEvery === 0) this.redetectPeriod();
   }
 
