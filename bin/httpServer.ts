@@ -1,3 +1,5 @@
+import type { Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -23,6 +25,21 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     disableRequestLogging: true,
     bodyLimit: opts.bodyLimit,
     forceCloseConnections: 'idle',
+  });
+
+  // One server span per request, for every role's routes; a no-op unless tracing is enabled.
+  const tracer = trace.getTracer('vigil.http');
+  const spans = new WeakMap<object, Span>();
+  app.addHook('onRequest', async (req) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    spans.set(req, tracer.startSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': route } }));
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const span = spans.get(req);
+    if (span === undefined) return;
+    span.setAttribute('http.response.status_code', reply.statusCode);
+    if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
   });
 
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {

@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger, Limits, WriteRequest } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { BusRecord, Producer } from '../bus/bus.js';
@@ -51,6 +52,25 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
   const bounds = options.recordBounds ?? DEFAULT_RECORD_BOUNDS;
   const metrics = createPipelineMetrics(options.registry);
 
+  // Spans cost nothing unless tracing is enabled (the API is a no-op without an SDK).
+  const tracer = trace.getTracer('vigil.ingest');
+  function tracedPush(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult> {
+    return tracer.startActiveSpan('ingest.push', async (span) => {
+      span.setAttribute('vigil.tenant', req.tenant);
+      try {
+        const result = await push(req, receiverRejections);
+        span.setAttributes({ 'vigil.accepted.samples': result.accepted.samples, 'vigil.accepted.logs': result.accepted.logs, 'vigil.rejected': result.rejected.samples + result.rejected.logs + result.rejected.events });
+        return result;
+      } catch (err) {
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
   async function push(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult> {
     if (typeof req.tenant !== 'string' || req.tenant.length === 0) throw new VigilError('bad_data', 'write request has no tenant');
     const done = metrics.startPush();
@@ -101,5 +121,5 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
-  return { push };
+  return { push: tracedPush };
 }
