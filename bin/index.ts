@@ -4,3 +4,5 @@ export * from './platform.js';
 export type * from './role.js';
 export { createHttpServer } from './httpServer.js';
 export type { HttpServerOptions } from './httpServer.js';
+export { allRoles, targets } from './roles/index.js';
+export { directorRole } from './roles/director.js';
