@@ -176,7 +176,9 @@ export const waitRunning: Step = {
     const detail =
       last === null
         ? `agent not answering (${lastErr})`
-        : bad.length > 0
+        : last.spec_hash !== r.applied?.hash
+          ? `agent still runs spec ${last.spec_hash ?? 'none'}, not ${r.applied?.hash ?? 'none'}${lastErr !== '' ? ` (last error: ${lastErr})` : ''}`
+          : bad.length > 0
           ? bad.map((p) => (p.restarts > 0 ? `process ${p.job}/${p.name} crashed ${p.restarts} time(s) since the update (now ${p.state})` : `process ${p.job}/${p.name} is ${p.state}`)).join('; ')
           : `job state ${last.job_state}`;
     throw new Error(`${w.group}/${w.index} is not running after ${w.watch.maxMs} ms: ${detail}`);

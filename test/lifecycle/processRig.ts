@@ -131,6 +131,8 @@ export class ProcessDirector {
         // already gone
       }
     }
-    this.work.cleanup();
+    // LIFECYCLE_E2E_KEEP=1 keeps VM directories, agent and job logs for a post-mortem.
+    if (process.env['LIFECYCLE_E2E_KEEP'] === undefined) this.work.cleanup();
+    else console.log(`e2e work directory kept: ${this.work.dir}`);
   }
 }
