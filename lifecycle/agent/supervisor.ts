@@ -57,10 +57,10 @@ export class SupervisedProcess {
     }
     this.child = child;
     this.startedAt = Date.now();
-    child.on('error', () => {
-      // Spawn failures (missing executable) surface as an exit below; nothing else to do here.
-    });
-    child.on('exit', () => {
+    let gone = false;
+    const onGone = (): void => {
+      if (gone) return;
+      gone = true;
       this.child = null;
       const waiters = this.exitWaiters;
       this.exitWaiters = [];
@@ -72,7 +72,13 @@ export class SupervisedProcess {
       this.backoffMs = Math.min(maxBackoffMs, this.backoffMs * 2);
       this.timer = setTimeout(() => this.spawnOnce(), wait);
       this.timer.unref();
+    };
+    // A process that could not be started (missing or non-executable file) may emit 'error' without
+    // 'exit'; either way it is gone, and counts as a crash.
+    child.on('error', () => {
+      if (child.pid === undefined || child.exitCode !== null) onGone();
     });
+    child.on('exit', onGone);
   }
 
   /** Stops the process and keeps it stopped. Idempotent; resolves once it has exited. */
