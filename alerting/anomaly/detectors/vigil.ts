@@ -26,7 +26,7 @@ import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
 export const vigilDefaults = {
   window: 512,
   stride: 4,
-  k: 0.75,
+  k: 1,
   h: 5,
   buffer: 1024,
   periodEvery: 2048,
