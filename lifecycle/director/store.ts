@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS instances (
   deployment TEXT NOT NULL, grp TEXT NOT NULL, idx INTEGER NOT NULL, id TEXT NOT NULL, az TEXT NOT NULL, ip TEXT NOT NULL,
   vm_cid TEXT, agent_id TEXT, vm_created_at INTEGER, disk_cid TEXT, disk_size_mb INTEGER NOT NULL DEFAULT 0,
   desired_state TEXT NOT NULL DEFAULT 'started', vm_type TEXT, networks TEXT NOT NULL DEFAULT '[]', bootstrap INTEGER NOT NULL DEFAULT 0,
-  applied TEXT, ignored INTEGER NOT NULL DEFAULT 0,
+  applied TEXT, applied_ok INTEGER NOT NULL DEFAULT 0, ignored INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (deployment, grp, idx));
 CREATE UNIQUE INDEX IF NOT EXISTS instances_ip ON instances (ip);
 CREATE TABLE IF NOT EXISTS variables (deployment TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (deployment, name));
@@ -44,6 +44,7 @@ interface InstanceRow {
   networks: string;
   bootstrap: number;
   applied: string | null;
+  applied_ok: number;
   ignored: number;
 }
 
@@ -80,6 +81,7 @@ function toInstance(r: InstanceRow): InstanceRecord {
     networks: JSON.parse(r.networks) as string[],
     bootstrap: r.bootstrap === 1,
     applied: r.applied === null ? null : (JSON.parse(r.applied) as ApplySpec),
+    appliedOk: r.applied_ok === 1,
     ignored: r.ignored === 1,
   };
 }
@@ -214,10 +216,10 @@ export class DirectorStore {
   putInstance(i: InstanceRecord): void {
     this.db
       .prepare(
-        `INSERT INTO instances VALUES (@deployment, @grp, @idx, @id, @az, @ip, @vm_cid, @agent_id, @vm_created_at, @disk_cid, @disk_size_mb, @desired_state, @vm_type, @networks, @bootstrap, @applied, @ignored)
+        `INSERT INTO instances VALUES (@deployment, @grp, @idx, @id, @az, @ip, @vm_cid, @agent_id, @vm_created_at, @disk_cid, @disk_size_mb, @desired_state, @vm_type, @networks, @bootstrap, @applied, @applied_ok, @ignored)
          ON CONFLICT(deployment, grp, idx) DO UPDATE SET id=excluded.id, az=excluded.az, ip=excluded.ip, vm_cid=excluded.vm_cid, agent_id=excluded.agent_id,
          vm_created_at=excluded.vm_created_at, disk_cid=excluded.disk_cid, disk_size_mb=excluded.disk_size_mb, desired_state=excluded.desired_state,
-         vm_type=excluded.vm_type, networks=excluded.networks, bootstrap=excluded.bootstrap, applied=excluded.applied, ignored=excluded.ignored`,
+         vm_type=excluded.vm_type, networks=excluded.networks, bootstrap=excluded.bootstrap, applied=excluded.applied, applied_ok=excluded.applied_ok, ignored=excluded.ignored`,
       )
       .run({
         deployment: i.deployment,
@@ -236,6 +238,7 @@ export class DirectorStore {
         networks: JSON.stringify(i.networks),
         bootstrap: i.bootstrap ? 1 : 0,
         applied: i.applied === null ? null : JSON.stringify(i.applied),
+        applied_ok: i.appliedOk ? 1 : 0,
         ignored: i.ignored ? 1 : 0,
       });
   }

@@ -21,6 +21,8 @@ export interface InstanceRecord {
   readonly bootstrap: boolean;
   /** The last spec the agent applied successfully; a resurrected VM gets exactly this. */
   readonly applied: ApplySpec | null;
+  /** Whether `applied` was seen running after it was applied (a watch passed); false after a failed or interrupted update. */
+  readonly appliedOk: boolean;
   /** Set by cck's 'ignore': the health monitor leaves the instance alone. */
   readonly ignored: boolean;
 }

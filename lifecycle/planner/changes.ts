@@ -12,6 +12,7 @@ export type ChangeKind =
   | 'packages_changed'
   | 'configuration_changed'
   | 'never_applied'
+  | 'unverified'
   | 'state_changed';
 
 type Predicate = (actual: InstanceRecord, desired: DesiredInstance) => boolean;
@@ -27,6 +28,8 @@ export const changePredicates: readonly (readonly [ChangeKind, Predicate])[] = [
   ['networks_changed', (a, d) => a.networks.join(',') !== d.networks.join(',')],
   ['persistent_disk_changed', (a, d) => a.diskSizeMb !== d.diskSizeMb],
   ['never_applied', (a) => a.applied === null],
+  // The last update was interrupted or its watch failed: apply again and watch again.
+  ['unverified', (a) => a.applied !== null && !a.appliedOk],
   ['jobs_changed', (a, d) => a.applied !== null && jobsKey(a.applied.jobs) !== jobsKey(d.jobs)],
   ['packages_changed', (a, d) => a.applied !== null && hashesKey(a.applied.packages) !== hashesKey(d.packages)],
   ['configuration_changed', (a, d) => a.applied !== null && jobsKey(a.applied.jobs) === jobsKey(d.jobs) && hashesKey(a.applied.jobs) !== hashesKey(d.jobs)],
@@ -45,7 +48,7 @@ export function actionFor(changes: readonly ChangeKind[], desiredState: 'started
   const has = (k: ChangeKind): boolean => changes.includes(k);
   if (has('new') || has('vm_missing')) return 'create';
   if (has('vm_type_changed') || has('networks_changed')) return 'recreate';
-  if (has('jobs_changed') || has('packages_changed') || has('configuration_changed') || has('persistent_disk_changed') || has('never_applied')) return 'update';
+  if (has('jobs_changed') || has('packages_changed') || has('configuration_changed') || has('persistent_disk_changed') || has('never_applied') || has('unverified')) return 'update';
   if (has('state_changed')) return desiredState === 'started' ? 'start' : 'stop';
   return 'none';
 }

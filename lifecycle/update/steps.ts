@@ -35,6 +35,7 @@ export const recordInstance: Step = {
       networks: d.networks,
       bootstrap: d.bootstrap,
       applied: null,
+      appliedOk: false,
       ignored: false,
     });
   },
@@ -143,7 +144,7 @@ export function applySpec(state: 'started' | 'stopped' | 'desired'): Step {
       const s = state === 'desired' ? r.desiredState : state;
       const spec = buildSpec(w.deployment, r, w.desired, s);
       await agent.apply(spec);
-      ops.store.updateInstance(w.deployment, w.group, w.index, { applied: spec, ...(w.desired !== null ? { vmType: w.desired.vmType, networks: w.desired.networks } : {}) });
+      ops.store.updateInstance(w.deployment, w.group, w.index, { applied: spec, appliedOk: s === 'stopped', ...(w.desired !== null ? { vmType: w.desired.vmType, networks: w.desired.networks } : {}) });
     },
   };
 }
@@ -165,7 +166,10 @@ export const waitRunning: Step = {
       const agent = agentOf(ops, current(ops, w));
       try {
         last = agent === null ? null : await agent.getState(2000);
-        if (last !== null && last.job_state === 'running' && last.spec_hash === r.applied?.hash) return;
+        if (last !== null && last.job_state === 'running' && last.spec_hash === r.applied?.hash) {
+          ops.store.updateInstance(w.deployment, w.group, w.index, { appliedOk: true });
+          return;
+        }
       } catch (err) {
         lastErr = (err as Error).message;
       }

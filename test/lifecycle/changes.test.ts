@@ -15,7 +15,7 @@ const applied = {
 };
 const actual: InstanceRecord = {
   deployment: 'd', group: 'etcd', index: 0, id: 'i', az: 'z1', ip: '127.0.0.2', vmCid: 'vm', agentId: 'a', vmCreatedAt: 1,
-  diskCid: 'disk', diskSizeMb: 1024, desiredState: 'started', vmType: 'small', networks: ['default'], bootstrap: true, applied, ignored: false,
+  diskCid: 'disk', diskSizeMb: 1024, desiredState: 'started', vmType: 'small', networks: ['default'], bootstrap: true, applied, appliedOk: true, ignored: false,
 };
 
 describe('planning one instance: change kinds and the least disruptive action', () => {
@@ -30,6 +30,7 @@ describe('planning one instance: change kinds and the least disruptive action', 
     ['another job', actual, { ...desired, jobs: [{ ...job, name: 'etcd2' }] }, ['jobs_changed'], 'update'],
     ['a new package version', actual, { ...desired, packages: [{ ...pkg, fingerprint: 'f2' }] }, ['packages_changed'], 'update'],
     ['never applied', { ...actual, applied: null }, desired, ['never_applied'], 'update'],
+    ['applied but never seen running', { ...actual, appliedOk: false }, desired, ['unverified'], 'update'],
     ['stopped, wanted started', { ...actual, applied: { ...applied, state: 'stopped' as const } }, desired, ['state_changed'], 'start'],
     ['started, wanted stopped', actual, { ...desired, state: 'stopped' as const }, ['state_changed'], 'stop'],
     ['vm_type and properties: recreate covers both', actual, { ...desired, vmType: 'large', jobs: [{ ...job, hash: 'h2' }] }, ['vm_type_changed', 'configuration_changed'], 'recreate'],

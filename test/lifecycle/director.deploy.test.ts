@@ -90,6 +90,12 @@ describe('director deploys with the dummy CPI', () => {
     expect(after.map((i) => i.vm_cid)).toEqual(before.map((i) => i.vm_cid));
     expect([1, 2].map((i) => cpi.vmByIp(`127.73.1.${i + 2}`)?.agent.applies)).toEqual(appliedBefore);
     expect(cpi.vmByIp('127.73.1.2')?.agent.failing).toBe(true);
+    // The canary's update is not forgotten: the same manifest tries it again, the fixed one repairs it.
+    const again = await d.waitTask(d.deploy(etcdManifest({ props: { extra_args: '--bogus' }, update: { canary_watch_time: '0-300' } }), { dryRun: true }));
+    expect(again.result).toMatchObject({ plan: [{ instance: 'etcd/0', action: 'update', changes: ['unverified'] }, { action: 'update' }, { action: 'update' }] });
+    cpi.failJobsWhen(null);
+    const fixed = await deployAndWait(d, etcdManifest());
+    expect(fixed.result).toMatchObject({ plan: [{ instance: 'etcd/0', action: 'update', changes: ['unverified', 'configuration_changed'] }, { action: 'none' }, { action: 'none' }] });
   });
 
   it('retries CPI errors marked ok_to_retry and fails the task on others, naming the CPI error', async () => {
