@@ -116,6 +116,12 @@ async function metricValue(url: string, name: string, labels: string): Promise<n
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
+/** CPU seconds (user + system, all threads) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -166,6 +172,7 @@ async function main(): Promise<void> {
       const idleVisibility: number[] = [];
       for (let i = 0; i < 5; i++) idleVisibility.push(await visibilityMs(vigil.url, i));
 
+      const cpuAtStart = cpuSeconds(pid);
       let next = 0;
       let accepted = 0;
       let rejected429 = 0;
@@ -207,6 +214,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 20));
       }
       const pipelineSeconds = (performance.now() - start) / 1000;
+      const serverCpu = cpuSeconds(pid) - cpuAtStart;
       await probing;
       const commits = await metricValue(vigil.url, 'vigil_writer_commit_duration_seconds_count', '');
       const commitSeconds = await metricValue(vigil.url, 'vigil_writer_commit_duration_seconds_sum', '');
@@ -226,6 +234,8 @@ async function main(): Promise<void> {
       console.log(`  visible to a query, idle    median ${median(idleVisibility).toFixed(0)} ms, max ${Math.max(...idleVisibility).toFixed(0)} ms`);
       console.log(`  visible to a query, loaded  median ${median(loadVisibility).toFixed(0)} ms, max ${Math.max(...loadVisibility).toFixed(0)} ms (${loadVisibility.length} probes; one query takes median ${median(loadQueryTimes).toFixed(0)} ms, max ${Math.max(...loadQueryTimes).toFixed(0)} ms)`);
       console.log(`  writer                   ${commits} store transactions, mean ${((commitSeconds / Math.max(1, commits)) * 1000).toFixed(0)} ms, ${Math.round(written / Math.max(1, commits)).toLocaleString('en-US')} samples each`);
+      // On a shared machine wall-clock rates swing with other load; CPU time per sample does not.
+      console.log(`  server CPU               ${serverCpu.toFixed(1)} s for ${(accepted / 1e6).toFixed(2)}M samples = ${Math.round(accepted / serverCpu).toLocaleString('en-US')} samples per CPU-second (all threads)`);
       console.log(`  server peak RSS          ${rss.toFixed(0).padStart(12)} MB`);
       console.log('store raw append rate, same rows (Appender, 100k samples per transaction):');
       console.log(`  raw                      ${Math.round(raw).toLocaleString('en-US').padStart(12)} samples/s`);
