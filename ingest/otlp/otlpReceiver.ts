@@ -1,12 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Limits, WriteRequest } from '../../core/index.js';
+import type { Limits } from '../../core/index.js';
 import { httpStatusOf, isVigilError, VigilError } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
-import { Rejections } from '../pipeline/rejections.js';
-import { decodeContentEncoding, parseJsonBody, requestEncoding, responseEncoding } from './otlpBody.js';
-import { otlpLogsToWriteRequest } from './otlpLogsToWriteRequest.js';
-import { otlpMetricsToWriteRequest } from './otlpMetricsToWriteRequest.js';
-import { decodeProtobuf, otlpTypes } from './otlpProto.js';
+import { requestEncoding, responseEncoding } from './otlpBody.js';
+import type { OtlpDecoder } from './otlpDecode.js';
+import { inProcessDecoder } from './otlpDecode.js';
 import type { OtlpSignal } from './otlpResponse.js';
 import { sendExportResponse, sendStatus } from './otlpResponse.js';
 
@@ -16,8 +14,12 @@ export interface OtlpReceiverOptions {
   readonly limits: Limits;
   /** Tenant of requests without an X-Scope-OrgID header. */
   readonly defaultTenant: string;
-  /** Clock (milliseconds) for the observed time of log records that carry none. */
-  readonly now?: () => number;
+  /**
+   * Where bodies are decoded, mapped and prepared for the bus: a DecodePool (worker threads) or,
+   * by default, this thread. The pipeline's clock gives the time checks and the observed time of
+   * log records that carry none.
+   */
+  readonly decoder?: OtlpDecoder;
 }
 
 /** Tenant ids as Mimir/Loki accept them: no path tricks, no separators. */
@@ -35,14 +37,14 @@ export function tenantOf(request: FastifyRequest, defaultTenant: string): string
 
 /**
  * OTLP/HTTP receiver: POST /v1/metrics and /v1/logs with protobuf or JSON bodies, optionally
- * gzip'ed. It only turns the wire format into a WriteRequest; the push pipeline validates and
- * publishes. Answers follow the OTLP/HTTP spec: Export*ServiceResponse (with partialSuccess when
+ * gzip'ed. The decoder turns the wire format into prepared bus records (in a worker thread when
+ * given a DecodePool); the push pipeline publishes them. Answers follow the OTLP/HTTP spec: Export*ServiceResponse (with partialSuccess when
  * some records were rejected) or google.rpc.Status, in the request's encoding.
  * Register with `app.register(otlpReceiver, options)`; it keeps its own content-type parsers.
  */
 export async function otlpReceiver(app: FastifyInstance, options: OtlpReceiverOptions): Promise<void> {
   const { pipeline, limits, defaultTenant } = options;
-  const now = options.now ?? Date.now;
+  const decoder = options.decoder ?? inProcessDecoder;
 
   // OTLP bodies are read raw: decoding depends on Content-Type and Content-Encoding, done in the handler.
   app.removeAllContentTypeParsers();
@@ -67,18 +69,10 @@ export async function otlpReceiver(app: FastifyInstance, options: OtlpReceiverOp
   const handle = (signal: OtlpSignal) => async (request: FastifyRequest, reply: FastifyReply) => {
     const encoding = requestEncoding(request.headers['content-type']);
     const tenant = tenantOf(request, defaultTenant);
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const body = await decodeContentEncoding(raw, headerText(request.headers['content-encoding']), limits.maxRequestBytes);
-    const rejections = new Rejections();
-    let req: WriteRequest;
-    if (signal === 'metrics') {
-      const message = encoding === 'json' ? parseJsonBody(body) : decodeProtobuf(otlpTypes.metricsRequest, body);
-      req = otlpMetricsToWriteRequest(message, tenant, rejections);
-    } else {
-      const message = encoding === 'json' ? parseJsonBody(body) : decodeProtobuf(otlpTypes.logsRequest, body);
-      req = otlpLogsToWriteRequest(message, tenant, BigInt(Math.floor(now())) * 1_000_000n);
-    }
-    const result = await pipeline.push(req, rejections);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const contentEncoding = headerText(request.headers['content-encoding']);
+    const prepared = await decoder.decode({ signal, encoding, contentEncoding, tenant, body, ...pipeline.context() });
+    const result = await pipeline.publish(prepared);
     const rejected = signal === 'metrics' ? result.rejected.samples : result.rejected.logs;
     return sendExportResponse(reply, encoding, signal, rejected, result.errorMessage);
   };

@@ -1,12 +1,12 @@
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { RecordKind, Rejections } from './rejections.js';
+import type { RecordKind, RejectionEntry } from './rejections.js';
 
 /** The push pipeline's own metrics, registered on the registry it is given. */
 export interface PipelineMetrics {
   received(kind: RecordKind, count: number): void;
   accepted(kind: RecordKind, count: number): void;
-  rejected(rejections: Rejections): void;
+  rejected(rejections: Iterable<RejectionEntry>): void;
   /** Starts a push timer; call the returned function with the outcome. */
   startPush(): (outcome: 'ok' | 'partial' | 'rejected' | 'error') => void;
 }
@@ -52,7 +52,7 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
       if (count > 0) accepted.inc({ kind }, count);
     },
     rejected: (rejections) => {
-      for (const { kind, reason, count } of rejections.byReason.values()) rejected.inc({ kind, reason }, count);
+      for (const { kind, reason, count } of rejections) rejected.inc({ kind, reason }, count);
     },
     startPush: () => {
       const end = duration.startTimer();

@@ -1,16 +1,14 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger, Limits, WriteRequest } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
-import type { BusRecord, Producer } from '../bus/bus.js';
-import { TOPICS } from '../bus/bus.js';
-import { encodePayload } from '../codec/recordCodec.js';
+import type { Producer } from '../bus/bus.js';
 import type { Registry } from 'prom-client';
 import { createPipelineMetrics } from './pipelineMetrics.js';
-import type { RejectionCounts } from './rejections.js';
-import { Rejections } from './rejections.js';
+import type { PrepareContext, PreparedWrite } from './prepareWrite.js';
+import { prepareWrite } from './prepareWrite.js';
+import type { RejectionCounts, Rejections } from './rejections.js';
 import type { RecordBounds } from './splitRecords.js';
-import { DEFAULT_RECORD_BOUNDS, splitEvents, splitLogs, splitSeries } from './splitRecords.js';
-import { validateWriteRequest } from './validateWriteRequest.js';
+import { DEFAULT_RECORD_BOUNDS } from './splitRecords.js';
 
 export interface PushPipelineOptions {
   readonly producer: Producer;
@@ -34,7 +32,8 @@ export interface PushResult {
 export interface PushPipeline {
   /**
    * Validates `req`, publishes what is valid (one or more bus records per record kind, key =
-   * tenant) and resolves once the bus acknowledged it, i.e. once it is durable.
+   * tenant) and resolves once the bus acknowledged it, i.e. once it is durable: the same as
+   * `publish(prepareWrite(req, context(), receiverRejections))`.
    * `receiverRejections` carries what the receiver already refused while parsing, so that it is
    * counted and reported with the rest.
    *
@@ -44,6 +43,14 @@ export interface PushPipeline {
    * ('too_many_requests' with retryAfterMs). Safe to call concurrently.
    */
   push(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult>;
+  /**
+   * The main-thread half of push, for requests prepared elsewhere (e.g. in a decode worker, with
+   * the context below): counts the metrics, sends the records and resolves once they are
+   * durable. Rejects with the prepared error as a VigilError, or with the bus' error.
+   */
+  publish(prepared: PreparedWrite): Promise<PushResult>;
+  /** The limits, record bounds and current time prepareWrite must use for this pipeline. */
+  context(): PrepareContext;
 }
 
 export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
@@ -51,14 +58,15 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
   const now = options.now ?? Date.now;
   const bounds = options.recordBounds ?? DEFAULT_RECORD_BOUNDS;
   const metrics = createPipelineMetrics(options.registry);
+  const context = (): PrepareContext => ({ limits, nowMs: now(), bounds });
 
   // Spans cost nothing unless tracing is enabled (the API is a no-op without an SDK).
   const tracer = trace.getTracer('vigil.ingest');
-  function tracedPush(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult> {
+  function traced(tenant: string, run: () => Promise<PushResult>): Promise<PushResult> {
     return tracer.startActiveSpan('ingest.push', async (span) => {
-      span.setAttribute('vigil.tenant', req.tenant);
+      span.setAttribute('vigil.tenant', tenant);
       try {
-        const result = await push(req, receiverRejections);
+        const result = await run();
         span.setAttributes({ 'vigil.accepted.samples': result.accepted.samples, 'vigil.accepted.logs': result.accepted.logs, 'vigil.rejected': result.rejected.samples + result.rejected.logs + result.rejected.events });
         return result;
       } catch (err) {
@@ -71,28 +79,24 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
     });
   }
 
-  async function push(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult> {
-    if (typeof req.tenant !== 'string' || req.tenant.length === 0) throw new VigilError('bad_data', 'write request has no tenant');
+  async function publish(prepared: PreparedWrite): Promise<PushResult> {
+    const { tenant, received, accepted, rejected } = prepared;
+    // A request without a tenant is refused before anything is counted, as it always was.
+    if (tenant === '' && prepared.error !== undefined) throw new VigilError(prepared.error.code, prepared.error.message);
     const done = metrics.startPush();
-    const rejections = new Rejections();
-    if (receiverRejections !== undefined) rejections.merge(receiverRejections);
-    let received = 0;
-    for (const s of req.series) received += s.samples.length;
-    metrics.received('samples', received + (receiverRejections?.counts.samples ?? 0));
-    metrics.received('logs', req.logs.length + (receiverRejections?.counts.logs ?? 0));
-    metrics.received('events', req.events.length + (receiverRejections?.counts.events ?? 0));
-
-    const valid = validateWriteRequest(req, limits, now(), rejections);
-    metrics.rejected(rejections);
-    const accepted: RejectionCounts = { samples: valid.sampleCount, logs: valid.logs.length, events: valid.events.length };
-    if (accepted.samples + accepted.logs + accepted.events === 0 && rejections.total > 0) {
+    metrics.received('samples', received.samples);
+    metrics.received('logs', received.logs);
+    metrics.received('events', received.events);
+    metrics.rejected(prepared.rejections);
+    const rejectedTotal = rejected.samples + rejected.logs + rejected.events;
+    if (prepared.error !== undefined) {
       done('rejected');
-      logger.debug({ tenant: req.tenant, rejected: rejections.counts, first: rejections.messages[0] }, 'push rejected');
-      throw new VigilError(rejections.allLimits ? 'limit_exceeded' : 'bad_data', `all ${rejections.total} records rejected: ${rejections.summary()}`);
+      logger.debug({ tenant, rejected, first: prepared.rejections[0]?.message }, 'push rejected');
+      throw new VigilError(prepared.error.code, prepared.error.message);
     }
 
     try {
-      await publish(req.tenant, valid);
+      await send(prepared);
     } catch (err) {
       done('error');
       throw err;
@@ -100,26 +104,22 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
     metrics.accepted('samples', accepted.samples);
     metrics.accepted('logs', accepted.logs);
     metrics.accepted('events', accepted.events);
-    done(rejections.total > 0 ? 'partial' : 'ok');
-    if (rejections.total > 0) logger.debug({ tenant: req.tenant, rejected: rejections.counts, first: rejections.messages[0] }, 'push partially rejected');
-    return { accepted, rejected: { ...rejections.counts }, errorMessage: rejections.total > 0 ? rejections.summary() : '' };
+    done(rejectedTotal > 0 ? 'partial' : 'ok');
+    if (rejectedTotal > 0) logger.debug({ tenant, rejected, first: prepared.rejections[0]?.message }, 'push partially rejected');
+    return { accepted: { ...accepted }, rejected: { ...rejected }, errorMessage: prepared.errorMessage };
   }
 
-  async function publish(tenant: string, valid: ReturnType<typeof validateWriteRequest>): Promise<void> {
-    const sends: Promise<void>[] = [];
-    const send = (topic: string, records: BusRecord[]): void => {
-      if (records.length > 0) sends.push(producer.send(topic, records));
-    };
-    send(
-      TOPICS.metrics,
-      splitSeries(valid.series, valid.metadata, bounds).map((c) => ({ key: tenant, value: encodePayload({ kind: 'metrics', tenant, series: c.series, metadata: c.metadata }) })),
-    );
-    send(TOPICS.logs, splitLogs(valid.logs, bounds).map((logs) => ({ key: tenant, value: encodePayload({ kind: 'logs', tenant, logs }) })));
-    send(TOPICS.events, splitEvents(valid.events, bounds).map((events) => ({ key: tenant, value: encodePayload({ kind: 'events', tenant, events }) })));
+  async function send(prepared: PreparedWrite): Promise<void> {
+    const key = prepared.tenant;
+    const sends = prepared.topics.map((t) => producer.send(t.topic, t.values.map((value) => ({ key, value }))));
     // Wait for every topic even when one fails, so no send is left floating; then report the first failure.
     const results = await Promise.allSettled(sends);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
-  return { push: tracedPush };
+  return {
+    push: (req, receiverRejections) => traced(req.tenant, () => publish(prepareWrite(req, context(), receiverRejections))),
+    publish: (prepared) => traced(prepared.tenant, () => publish(prepared)),
+    context,
+  };
 }

@@ -23,7 +23,7 @@ export async function otlpHarness(limitOverrides: Partial<Limits> = {}): Promise
   const logger = createLogger('silent');
   const pipeline = createPushPipeline({ producer, limits, registry, logger, now: () => NOW_MS });
   const app = Fastify({ logger: false });
-  await app.register(otlpReceiver, { pipeline, limits, defaultTenant: 'default', now: () => NOW_MS });
+  await app.register(otlpReceiver, { pipeline, limits, defaultTenant: 'default'});
   await app.ready();
   return { app, producer, registry };
 }
