@@ -1,16 +1,19 @@
 /*
- * NAB harness: npm run bench:nab -- --data DIR --out OUT [--detector NAME[,NAME…]]
+ * NAB harness: npm run bench:nab -- --data DIR --out OUT [--detector NAME[,NAME…]] [--diagnose]
  * Runs each detector over every DIR/data/<category>/<file>.csv in streaming order, writes
  * OUT/<category>/<file>.csv (timestamp,value,anomaly_score,lower,upper for the first detector named
  * — the default detector when none is — plus score_<name> for every other), scores every detector
  * against DIR/labels/combined_windows.json under each profile of DIR/config/profiles.json, and
- * prints the normalised scores and throughput.
+ * prints the normalised scores and throughput. With --diagnose, it also prints, for the first
+ * detector named, every window's first detection or miss and every false-positive row at the
+ * standard profile's optimised threshold (see diagnose.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CorpusFile, ScoredFile, StreamingDetector } from '../../alerting/index.js';
 import { DEFAULT_DETECTOR, createDetector, detectorNames, loadCorpus, loadProfiles, scoreCorpus } from '../../alerting/index.js';
+import { diagnose } from './diagnose.js';
 
 interface Run {
   name: string;
@@ -101,10 +104,10 @@ function writeOutputs(out: string, corpus: readonly CorpusFile[], runs: readonly
 
 function main(): void {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, detector: { type: 'string' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, detector: { type: 'string' }, diagnose: { type: 'boolean' } },
   });
   if (values.data === undefined || values.out === undefined) {
-    console.error('usage: npm run bench:nab -- --data DIR --out OUT [--detector NAME[,NAME…]]');
+    console.error('usage: npm run bench:nab -- --data DIR --out OUT [--detector NAME[,NAME…]] [--diagnose]');
     process.exitCode = 2;
     return;
   }
@@ -135,6 +138,13 @@ function main(): void {
     });
     const label = name === DEFAULT_DETECTOR ? `${name} (default)` : name;
     console.log(`${label.padEnd(20)}${cells.join('')}${Math.round(run.pointsPerSecond).toLocaleString('en-US').padStart(14)}`);
+  }
+  const first = runs[0];
+  const standard = profiles['standard'];
+  if (values.diagnose === true && first !== undefined && standard !== undefined) {
+    console.log(`\n${first.name} at its standard-profile threshold (window cells: rows after the window's start / width):`);
+    const files: ScoredFile[] = corpus.map((c, f) => ({ name: c.name, timestamps: c.timestamps, windows: c.windows, scores: first.scores[f] ?? [] }));
+    for (const line of diagnose(files, standard)) console.log(line);
   }
   writeOutputs(values.out, corpus, runs);
   console.log(`wrote ${corpus.length} files under ${values.out}`);
