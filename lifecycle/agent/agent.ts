@@ -99,6 +99,12 @@ export class Agent {
     return this.state();
   }
 
+  /** Who this VM is in its deployment, for telemetry labels; empty before the first apply. */
+  labels(): Record<string, string> {
+    const s = this.spec;
+    return s === null ? {} : { deployment: s.deployment, instance: `${s.instance.group}/${s.instance.index}` };
+  }
+
   state(): AgentState {
     const processes = this.processes.map((p) => p.status());
     let jobState: AgentState['job_state'];

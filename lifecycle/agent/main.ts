@@ -34,7 +34,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   heartbeat.start();
   const platformUrl = settings.env['platform_url'];
   const shipEvery = Number(settings.env['log_ship_interval_ms'] ?? 5000);
-  const shipper = typeof platformUrl === 'string' && platformUrl.length > 0 ? new TelemetryShipper(settings.vm_dir, platformUrl, settings, opts.logger, () => agent.state(), shipEvery) : null;
+  const shipper = typeof platformUrl === 'string' && platformUrl.length > 0 ? new TelemetryShipper(settings.vm_dir, platformUrl, settings, opts.logger, () => agent.state(), () => agent.labels(), shipEvery) : null;
   shipper?.start();
   opts.logger.info({ ip: settings.ip, port: settings.agent_port, vm: settings.vm_cid }, 'agent started');
   let done: Promise<void> | null = null;

@@ -25,6 +25,7 @@ export class TelemetryShipper {
     private readonly settings: AgentSettings,
     private readonly logger: Logger,
     private readonly state: () => AgentState,
+    private readonly labels: () => Readonly<Record<string, string>>,
     private readonly intervalMs = 5000,
   ) {}
 
@@ -50,7 +51,7 @@ export class TelemetryShipper {
   private schedule(): void {
     if (!this.running) return;
     this.timer = setTimeout(() => {
-      this.round = Promise.all([this.ship(), this.post('/v1/metrics', processMetrics(this.state(), this.resource()))]).then(
+      this.round = Promise.all([this.ship(), this.post('/v1/metrics', processMetrics(this.state(), this.resource(), this.labels()))]).then(
         () => undefined,
         () => undefined,
       );

@@ -20,6 +20,7 @@ const agentPort = 6868;
 const beats: AgentState[] = [];
 const logLines: string[] = [];
 const metricNames = new Set<string>();
+const upLabels: Record<string, string>[] = [];
 let server: FastifyInstance;
 let raw: ProcessCpi;
 let cpi: CheckedCpi;
@@ -38,8 +39,14 @@ beforeAll(async () => {
     return {};
   });
   server.post('/v1/metrics', async (req) => {
-    const body = req.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[] };
-    for (const rm of body.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) metricNames.add(m.name);
+    type Point = { attributes: { key: string; value: { stringValue: string } }[] };
+    const body = req.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string; gauge: { dataPoints: Point[] } }[] }[] }[] };
+    for (const rm of body.resourceMetrics)
+      for (const sm of rm.scopeMetrics)
+        for (const m of sm.metrics) {
+          metricNames.add(m.name);
+          if (m.name === 'vigil_job_process_up') for (const p of m.gauge.dataPoints) upLabels.push(Object.fromEntries(p.attributes.map((a) => [a.key, a.value.stringValue])));
+        }
     return {};
   });
   await server.listen({ host: '127.0.0.1', port: 0 });
@@ -126,7 +133,8 @@ describe('process CPI and agent', () => {
     expect(st.processes.find((p) => p.name === 'web')?.state).toBe('running');
     await until(() => (beats.some((b) => b.agent_id === 'agent-1' && b.spec_hash === `spec-${disk}`) ? true : undefined));
     await until(() => (logLines.some((l) => l.startsWith('tick ')) ? true : undefined));
-    await until(() => (metricNames.has('vigil_job_process_up') && metricNames.has('vigil_job_process_restarts') ? true : undefined));
+    await until(() => (metricNames.has('vigil_job_process_restarts') && upLabels.some((l) => l['process'] === 'web') ? true : undefined));
+    expect(upLabels.find((l) => l['process'] === 'web')).toEqual({ deployment: 'd', instance: 'web/0', vigil_job: 'web', process: 'web' });
     // The job's store is the persistent disk.
     expect(existsSync(join(raw.diskDir(disk), 'web', 'where'))).toBe(true);
   }, 60_000);

@@ -34,6 +34,13 @@ export function selectInstances(store: DirectorStore, deployment: string, target
   return picked;
 }
 
+const stageOf: Record<InstanceCommand, string> = {
+  recreate: 'Recreating instance',
+  restart: 'Restarting instance',
+  stop: 'Stopping instance',
+  start: 'Starting instance',
+};
+
 function updateConfigOf(store: DirectorStore, deployment: string, group: string): UpdateConfig {
   const d = store.getDeployment(deployment);
   if (d === null) return defaultUpdate;
@@ -61,7 +68,7 @@ export function instanceCommandJob(deps: DirectorDeps): TaskHandler {
           size: members.length,
           update: a.skipCanaries === true ? { ...update, canaries: 0 } : update,
           units: members.map((i, k) =>
-            unit(ops, report, `${a.command[0]?.toUpperCase() ?? ''}${a.command.slice(1)}ing instance`, { deployment: a.deployment, group: i.group, index: i.index, desired: null, reason: a.reason }, stepsForCommand(a.command), {
+            unit(ops, report, stageOf[a.command], { deployment: a.deployment, group: i.group, index: i.index, desired: null, reason: a.reason }, stepsForCommand(a.command), {
               index: k + 1,
               total: members.length,
             }),
