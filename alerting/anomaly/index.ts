@@ -11,3 +11,4 @@ export type { CorpusFile } from './nab/corpus.js';
 export { loadCorpus, loadProfiles, parseNabTimestamp, parseSeriesCsv } from './nab/corpus.js';
 export type { CostProfile, FileResult, ProfileResult, RowWeights, ScoredFile } from './nab/scorer.js';
 export { optimiseThreshold, probationLength, rowWeights, scaledSigmoid, scoreCorpus, scoreFile, windowIndices } from './nab/scorer.js';
+export { diagnose } from './nab/diagnose.js';

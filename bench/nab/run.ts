@@ -6,14 +6,13 @@
  * against DIR/labels/combined_windows.json under each profile of DIR/config/profiles.json, and
  * prints the normalised scores and throughput. With --diagnose, it also prints, for the first
  * detector named, every window's first detection or miss and every false-positive row at the
- * standard profile's optimised threshold (see diagnose.ts).
+ * standard profile's optimised threshold (see alerting/anomaly/nab/diagnose.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CorpusFile, ScoredFile, StreamingDetector } from '../../alerting/index.js';
-import { DEFAULT_DETECTOR, createDetector, detectorNames, loadCorpus, loadProfiles, scoreCorpus } from '../../alerting/index.js';
-import { diagnose } from './diagnose.js';
+import { DEFAULT_DETECTOR, createDetector, detectorNames, diagnose, loadCorpus, loadProfiles, scoreCorpus } from '../../alerting/index.js';
 
 interface Run {
   name: string;

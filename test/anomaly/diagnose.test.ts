@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CostProfile, ScoredFile } from '../../alerting/anomaly/index.js';
-import { diagnose } from '../../bench/nab/diagnose.js';
+import { diagnose } from '../../alerting/anomaly/index.js';
 
 const standard: CostProfile = { tpWeight: 1, fpWeight: 0.11, fnWeight: 1 };
 const minute = 60_000;

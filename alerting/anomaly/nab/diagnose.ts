@@ -1,5 +1,5 @@
-import type { CostProfile, ScoredFile } from '../../alerting/index.js';
-import { probationLength, rowWeights, scoreCorpus, windowIndices } from '../../alerting/index.js';
+import type { CostProfile, ScoredFile } from './scorer.js';
+import { probationLength, rowWeights, scoreCorpus, windowIndices } from './scorer.js';
 
 /**
  * Where a detector wins and loses at its optimised threshold: per file, each window's first
