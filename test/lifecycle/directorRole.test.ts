@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { directorRole } from '../../bin/roles/director.js';
-import type { ServiceMap } from '../../bin/role.js';
+import { directorRole } from '../../bin/index.js';
+import type { ServiceMap } from '../../bin/index.js';
 import { loadConfig } from '../../core/index.js';
 import { quiet, tmp } from './support.js';
 

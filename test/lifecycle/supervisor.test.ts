@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SupervisedProcess } from '../../lifecycle/agent/supervisor.js';
+import { SupervisedProcess } from '../../lifecycle/agent/index.js';
 import { tmp } from './support.js';
 
 const work = tmp('supervisor');
