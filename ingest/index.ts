@@ -5,3 +5,8 @@ export * from './pipeline/pushPipeline.js';
 export * from './pipeline/rejections.js';
 export * from './otlp/otlpReceiver.js';
 export { encodeOtlpMetricsProtobuf, encodeOtlpLogsProtobuf } from './otlp/otlpProto.js';
+export * from './pipeline/prepareWrite.js';
+export { DecodePool } from './otlp/decodePool.js';
+export type { DecodePoolOptions } from './otlp/decodePool.js';
+export { decodeOtlp, inProcessDecoder } from './otlp/otlpDecode.js';
+export type { OtlpDecodeTask, OtlpDecoder } from './otlp/otlpDecode.js';

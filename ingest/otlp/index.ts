@@ -6,3 +6,7 @@ export { otlpLogsToWriteRequest, STREAM_RESOURCE_ATTRIBUTES } from './otlpLogsTo
 export { promMetricName, promLabelName, unitSuffix } from './promNames.js';
 export type { PromMetricKind, PromMetricName } from './promNames.js';
 export { TIME_MS } from './otlpFastDecode.js';
+export { DecodePool } from './decodePool.js';
+export type { DecodePoolOptions } from './decodePool.js';
+export { decodeOtlp, inProcessDecoder } from './otlpDecode.js';
+export type { OtlpDecodeTask, OtlpDecoder } from './otlpDecode.js';

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { createLogger, limitsSchema } from '../../core/index.js';
 import type { Limits } from '../../core/index.js';
+import type { OtlpDecoder } from '../../ingest/index.js';
 import { createPushPipeline, otlpReceiver } from '../../ingest/index.js';
 import { RecordingProducer } from './recordingProducer.js';
 
@@ -15,15 +16,18 @@ export interface Harness {
   readonly registry: Registry;
 }
 
-/** A fastify app with the real receiver and pipeline, publishing into a RecordingProducer. */
-export async function otlpHarness(limitOverrides: Partial<Limits> = {}): Promise<Harness> {
+/**
+ * A fastify app with the real receiver and pipeline, publishing into a RecordingProducer;
+ * `decoder` is where bodies are decoded (default: in-process).
+ */
+export async function otlpHarness(limitOverrides: Partial<Limits> = {}, decoder?: OtlpDecoder): Promise<Harness> {
   const limits = limitsSchema.parse(limitOverrides);
   const producer = new RecordingProducer();
   const registry = new Registry();
   const logger = createLogger('silent');
   const pipeline = createPushPipeline({ producer, limits, registry, logger, now: () => NOW_MS });
   const app = Fastify({ logger: false });
-  await app.register(otlpReceiver, { pipeline, limits, defaultTenant: 'default'});
+  await app.register(otlpReceiver, { pipeline, limits, defaultTenant: 'default', decoder });
   await app.ready();
   return { app, producer, registry };
 }

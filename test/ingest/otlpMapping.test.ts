@@ -1,46 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
 import { formatSeries, isStaleNaN } from '../../core/index.js';
-import { encodeOtlpLogsProtobuf, encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
 import type { Harness } from './harness.js';
 import { otlpHarness } from './harness.js';
+import { body, cases, encodings } from './mappingCases.js';
 
 /**
  * Each file under data/metrics and data/logs is one mapping case: an OTLP JSON request and the
  * series / log records the pipeline must publish. Every case is posted as JSON, as protobuf
  * (encoded from the same request) and gzip'ed; all three must publish exactly the expectation.
  */
-const dataDir = new URL('./data/', import.meta.url);
-
-interface Case<E> {
-  file: string;
-  description: string;
-  request: Record<string, unknown>;
-  expect: E & { rejected: number; errorMessageContains?: string[] };
-}
-
-function cases<E>(dir: string): Case<E>[] {
-  const folder = new URL(`${dir}/`, dataDir);
-  return readdirSync(folder)
-    .filter((f) => f.endsWith('.json'))
-    .map((file) => ({ file, ...(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Omit<Case<E>, 'file'>) }));
-}
-
-type Encoding = 'json' | 'protobuf' | 'gzip+json' | 'gzip+protobuf';
-const encodings: Encoding[] = ['json', 'protobuf', 'gzip+json', 'gzip+protobuf'];
-
-function body(request: Record<string, unknown>, encoding: Encoding, signal: 'metrics' | 'logs'): { payload: Buffer; headers: Record<string, string> } {
-  const proto = encoding.endsWith('protobuf');
-  const raw = proto
-    ? Buffer.from(signal === 'metrics' ? encodeOtlpMetricsProtobuf(request) : encodeOtlpLogsProtobuf(request))
-    : Buffer.from(JSON.stringify(request));
-  const headers: Record<string, string> = { 'content-type': proto ? 'application/x-protobuf' : 'application/json' };
-  if (encoding.startsWith('gzip')) headers['content-encoding'] = 'gzip';
-  return { payload: encoding.startsWith('gzip') ? gzipSync(raw) : raw, headers };
-}
-
 /** Series in a stable order with NaN spelled "NaN", as the data files write it. */
 function comparable(series: readonly TimeSeries[]): unknown[] {
   return series
