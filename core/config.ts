@@ -40,6 +40,13 @@ export const configSchema = z
       .strict()
       .default({ host: '0.0.0.0', port: 8470 }),
     limits: limitsSchema.default(limitsSchema.parse({})),
+    ingest: z
+      .object({
+        /** Worker threads that decode, validate and encode OTLP requests; 0 decodes on the main thread. */
+        decodeWorkers: z.number().int().min(0).max(64).default(1),
+      })
+      .strict()
+      .default({ decodeWorkers: 1 }),
     bus: z
       .object({
         kind: z.enum(['embedded', 'kafka']).default('embedded'),

@@ -1,20 +1,28 @@
-import type { Bus, PushPipeline } from '../../ingest/index.js';
-import { createPushPipeline, otlpReceiver } from '../../ingest/index.js';
+import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
 import type { Role } from '../role.js';
 
-/** Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. */
+/**
+ * Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. With
+ * ingest.decodeWorkers > 0, OTLP bodies are decoded and prepared on worker threads.
+ */
 export const ingestRole: Role = {
   name: 'ingest',
   dependsOn: ['bus'],
   async start(ctx) {
+    const logger = ctx.logger.child({ component: 'ingest' });
     const pipeline: PushPipeline = createPushPipeline({
       producer: ctx.services.get<Bus>('bus').producer(),
       limits: ctx.config.limits,
       registry: ctx.registry,
-      logger: ctx.logger.child({ component: 'ingest' }),
+      logger,
     });
     ctx.services.set('pipeline', pipeline);
-    await ctx.http.register(otlpReceiver, { pipeline, limits: ctx.config.limits, defaultTenant: ctx.config.tenant.default });
-    return { stop: async () => undefined };
+    const workers = ctx.config.ingest.decodeWorkers;
+    const pool = workers > 0 ? new DecodePool({ workers, registry: ctx.registry, logger }) : undefined;
+    pool?.start();
+    const decoder: OtlpDecoder = pool ?? inProcessDecoder;
+    await ctx.http.register(otlpReceiver, { pipeline, limits: ctx.config.limits, defaultTenant: ctx.config.tenant.default, decoder });
+    return { stop: async () => pool?.shutdown() };
   },
 };
