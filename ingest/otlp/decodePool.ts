@@ -110,7 +110,13 @@ export class DecodePool implements OtlpDecoder {
       inFlight.set(id, { resolve, reject });
       this.setPending(+1);
       const message: DecodeRequestMessage = { id, task: { ...task, body } };
-      worker.postMessage(message, [body.buffer as ArrayBuffer]);
+      try {
+        worker.postMessage(message, [body.buffer as ArrayBuffer]);
+      } catch (err) {
+        inFlight.delete(id);
+        this.setPending(-1);
+        reject(new VigilError('internal', `cannot hand the request to a decode worker: ${(err as Error).message}`, { cause: err }));
+      }
     });
   }
 
@@ -152,6 +158,11 @@ export class DecodePool implements OtlpDecoder {
       this.setPending(-1);
       if ('prepared' in reply) pending.resolve(reply.prepared);
       else pending.reject(fromWireError(reply.error));
+    });
+    // A reply that cannot be deserialized names no request: end the worker so that its requests fail instead of hanging.
+    worker.on('messageerror', (err) => {
+      this.options.logger.error({ err }, 'OTLP decode worker sent an unreadable reply');
+      void worker.terminate();
     });
     worker.on('error', (err) => {
       this.options.logger.error({ err }, 'OTLP decode worker failed');

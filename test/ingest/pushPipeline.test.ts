@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Event, LogRecord, TimeSeries, WriteRequest } from '../../core/index.js';
 import { createLogger, emptyWriteRequest, limitsSchema, VigilError } from '../../core/index.js';
 import type { PushPipelineOptions } from '../../ingest/index.js';
-import { createPushPipeline, Rejections } from '../../ingest/index.js';
+import { createPushPipeline, prepareWrite, Rejections } from '../../ingest/index.js';
 import { RecordingProducer } from './recordingProducer.js';
 
 const NOW = 1_700_000_060_000;
@@ -175,5 +175,37 @@ describe('push pipeline: publishing', () => {
     const { pipeline, producer } = setup();
     expect(await pipeline.push(req({}))).toMatchObject({ accepted: { samples: 0, logs: 0, events: 0 } });
     expect(producer.sent).toEqual([]);
+  });
+});
+
+describe('prepareWrite + publish: the two halves of push', () => {
+  const context = { limits, nowMs: NOW, bounds: { maxSamples: 2, maxEntries: 10, maxLogChars: 1000 } };
+  const tooOld = NOW - limits.maxSampleAgeMs - 1;
+
+  it.each([
+    { name: 'all valid', request: req({ series: [series('a', NOW, NOW + 1, NOW + 2)] }), records: 2, accepted: 3, rejected: 0, error: undefined },
+    { name: 'partly valid', request: req({ series: [series('a', NOW), series('b', tooOld)] }), records: 1, accepted: 1, rejected: 1, error: undefined },
+    { name: 'nothing valid', request: req({ series: [series('b', tooOld)] }), records: 0, accepted: 0, rejected: 1, error: 'bad_data' },
+    { name: 'only a limit hit', request: req({ logs: [log({ body: 'x'.repeat(100) })] }), records: 0, accepted: 0, rejected: 1, error: 'limit_exceeded' },
+    { name: 'no tenant', request: { ...req({ series: [series('a', NOW)] }), tenant: '' }, records: 0, accepted: 0, rejected: 0, error: 'bad_data' },
+  ])('$name: returns $records records, never throws; publish gives what push gives', async (c) => {
+    const prepared = prepareWrite(c.request, context);
+    expect(prepared.topics.flatMap((t) => t.values)).toHaveLength(c.records);
+    expect(prepared.accepted.samples + prepared.accepted.logs).toBe(c.accepted);
+    expect(prepared.rejected.samples + prepared.rejected.logs).toBe(c.rejected);
+    expect(prepared.error?.code).toBe(c.error);
+    // The prepared form is plain data: it survives structured cloning, as across a worker boundary.
+    const asPlainBytes = { ...prepared, topics: prepared.topics.map((t) => ({ ...t, values: t.values.map((v) => new Uint8Array(v)) })) };
+    expect(structuredClone(prepared)).toEqual(asPlainBytes);
+
+    const viaPublish = setup({ recordBounds: context.bounds });
+    const viaPush = setup({ recordBounds: context.bounds });
+    const outcome = (p: Promise<unknown>) => p.then((r) => ({ ok: r }), (err: unknown) => ({ err: err instanceof VigilError ? [err.code, err.message] : err }));
+    const [published, pushed] = await Promise.all([outcome(viaPublish.pipeline.publish(prepared)), outcome(viaPush.pipeline.push(c.request))]);
+    expect(published).toEqual(pushed);
+    expect(viaPublish.producer.sent).toEqual(viaPush.producer.sent);
+    for (const name of ['vigil_ingest_received_total', 'vigil_ingest_accepted_total', 'vigil_ingest_rejected_total']) {
+      expect(await viaPublish.registry.getSingleMetricAsString(name)).toBe(await viaPush.registry.getSingleMetricAsString(name));
+    }
   });
 });
