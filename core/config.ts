@@ -76,6 +76,11 @@ export const configSchema = z
         retentionMs: z.number().int().positive().default(15 * 24 * 3600 * 1000),
         /** Width of one time partition. */
         partitionMs: z.number().int().positive().default(24 * 3600 * 1000),
+        /**
+         * DuckDB's memory limit (its buffer cache and query memory; DuckDB's own default is 80 % of
+         * RAM, which on a shared host would crowd out everything else). Beyond it DuckDB spills.
+         */
+        memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as "256MB" or "1GiB"').default('128MB'),
         clickhouse: z
           .object({ url: z.string().default('http://127.0.0.1:8123'), database: z.string().default('vigil') })
           .strict()
@@ -86,17 +91,18 @@ export const configSchema = z
         kind: 'duckdb',
         retentionMs: 15 * 24 * 3600 * 1000,
         partitionMs: 24 * 3600 * 1000,
+        memoryLimit: '128MB',
         clickhouse: { url: 'http://127.0.0.1:8123', database: 'vigil' },
       }),
     writer: z
       .object({
         /** Bus records per store transaction; each record holds up to ~10k samples or log lines. */
-        maxBatchRecords: z.number().int().positive().default(16),
+        maxBatchRecords: z.number().int().positive().default(8),
         /** How long the writer waits for a fuller batch; bounds how soon data becomes queryable. */
         maxBatchWaitMs: z.number().int().min(0).default(100),
       })
       .strict()
-      .default({ maxBatchRecords: 16, maxBatchWaitMs: 100 }),
+      .default({ maxBatchRecords: 8, maxBatchWaitMs: 100 }),
     collectors: z
       .object({
         host: z

@@ -228,6 +228,8 @@ async function main(): Promise<void> {
       const commits = await metricValue(vigil.url, 'vigil_writer_commit_duration_seconds_count', '');
       const commitSeconds = await metricValue(vigil.url, 'vigil_writer_commit_duration_seconds_sum', '');
       const rss = peakRssMb(pid);
+      const heapMb = (await metricValue(vigil.url, 'vigil_nodejs_heap_size_total_bytes', '')) / 1e6;
+      const externalMb = (await metricValue(vigil.url, 'vigil_nodejs_external_memory_bytes', '')) / 1e6;
       await vigil.stop();
 
       const raw = await rawAppendRate(dir, 200, 10);
@@ -245,7 +247,7 @@ async function main(): Promise<void> {
       console.log(`  writer                   ${commits} store transactions, mean ${((commitSeconds / Math.max(1, commits)) * 1000).toFixed(0)} ms, ${Math.round(written / Math.max(1, commits)).toLocaleString('en-US')} samples each`);
       // On a shared machine wall-clock rates swing with other load; CPU time per sample does not.
       console.log(`  server CPU               ${serverCpu.toFixed(1)} s for ${(accepted / 1e6).toFixed(2)}M samples = ${Math.round(accepted / serverCpu).toLocaleString('en-US')} samples per CPU-second (all threads)`);
-      console.log(`  server peak RSS          ${rss.toFixed(0).padStart(12)} MB`);
+      console.log(`  server peak RSS          ${rss.toFixed(0).padStart(12)} MB (at the end: main-thread V8 heap ${heapMb.toFixed(0)} MB, external buffers ${externalMb.toFixed(0)} MB)`);
       console.log('store raw append rate, same rows (Appender, 100k samples per transaction):');
       console.log(`  raw                      ${Math.round(raw).toLocaleString('en-US').padStart(12)} samples/s`);
       console.log(`  pipeline / raw           ${((sustained / raw) * 100).toFixed(0).padStart(12)} %`);

@@ -15,6 +15,7 @@ export const storeRole: Role = {
     const store: Store = new DuckDbStore({
       path: join(ctx.config.dataDir, 'vigil.duckdb'),
       partitionMs: cfg.partitionMs,
+      memoryLimit: cfg.memoryLimit,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'store' }),
     });
