@@ -64,10 +64,14 @@ describe('DuckDbStore specifics', () => {
   async function rawQuery(sql: string): Promise<unknown[][]> {
     await store.close();
     const instance = await DuckDBInstance.create(path);
+    const conn = await instance.connect();
     try {
-      const conn = await instance.connect();
       return (await conn.runAndReadAll(sql)).getRows();
     } finally {
+      // Close the connection before the instance: an instance whose connection lives on is only
+      // released when the garbage collector gets to it, and it would then write the file behind
+      // the next store's back.
+      conn.closeSync();
       instance.closeSync();
     }
   }
@@ -106,7 +110,9 @@ describe('DuckDbStore specifics', () => {
     expect(await rawQuery(`SELECT count(*)::INTEGER, count(DISTINCT series_id)::INTEGER FROM ${presence}`)).toEqual([[5, 5]]);
     // A partition found without its presence table gets one rebuilt on open.
     const instance = await DuckDBInstance.create(path); // rawQuery closed the store
-    await (await instance.connect()).run(`DROP TABLE ${presence}`);
+    const conn = await instance.connect();
+    await conn.run(`DROP TABLE ${presence}`);
+    conn.closeSync();
     instance.closeSync();
     store = new DuckDbStore({ path, partitionMs: HOUR, registry: new Registry(), logger: silent });
     await store.open();
