@@ -18,6 +18,18 @@ export interface Sample {
   readonly v: number;
 }
 
+/**
+ * Samples of many series in columns, as the bus carries them: series i has labels[i] and
+ * counts[i] samples, stored one series after another in `t` and `v`. Hot paths use this form
+ * so that no object exists per sample.
+ */
+export interface SampleColumns {
+  readonly labels: readonly Labels[];
+  readonly counts: Uint32Array;
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+}
+
 /** A series and some of its samples, ordered by time. */
 export interface TimeSeries {
   readonly labels: Labels;

@@ -1,4 +1,4 @@
-import type { Event, Labels, LogRecord, MetricMetadata, Sample, TimeSeries } from '../core/index.js';
+import type { Event, Labels, LogRecord, MetricMetadata, Sample, SampleColumns, TimeSeries } from '../core/index.js';
 import type { LabelMatcher } from './matchers.js';
 
 /**
@@ -36,6 +36,11 @@ export interface Store {
 export interface Appender {
   /** Samples for a series; the series is created on first sight. Samples need not be sorted. */
   appendSeries(tenant: string, series: TimeSeries): void;
+  /**
+   * The same as appendSeries for every series in `columns`, without per-sample objects: the
+   * writer's path. Validates everything before buffering anything.
+   */
+  appendSampleColumns(tenant: string, columns: SampleColumns): void;
   appendMetadata(tenant: string, metadata: MetricMetadata): void;
   appendLogs(tenant: string, logs: readonly LogRecord[]): void;
   appendEvents(tenant: string, events: readonly Event[]): void;

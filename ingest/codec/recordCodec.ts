@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import type { Event, LogRecord, MetricMetadata, Labels, Sample, TimeSeries } from '../../core/index.js';
+import type { Event, LogRecord, MetricMetadata, Labels, Sample, SampleColumns, TimeSeries } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 
 /**
@@ -14,6 +14,15 @@ import { VigilError } from '../../core/index.js';
  */
 export type BusPayload =
   | { readonly kind: 'metrics'; readonly tenant: string; readonly series: readonly TimeSeries[]; readonly metadata: readonly MetricMetadata[] }
+  | { readonly kind: 'logs'; readonly tenant: string; readonly logs: readonly LogRecord[] }
+  | { readonly kind: 'events'; readonly tenant: string; readonly events: readonly Event[] };
+
+/**
+ * What a consumer gets from decodeBusRecord: like BusPayload, but metrics stay in columns
+ * (SampleColumns) so that a writer never builds an object per sample.
+ */
+export type DecodedBusRecord =
+  | { readonly kind: 'metrics'; readonly tenant: string; readonly columns: SampleColumns; readonly metadata: readonly MetricMetadata[] }
   | { readonly kind: 'logs'; readonly tenant: string; readonly logs: readonly LogRecord[] }
   | { readonly kind: 'events'; readonly tenant: string; readonly events: readonly Event[] };
 
@@ -71,7 +80,15 @@ export function encodePayload(payload: BusPayload): Uint8Array {
   return out;
 }
 
+/** Decodes a bus record into objects (tests, tools); writers use decodeBusRecord. */
 export function decodePayload(bytes: Uint8Array): BusPayload {
+  const d = decodeBusRecord(bytes);
+  if (d.kind !== 'metrics') return d;
+  return fromWire({ kind: 'metrics', tenant: d.tenant, labels: d.columns.labels, counts: d.columns.counts, t: d.columns.t, v: d.columns.v, metadata: d.metadata });
+}
+
+/** Decodes a bus record, keeping metrics in columns; throws VigilError('bad_data') on garbage. */
+export function decodeBusRecord(bytes: Uint8Array): DecodedBusRecord {
   if (bytes.length < 2 || bytes[0] !== FORMAT_V8) {
     throw new VigilError('bad_data', `bus record has unknown payload format ${bytes[0] ?? 'none'}`);
   }
@@ -90,8 +107,8 @@ export function decodePayload(bytes: Uint8Array): BusPayload {
     if (!(w.t instanceof Float64Array) || !(w.v instanceof Float64Array) || !(w.counts instanceof Uint32Array) || !Array.isArray(w.labels)) {
       throw new VigilError('bad_data', 'bus metrics record is malformed');
     }
-    return fromWire(w);
+    return { kind: 'metrics', tenant: w.tenant, columns: { labels: w.labels, counts: w.counts, t: w.t, v: w.v }, metadata: w.metadata };
   }
-  if (kind === 'logs' || kind === 'events') return value as BusPayload;
+  if (kind === 'logs' || kind === 'events') return value as DecodedBusRecord;
   throw new VigilError('bad_data', `bus record has unknown kind ${String(kind)}`);
 }

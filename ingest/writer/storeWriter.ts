@@ -4,8 +4,8 @@ import { Counter as PromCounter, Gauge, Histogram as PromHistogram } from 'prom-
 import type { Store } from '../../storage/index.js';
 import type { Bus, ConsumedBatch, Consumer } from '../bus/bus.js';
 import { TOPICS, topicPartition } from '../bus/bus.js';
-import type { BusPayload } from '../codec/recordCodec.js';
-import { decodePayload } from '../codec/recordCodec.js';
+import type { DecodedBusRecord } from '../codec/recordCodec.js';
+import { decodeBusRecord } from '../codec/recordCodec.js';
 
 export interface StoreWriterOptions {
   readonly bus: Bus;
@@ -103,25 +103,20 @@ export class StoreWriter {
     const counts = { samples: 0, logs: 0, events: 0 };
     try {
       for (const record of batch.records) {
-        let payload: BusPayload;
+        let payload: DecodedBusRecord;
         try {
-          payload = decodePayload(record.value);
+          payload = decodeBusRecord(record.value);
         } catch (err) {
           this.badRecords.inc({ topic: batch.topic });
           this.opts.logger.error({ err, topic: batch.topic, offset: record.offset.toString() }, 'skipping undecodable bus record');
           continue;
         }
         switch (payload.kind) {
-          case 'metrics': {
-            let samples = 0;
-            for (const s of payload.series) {
-              appender.appendSeries(payload.tenant, s);
-              samples += s.samples.length;
-            }
+          case 'metrics':
+            appender.appendSampleColumns(payload.tenant, payload.columns);
             for (const m of payload.metadata) appender.appendMetadata(payload.tenant, m);
-            counts.samples += samples;
+            counts.samples += payload.columns.t.length;
             break;
-          }
           case 'logs':
             appender.appendLogs(payload.tenant, payload.logs);
             counts.logs += payload.logs.length;

@@ -1,4 +1,4 @@
-import type { Event, Labels, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
+import type { Event, Labels, LogRecord, MetricMetadata, SampleColumns, TimeSeries } from '../../core/index.js';
 import { METRIC_NAME, seriesId, VigilError } from '../../core/index.js';
 
 /**
@@ -100,6 +100,38 @@ export class Batch {
       this.sampleValue[n] = s.v;
       n++;
     }
+    this.sampleCount = n;
+  }
+
+  /** addSeries for every series of `cols`, copying the sample columns in bulk. */
+  addSampleColumns(tenant: string, cols: SampleColumns): void {
+    const { labels, counts, t, v } = cols;
+    if (counts.length !== labels.length) throw new VigilError('bad_data', `sample columns name ${labels.length} series but count samples for ${counts.length}`);
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) total += counts[i] as number;
+    if (t.length !== total || v.length !== total) throw new VigilError('bad_data', `sample columns hold ${t.length} times and ${v.length} values for ${total} samples`);
+    // Validate the whole batch before buffering any of it, so bad input leaves no trace.
+    for (const l of labels) {
+      const name = l[METRIC_NAME];
+      if (name === undefined || name.length === 0) throw new VigilError('bad_data', 'series has no metric name (__name__ label)');
+      checkLabels(l, `series ${name}`);
+    }
+    for (let k = 0; k < total; k++) {
+      if (!Number.isSafeInteger(t[k])) throw new VigilError('bad_data', `sample ${k} has timestamp ${String(t[k])}: expected an integer in milliseconds`);
+    }
+    const tenantSlot = this.tenantSlot(tenant);
+    this.reserve(this.sampleCount + total);
+    let n = this.sampleCount;
+    for (let i = 0; i < labels.length; i++) {
+      const slot = this.series.length;
+      const l = labels[i] as Labels;
+      this.series.push({ tenantSlot, id: seriesId(l), labels: l });
+      const c = counts[i] as number;
+      this.sampleSeries.fill(slot, n, n + c);
+      n += c;
+    }
+    this.sampleTime.set(t, this.sampleCount);
+    this.sampleValue.set(v, this.sampleCount);
     this.sampleCount = n;
   }
 

@@ -1,4 +1,4 @@
-import type { Event, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
+import type { Event, LogRecord, MetricMetadata, SampleColumns, TimeSeries } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { Appender } from '../store.js';
 import { Batch } from './batch.js';
@@ -20,6 +20,10 @@ export class DuckDbAppender implements Appender {
 
   appendSeries(tenant: string, series: TimeSeries): void {
     this.open().addSeries(tenant, series);
+  }
+
+  appendSampleColumns(tenant: string, columns: SampleColumns): void {
+    this.open().addSampleColumns(tenant, columns);
   }
 
   appendMetadata(tenant: string, metadata: MetricMetadata): void {

@@ -206,6 +206,35 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         expect(got[0]?.samples.map((x) => x.v)).toEqual([1, 5, 3, 2, 8, 6, 4]);
       });
 
+      it('sample columns store exactly what appendSeries stores for the same series', async () => {
+        const cols = {
+          labels: [{ __name__: 'col', i: 'a' }, { __name__: 'col', i: 'b' }, { __name__: 'col', i: 'c' }],
+          counts: Uint32Array.from([2, 0, 3]),
+          t: Float64Array.from([T0 + 1, T0 + 2, T0 + 5, T0 + 3, T0 + 4]),
+          v: Float64Array.from([1, 2, 5, Number.NaN, 4]),
+        };
+        await commit(store, (a) => a.appendSampleColumns(TENANT, cols));
+        await commit(store, (a) => a.appendSeries(TENANT, series({ __name__: 'col', i: 'a' }, [[T0 + 6, 6]])));
+        const got = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'col')]);
+        expect(got.map((x) => [x.labels.i, x.samples.map((p) => [p.t - T0, p.v])])).toEqual([
+          ['a', [[1, 1], [2, 2], [6, 6]]],
+          ['c', [[3, Number.NaN], [4, 4], [5, 5]]],
+        ]);
+      });
+
+      it.each([
+        ['counts that do not match the columns', { labels: [{ __name__: 'x' }], counts: Uint32Array.from([2]), t: Float64Array.from([T0]), v: Float64Array.from([1]) }, /hold 1 times and 1 values for 2 samples/],
+        ['a series without a name', { labels: [{ job: 'x' }], counts: Uint32Array.from([1]), t: Float64Array.from([T0]), v: Float64Array.from([1]) }, /no metric name/],
+        ['a fractional timestamp', { labels: [{ __name__: 'x' }], counts: Uint32Array.from([1]), t: Float64Array.from([T0 + 0.5]), v: Float64Array.from([1]) }, /expected an integer/],
+      ])('rejects sample columns with %s as bad_data, buffering nothing', async (_title, cols, message) => {
+        const a = store.appender();
+        a.appendSeries(TENANT, series({ __name__: 'kept' }, [[T0, 1]]));
+        expect(() => a.appendSampleColumns(TENANT, cols)).toThrow(message);
+        await a.commit();
+        const got = await store.querier(TENANT, T0, T0 + 10).selectSeries([m('=~', '__name__', 'kept|x')]);
+        expect(names(got)).toEqual(['kept']);
+      });
+
       it('label sets that join to the same text stay distinct series', async () => {
         const tricky: Labels[] = [
           { __name__: 'tricky', a: 'b\xffc\xff' },
