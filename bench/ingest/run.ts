@@ -18,6 +18,10 @@
  *     CPU-second; decode + prepare 0% of the main thread, which is now 29% idle (GC 21%).
  *   --max-semi-space-size=32 (decodeWorkers 1): 208k / 208k samples per CPU-second against 211k / 194k
  *     without, +130–190 MB peak RSS: no clear gain, so not set.
+ * Later the same day, defaults (decodeWorkers 1, writer 8 records per transaction, store.memoryLimit
+ * 128MB, sample columns on the write path), --seconds 30, load 1.4–2.6: sustained 296k–331k samples/s,
+ * 204k–230k samples per CPU-second, peak RSS 602–630 MB, raw append 708k–797k → pipeline/raw 38–42 %
+ * (target 50 %: the writer's bus decode and DuckDB appender flush still run on the main thread).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
