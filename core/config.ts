@@ -80,7 +80,7 @@ export const configSchema = z
          * DuckDB's memory limit (its buffer cache and query memory; DuckDB's own default is 80 % of
          * RAM, which on a shared host would crowd out everything else). Beyond it DuckDB spills.
          */
-        memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as "256MB" or "1GiB"').default('128MB'),
+        memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as "256MB" or "1GiB"').default('64MB'),
         clickhouse: z
           .object({ url: z.string().default('http://127.0.0.1:8123'), database: z.string().default('vigil') })
           .strict()
@@ -91,7 +91,7 @@ export const configSchema = z
         kind: 'duckdb',
         retentionMs: 15 * 24 * 3600 * 1000,
         partitionMs: 24 * 3600 * 1000,
-        memoryLimit: '128MB',
+        memoryLimit: '64MB',
         clickhouse: { url: 'http://127.0.0.1:8123', database: 'vigil' },
       }),
     writer: z
