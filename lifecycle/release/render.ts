@@ -14,14 +14,8 @@ export interface InstanceInfo {
   readonly bootstrap: boolean;
 }
 
-export interface LinkInstance {
-  readonly name: string;
-  readonly index: number;
-  readonly id: string;
-  readonly az: string;
-  readonly address: string;
-  readonly bootstrap: boolean;
-}
+/** An instance as a link shows it to consumers: everything but the deployment. */
+export type LinkInstance = Omit<InstanceInfo, 'deployment'>;
 
 /** A resolved link: the providing group's instances and the properties the provider shares. */
 export interface ResolvedLink {

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostCollection } from '../../collectors/index.js';
 import { collectHost } from '../../collectors/index.js';
 import type { Labels } from '../../core/index.js';
 import { formatSeries } from '../../core/index.js';
+import { freePort } from '../support/index.js';
 
 /**
  * Our host metrics next to node_exporter's (1.5 from Debian, when installed), on this machine:
@@ -40,15 +40,6 @@ function parseExposition(text: string): Scraped[] {
   return out;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const key = (name: string, labels: Labels): string => formatSeries({ ...labels, __name__: name });
 

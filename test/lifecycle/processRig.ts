@@ -1,11 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, tmp } from './support.js';
+import { freePort } from '../support/index.js';
 
 export const run = promisify(execFile);
 const tsxDir = join(repoRoot, 'node_modules', 'tsx', 'dist');
@@ -16,13 +15,6 @@ export function onPath(bin: string, path = process.env['PATH'] ?? ''): boolean {
   return path.split(':').some((d) => d.length > 0 && existsSync(join(d, bin)));
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /**
  * A real `vigil director` (process CPI) in its own process group, on a fixed port so that agents keep

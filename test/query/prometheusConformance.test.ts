@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -12,6 +11,7 @@ import type { TimeSeries } from '../../core/index.js';
 import { createLogger } from '../../core/index.js';
 import { formatSampleValue, prometheusApi } from '../../query/index.js';
 import { MemoryStore } from './memoryStore.js';
+import { freePort } from '../support/index.js';
 
 /**
  * Differential test against a real Prometheus (2.42 from Debian, when installed): the same
@@ -96,15 +96,6 @@ function openMetrics(data: readonly TimeSeries[]): string {
   return `${lines.join('\n')}\n# EOF\n`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
