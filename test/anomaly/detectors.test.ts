@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../alerting/anomaly/index.js';
 import type { Baseline } from './synthetic.js';
-import { STEP_MS, scenarios } from './synthetic.js';
+import { DAY, STEP_MS, gaussian, rng, scenarios } from './synthetic.js';
 
 /** An alarm is a score of 0.5 or more: "bigger than anything this series has shown lately". */
 const ALARM = 0.5;
@@ -88,6 +88,18 @@ describe('after a lasting shift', () => {
       const last = r[r.length - 1];
       const v = sc.values[sc.values.length - 1] as number;
       expect(last !== undefined && last.lower <= v && v <= last.upper, `seed ${seed}: band contains the last value`).toBe(true);
+    }
+  });
+});
+
+describe('a smaller spike after a bigger one', () => {
+  it('the default detector alarms on a value never seen before, though the calibration record is higher', () => {
+    for (const seed of SEEDS) {
+      const g = gaussian(rng(seed));
+      // Flat noise; a +40σ spike on day 2, then a +15σ one on day 5: not a record, but a value in a hole of the range.
+      const values = Array.from({ length: DAY * 6 }, (_, i) => 100 + g() + (i === DAY * 2 ? 40 : 0) + (i === DAY * 5 ? 15 : 0));
+      const s = scores('vigil', values);
+      expect(s[DAY * 5], `seed ${seed}`).toBeGreaterThanOrEqual(ALARM);
     }
   });
 });

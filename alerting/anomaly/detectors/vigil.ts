@@ -4,6 +4,7 @@ import { Ring } from '../ring.js';
 import { num, nums, obj } from '../state.js';
 import { SortedWindow, robustScale } from '../stats.js';
 import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
+import { VisitedRange } from '../visited.js';
 
 /**
  * Vigil's default detector: a two-sided CUSUM over the series' innovations, standardised by a long,
@@ -19,6 +20,9 @@ import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
  *    ≥ 0.5 means "a bigger event than this series has shown lately", then damped for `mask` points.
  *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
  *    least 0.5, rising to 1 at a full range beyond.
+ *  - Gaps: a value inside that range but more than `gap` (4 %) of it away from every value seen
+ *    before scores 0.5 + gap/2 (once per `gapRest` points): a smaller spike on a series that once
+ *    had a bigger one, which the record calibration cannot see, is still a value never seen.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
  * arithmetic operations, and an FFT period check every `fillEvery` points while the history buffer
  * fills, then every `periodEvery` points (the FFTs are a third of the total cost).
@@ -37,6 +41,9 @@ export const vigilDefaults = {
   shiftZ: 3,
   spatial: 0.05,
   spatialWarmup: 300,
+  gap: 0.04,
+  gapBins: 512,
+  gapRest: 100,
   zCap: 50,
   decay: 0.9998,
   warmup: 150,
@@ -62,12 +69,15 @@ export class VigilDetector implements DetectorCore {
   private run = 0;
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
+  private visited: VisitedRange;
+  private lastGap = Number.NEGATIVE_INFINITY;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
     const c = this.cfg;
     this.ref = new SortedWindow(c.window);
     this.hist = new Ring(c.buffer);
+    this.visited = new VisitedRange(c.gapBins);
     if (state !== undefined) {
       const r = obj(state, 'ref');
       this.ref = SortedWindow.fromState(c.window, nums(r, 'ring'), num(r, 'pos'), num(r, 'count'));
@@ -80,6 +90,9 @@ export class VigilDetector implements DetectorCore {
       this.run = num(state, 'run');
       this.lo = num(state, 'lo');
       this.hi = num(state, 'hi');
+      const v = obj(state, 'visited');
+      this.visited = VisitedRange.fromState(c.gapBins, num(v, 'lo'), num(v, 'hi'), nums(v, 'seen'));
+      this.lastGap = num(state, 'lastGap');
     }
     this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
     if (this.ref.count > 0) this.summarise();
@@ -117,6 +130,13 @@ export class VigilDetector implements DetectorCore {
       const excess = Math.max(x - this.hi, this.lo - x);
       if (excess > c.spatial * range) out.score = Math.max(out.score, 0.5 + 0.5 * Math.min(1, excess / range));
     }
+    // A value in a hole of that range is news too, whatever the calibration's record says; at most
+    // once per `gapRest` points, as the first values of a new regime all land in holes.
+    if (c.gap > 0 && this.n >= c.spatialWarmup && this.n - this.lastGap > c.gapRest && this.visited.isGap(x, c.gap)) {
+      out.score = Math.max(out.score, 0.5 + 0.5 * c.gap);
+      this.lastGap = this.n;
+    }
+    this.visited.learn(x);
     if (x > this.hi) this.hi = x;
     if (x < this.lo) this.lo = x;
     if (this.n % c.stride === 0) {
@@ -222,6 +242,8 @@ export class VigilDetector implements DetectorCore {
       run: this.run,
       lo: this.lo,
       hi: this.hi,
+      visited: this.visited.toState(),
+      lastGap: this.lastGap,
       cal: this.cal.state(),
     };
   }
