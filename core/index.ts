@@ -5,3 +5,4 @@ export * from './model.js';
 export * from './labels.js';
 export * from './validate.js';
 export * from './stale.js';
+export * from './sampleColumns.js';

@@ -41,29 +41,54 @@ export function seriesId(labels: Labels): bigint {
   let sum2 = 0;
   let count = 0;
   for (const name in labels) {
-    const value = labels[name] as string;
-    let h1 = 0x9747b28c ^ name.length;
-    let h2 = 0x85ebca6b ^ Math.imul(name.length, 0x27d4eb2f);
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x5bd1e995);
-      h1 ^= h1 >>> 15;
-      h2 = Math.imul(h2 ^ c, 0xcc9e2d51);
-      h2 ^= h2 >>> 13;
-    }
-    h1 = Math.imul(h1 ^ value.length, 0x5bd1e995);
-    h2 = Math.imul(h2 ^ value.length, 0xcc9e2d51);
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x5bd1e995);
-      h1 ^= h1 >>> 15;
-      h2 = Math.imul(h2 ^ c, 0xcc9e2d51);
-      h2 ^= h2 >>> 13;
-    }
-    sum1 = (sum1 + fmix32(h1)) | 0;
-    sum2 = (sum2 + fmix32(h2 ^ 0x1b873593)) | 0;
+    hashLabelPair(name, labels[name] as string);
+    sum1 = (sum1 + pairLane1) | 0;
+    sum2 = (sum2 + pairLane2) | 0;
     count++;
   }
+  return seriesIdFromLanes(sum1, sum2, count);
+}
+
+// hashLabelPair's result: two numbers returned without allocating (it runs per label per series).
+let pairLane1 = 0;
+let pairLane2 = 0;
+
+/** Hashes one name/value pair into pairLane1/pairLane2: the terms seriesId adds up. */
+function hashLabelPair(name: string, value: string): void {
+  let h1 = 0x9747b28c ^ name.length;
+  let h2 = 0x85ebca6b ^ Math.imul(name.length, 0x27d4eb2f);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x5bd1e995);
+    h1 ^= h1 >>> 15;
+    h2 = Math.imul(h2 ^ c, 0xcc9e2d51);
+    h2 ^= h2 >>> 13;
+  }
+  h1 = Math.imul(h1 ^ value.length, 0x5bd1e995);
+  h2 = Math.imul(h2 ^ value.length, 0xcc9e2d51);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x5bd1e995);
+    h1 ^= h1 >>> 15;
+    h2 = Math.imul(h2 ^ c, 0xcc9e2d51);
+    h2 ^= h2 >>> 13;
+  }
+  pairLane1 = fmix32(h1);
+  pairLane2 = fmix32(h2 ^ 0x1b873593);
+}
+
+/**
+ * The lane terms of one label pair, written to out[at] and out[at + 1]. A batch that holds each
+ * distinct pair once (SampleColumns) hashes every pair once and then adds up lanes per series.
+ */
+export function labelPairLanes(name: string, value: string, out: Int32Array, at: number): void {
+  hashLabelPair(name, value);
+  out[at] = pairLane1;
+  out[at + 1] = pairLane2;
+}
+
+/** seriesId from the lane sums of a series' pairs (each sum taken `| 0`) and its label count. */
+export function seriesIdFromLanes(sum1: number, sum2: number, count: number): bigint {
   const hi = fmix32(sum1 ^ count) >>> 0;
   const lo = fmix32(sum2 ^ Math.imul(count, 0xe6546b64)) >>> 0;
   return (BigInt(hi) << 32n) | BigInt(lo);

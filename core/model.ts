@@ -19,12 +19,21 @@ export interface Sample {
 }
 
 /**
- * Samples of many series in columns, as the bus carries them: series i has labels[i] and
- * counts[i] samples, stored one series after another in `t` and `v`. Hot paths use this form
- * so that no object exists per sample.
+ * Samples of many series in columns, as the bus carries them, with the series' labels as a
+ * symbol table (the layout of Prometheus remote-write 2.0): every distinct string once, every
+ * distinct name="value" pair once, and per series the pairs it has. A batch of 10k series from a
+ * few exporters holds a few hundred distinct pairs, so decoding it builds no object per series or
+ * per sample, and a series id is a few additions of per-pair hashes (core/sampleColumns.ts).
+ * Series i has pairCounts[i] labels and counts[i] samples, both stored series after series.
  */
 export interface SampleColumns {
-  readonly labels: readonly Labels[];
+  /** Distinct label names and values. */
+  readonly symbols: readonly string[];
+  /** Distinct label pairs as symbol indexes: [name₀, value₀, name₁, value₁, …]. */
+  readonly pairs: Uint32Array;
+  /** Per series, its labels as pair numbers (index into `pairs` / 2), series after series. */
+  readonly seriesPairs: Uint32Array;
+  readonly pairCounts: Uint32Array;
   readonly counts: Uint32Array;
   readonly t: Float64Array;
   readonly v: Float64Array;

@@ -1,17 +1,13 @@
 import type { Event, Labels, LogRecord, MetricMetadata, SampleColumns, TimeSeries } from '../../core/index.js';
-import { METRIC_NAME, seriesId, VigilError } from '../../core/index.js';
+import { checkSampleColumns, METRIC_NAME, sampleColumnsLabels, sampleColumnsSeriesIds, seriesId, VigilError } from '../../core/index.js';
 
 /**
  * One appender's buffered writes, laid out for the commit: samples are kept as parallel typed
  * arrays (series slot, time, value) so that filling DuckDB's column vectors touches no per-sample
- * objects. Series, streams and tenants are referenced by slot numbers into small lists.
+ * objects. Series, streams and tenants are referenced by slot numbers into small lists. Series
+ * that arrived as SampleColumns keep their labels in the columns' symbol table until the commit
+ * asks for them, which it does only for series the store does not know yet.
  */
-export interface BatchSeries {
-  readonly tenantSlot: number;
-  readonly id: bigint;
-  readonly labels: Labels;
-}
-
 export interface BatchLog {
   readonly tenantSlot: number;
   readonly streamId: bigint;
@@ -62,8 +58,16 @@ function toJson(value: unknown, index: number, field: string): string {
 
 export class Batch {
   readonly tenants: string[] = [];
-  readonly series: BatchSeries[] = [];
-  /** Per sample: index into `series`. */
+  /** Per series slot: its tenant slot and id. */
+  readonly seriesTenantSlot: number[] = [];
+  readonly seriesIds: bigint[] = [];
+  /** Per series slot: its label set, or undefined when it lives in a SampleColumns block. */
+  private readonly seriesLabels: Array<Labels | undefined> = [];
+  /** Per series slot from a block: the block, and the series' index in it. */
+  private readonly seriesBlock: number[] = [];
+  private readonly seriesInBlock: number[] = [];
+  private readonly blocks: Array<{ cols: SampleColumns; pairStart: Uint32Array }> = [];
+  /** Per sample: index into the series slots. */
   sampleSeries = new Uint32Array(INITIAL_CAPACITY);
   sampleTime = new Float64Array(INITIAL_CAPACITY);
   sampleValue = new Float64Array(INITIAL_CAPACITY);
@@ -75,7 +79,20 @@ export class Batch {
   private readonly tenantSlots = new Map<string, number>();
 
   isEmpty(): boolean {
-    return this.sampleCount === 0 && this.series.length === 0 && this.logs.length === 0 && this.events.length === 0 && this.metadata.length === 0 && this.offsets.size === 0;
+    return this.sampleCount === 0 && this.seriesIds.length === 0 && this.logs.length === 0 && this.events.length === 0 && this.metadata.length === 0 && this.offsets.size === 0;
+  }
+
+  get seriesCount(): number {
+    return this.seriesIds.length;
+  }
+
+  /** The label set of a series slot (built from the symbol table for series from SampleColumns). */
+  labelsOf(slot: number): Labels {
+    const labels = this.seriesLabels[slot];
+    if (labels !== undefined) return labels;
+    const { cols, pairStart } = this.blocks[this.seriesBlock[slot] as number] as (typeof this.blocks)[number];
+    const i = this.seriesInBlock[slot] as number;
+    return sampleColumnsLabels(cols, pairStart[i] as number, pairStart[i + 1] as number);
   }
 
   addSeries(tenant: string, ts: TimeSeries): void {
@@ -89,8 +106,12 @@ export class Batch {
       if (!Number.isSafeInteger(s.t)) throw new VigilError('bad_data', `sample ${i} of ${name} has timestamp ${String(s.t)}: expected an integer in milliseconds`);
       if (typeof s.v !== 'number') throw new VigilError('bad_data', `sample ${i} of ${name} has value ${String(s.v)}: expected a number`);
     }
-    const slot = this.series.length;
-    this.series.push({ tenantSlot: this.tenantSlot(tenant), id: seriesId(ts.labels), labels: ts.labels });
+    const slot = this.seriesIds.length;
+    this.seriesTenantSlot.push(this.tenantSlot(tenant));
+    this.seriesIds.push(seriesId(ts.labels));
+    this.seriesLabels.push(ts.labels);
+    this.seriesBlock.push(-1);
+    this.seriesInBlock.push(0);
     this.reserve(this.sampleCount + samples.length);
     let n = this.sampleCount;
     for (let i = 0; i < samples.length; i++) {
@@ -105,27 +126,21 @@ export class Batch {
 
   /** addSeries for every series of `cols`, copying the sample columns in bulk. */
   addSampleColumns(tenant: string, cols: SampleColumns): void {
-    const { labels, counts, t, v } = cols;
-    if (counts.length !== labels.length) throw new VigilError('bad_data', `sample columns name ${labels.length} series but count samples for ${counts.length}`);
-    let total = 0;
-    for (let i = 0; i < counts.length; i++) total += counts[i] as number;
-    if (t.length !== total || v.length !== total) throw new VigilError('bad_data', `sample columns hold ${t.length} times and ${v.length} values for ${total} samples`);
     // Validate the whole batch before buffering any of it, so bad input leaves no trace.
-    for (const l of labels) {
-      const name = l[METRIC_NAME];
-      if (name === undefined || name.length === 0) throw new VigilError('bad_data', 'series has no metric name (__name__ label)');
-      checkLabels(l, `series ${name}`);
-    }
-    for (let k = 0; k < total; k++) {
-      if (!Number.isSafeInteger(t[k])) throw new VigilError('bad_data', `sample ${k} has timestamp ${String(t[k])}: expected an integer in milliseconds`);
-    }
+    const pairStart = checkSampleColumns(cols);
+    const ids = sampleColumnsSeriesIds(cols, pairStart);
     const tenantSlot = this.tenantSlot(tenant);
-    this.reserve(this.sampleCount + total);
+    const block = this.blocks.push({ cols, pairStart }) - 1;
+    const { counts, t, v } = cols;
+    this.reserve(this.sampleCount + t.length);
     let n = this.sampleCount;
-    for (let i = 0; i < labels.length; i++) {
-      const slot = this.series.length;
-      const l = labels[i] as Labels;
-      this.series.push({ tenantSlot, id: seriesId(l), labels: l });
+    for (let i = 0; i < counts.length; i++) {
+      const slot = this.seriesIds.length;
+      this.seriesTenantSlot.push(tenantSlot);
+      this.seriesIds.push(ids[i] as bigint);
+      this.seriesLabels.push(undefined);
+      this.seriesBlock.push(block);
+      this.seriesInBlock.push(i);
       const c = counts[i] as number;
       this.sampleSeries.fill(slot, n, n + c);
       n += c;

@@ -107,14 +107,15 @@ async function resolveTenants(conn: DuckDBConnection, batch: Batch, state: Store
 async function writeSeries(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
   const fresh: Array<{ tenantId: number; id: bigint; labels: Labels }> = [];
   const seenInBatch = new Map<number, Set<bigint>>();
-  for (const s of batch.series) {
-    const tenantId = tenantIds[s.tenantSlot] as number;
-    if (state.knownSeries.get(tenantId)?.has(s.id) === true) continue;
+  for (let slot = 0; slot < batch.seriesCount; slot++) {
+    const tenantId = tenantIds[batch.seriesTenantSlot[slot] as number] as number;
+    const id = batch.seriesIds[slot] as bigint;
+    if (state.knownSeries.get(tenantId)?.has(id) === true) continue;
     let local = seenInBatch.get(tenantId);
     if (local === undefined) seenInBatch.set(tenantId, (local = new Set()));
-    if (local.has(s.id)) continue;
-    local.add(s.id);
-    fresh.push({ tenantId, id: s.id, labels: s.labels });
+    if (local.has(id)) continue;
+    local.add(id);
+    fresh.push({ tenantId, id, labels: batch.labelsOf(slot) });
   }
   if (fresh.length === 0) return;
   await withAppender(conn, 'series', (a) =>
@@ -168,12 +169,9 @@ async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreSt
   const value = batch.sampleValue;
   const seriesOf = batch.sampleSeries;
   // Per-series columns, looked up per sample by slot.
-  const seriesTenant = new Uint32Array(batch.series.length);
-  const seriesIds: bigint[] = new Array<bigint>(batch.series.length);
-  for (const [i, s] of batch.series.entries()) {
-    seriesTenant[i] = tenantIds[s.tenantSlot] as number;
-    seriesIds[i] = s.id;
-  }
+  const seriesTenant = new Uint32Array(batch.seriesCount);
+  const seriesIds = batch.seriesIds;
+  for (let i = 0; i < batch.seriesCount; i++) seriesTenant[i] = tenantIds[batch.seriesTenantSlot[i] as number] as number;
 
   // Route samples to partitions. Nearly every batch falls in one window: then no index is built.
   const partitions: Partition[] = [];
@@ -201,7 +199,7 @@ async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreSt
       for (let k = 0; k < count; k++) if (partOf[k] === slot) rows[n++] = k;
     }
     const rowCount = rows === undefined ? count : rows.length;
-    const hasSamples = new Uint8Array(batch.series.length);
+    const hasSamples = new Uint8Array(batch.seriesCount);
     for (let r = 0; r < rowCount; r++) hasSamples[seriesOf[rows === undefined ? r : (rows[r] as number)] as number] = 1;
     const present: Array<[number, bigint]> = [];
     for (let i = 0; i < hasSamples.length; i++) if (hasSamples[i] === 1) present.push([seriesTenant[i] as number, seriesIds[i] as bigint]);

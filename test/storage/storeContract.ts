@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event, Labels, LogRecord, TimeSeries } from '../../core/index.js';
-import { formatSeries, seriesId, VigilError } from '../../core/index.js';
+import { formatSeries, seriesId, toSampleColumns, VigilError } from '../../core/index.js';
 import type { LabelMatcher, LogLineFilter, LogSelection, SeriesSamples, StepAggregation, Store } from '../../storage/index.js';
 
 /**
@@ -207,32 +207,41 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       });
 
       it('sample columns store exactly what appendSeries stores for the same series', async () => {
-        const cols = {
-          labels: [{ __name__: 'col', i: 'a' }, { __name__: 'col', i: 'b' }, { __name__: 'col', i: 'c' }],
-          counts: Uint32Array.from([2, 0, 3]),
-          t: Float64Array.from([T0 + 1, T0 + 2, T0 + 5, T0 + 3, T0 + 4]),
-          v: Float64Array.from([1, 2, 5, Number.NaN, 4]),
-        };
+        const cols = toSampleColumns([
+          series({ __name__: 'col', i: 'a' }, [[T0 + 1, 1], [T0 + 2, 2]]),
+          series({ __name__: 'col', i: 'b' }, []),
+          series({ i: 'c', __name__: 'col' }, [[T0 + 5, 5], [T0 + 3, Number.NaN], [T0 + 4, 4]]),
+        ]);
         await commit(store, (a) => a.appendSampleColumns(TENANT, cols));
         await commit(store, (a) => a.appendSeries(TENANT, series({ __name__: 'col', i: 'a' }, [[T0 + 6, 6]])));
+        await commit(store, (a) => a.appendSeries(TENANT, series({ __name__: 'col', i: 'c' }, [[T0 + 7, 7]])));
         const got = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'col')]);
-        expect(got.map((x) => [x.labels.i, x.samples.map((p) => [p.t - T0, p.v])])).toEqual([
-          ['a', [[1, 1], [2, 2], [6, 6]]],
-          ['c', [[3, Number.NaN], [4, 4], [5, 5]]],
+        expect(got.map((x) => [x.labels, x.samples.map((p) => [p.t - T0, p.v])])).toEqual([
+          [{ __name__: 'col', i: 'a' }, [[1, 1], [2, 2], [6, 6]]],
+          [{ __name__: 'col', i: 'c' }, [[3, Number.NaN], [4, 4], [5, 5], [7, 7]]],
         ]);
       });
 
+      // One good series {__name__="x"} with one sample, then the defect.
+      const good = { symbols: ['__name__', 'x'], pairs: Uint32Array.from([0, 1]), seriesPairs: Uint32Array.from([0]), pairCounts: Uint32Array.from([1]), counts: Uint32Array.from([1]), t: Float64Array.from([T0]), v: Float64Array.from([1]) };
       it.each([
-        ['counts that do not match the columns', { labels: [{ __name__: 'x' }], counts: Uint32Array.from([2]), t: Float64Array.from([T0]), v: Float64Array.from([1]) }, /hold 1 times and 1 values for 2 samples/],
-        ['a series without a name', { labels: [{ job: 'x' }], counts: Uint32Array.from([1]), t: Float64Array.from([T0]), v: Float64Array.from([1]) }, /no metric name/],
-        ['a fractional timestamp', { labels: [{ __name__: 'x' }], counts: Uint32Array.from([1]), t: Float64Array.from([T0 + 0.5]), v: Float64Array.from([1]) }, /expected an integer/],
+        ['counts that do not match the columns', { ...good, counts: Uint32Array.from([2]) }, /hold 1 times and 1 values for 2 samples/],
+        ['a series without a name', { ...good, symbols: ['job', 'x'] }, /no metric name/],
+        ['an empty metric name', { ...good, symbols: ['__name__', ''] }, /no metric name/],
+        ['a fractional timestamp', { ...good, t: Float64Array.from([T0 + 0.5]) }, /expected an integer/],
+        ['a label pair naming a missing symbol', { ...good, pairs: Uint32Array.from([0, 7]) }, /refers to symbol 7 of 2/],
+        ['a series naming a missing pair', { ...good, seriesPairs: Uint32Array.from([3]) }, /refers to label pair 3 of 1/],
+        ['a label name twice in a series', { ...good, symbols: ['__name__', 'x', 'y'], pairs: Uint32Array.from([0, 1, 0, 2]), seriesPairs: Uint32Array.from([0, 1]), pairCounts: Uint32Array.from([2]) }, /has label __name__ twice/],
+        ['a repeated symbol', { ...good, symbols: ['__name__', 'x', 'x'] }, /repeat a symbol/],
+        ['label counts for another number of series', { ...good, pairCounts: Uint32Array.from([1, 1]) }, /count labels for 2 series but samples for 1/],
       ])('rejects sample columns with %s as bad_data, buffering nothing', async (_title, cols, message) => {
         const a = store.appender();
         a.appendSeries(TENANT, series({ __name__: 'kept' }, [[T0, 1]]));
+        expect(() => a.appendSampleColumns(TENANT, good)).not.toThrow();
         expect(() => a.appendSampleColumns(TENANT, cols)).toThrow(message);
         await a.commit();
-        const got = await store.querier(TENANT, T0, T0 + 10).selectSeries([m('=~', '__name__', 'kept|x')]);
-        expect(names(got)).toEqual(['kept']);
+        const got = await store.querier(TENANT, T0, T0 + 10).selectSeries([m('=~', '__name__', 'kept|x|y')]);
+        expect(names(got)).toEqual(['kept', 'x']);
       });
 
       it('label sets that join to the same text stay distinct series', async () => {
