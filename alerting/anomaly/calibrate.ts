@@ -12,6 +12,11 @@ export interface CalibrationConfig {
   escape: number;
   /** How far above the record a deviation must be to score 0.5 (a tie with the record is not news). */
   margin: number;
+  /**
+   * Points (from the start, or from a reset) during which the record does not decay: the learning
+   * period's extremes stand until it ends, rather than fading while the series is still being learnt.
+   */
+  hold?: number;
 }
 
 export const calibrationDefaults: CalibrationConfig = { decay: 0.999, warmup: 150, mask: 50, escape: 2, margin: 1.05 };
@@ -52,7 +57,8 @@ export class RecordCalibrator {
       const r3 = (x / (this.max * this.cfg.margin)) ** 3;
       s = r3 / (1 + r3);
     }
-    this.max = Math.max(this.max * this.cfg.decay, x);
+    const decay = this.t < (this.cfg.hold ?? 0) ? 1 : this.cfg.decay;
+    this.max = Math.max(this.max * decay, x);
     const masked = this.t - this.lastFire < this.cfg.mask && x < this.cfg.escape * this.firedRaw;
     if (masked) s *= 0.5;
     else if (s >= 0.5) {

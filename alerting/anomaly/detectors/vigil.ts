@@ -18,6 +18,8 @@ import { VisitedRange } from '../visited.js';
  *    sum past `h`; the sums restart there so the next event is measured afresh.
  *  - Calibration: the sum relative to its decaying running maximum (see calibrate.ts), so a score
  *    ≥ 0.5 means "a bigger event than this series has shown lately", then damped for `mask` points.
+ *    The maximum starts decaying only after `hold` points (the 750-point learning period NAB allows):
+ *    the extremes of the first days are what "normal" is measured against until then.
  *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
  *    least 0.5, rising to 1 at a full range beyond.
  *  - Gaps: a value inside that range but more than `gap` (4 %) of it away from every value seen
@@ -46,6 +48,7 @@ export const vigilDefaults = {
   gapRest: 100,
   zCap: 50,
   decay: 0.9998,
+  hold: 750,
   warmup: 150,
   mask: 100,
   escape: 2,
