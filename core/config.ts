@@ -56,6 +56,8 @@ export const configSchema = z
         maxLagBytes: z.number().int().positive().default(512 * 1024 * 1024),
         /** Embedded: how long a group commit waits to gather more batches before one fsync. */
         groupCommitMs: z.number().int().min(0).default(2),
+        /** Embedded: a consumer group without a consumer or a commit for this long is forgotten (its offsets stop holding segments). */
+        groupRetentionMs: z.number().int().positive().default(7 * 24 * 3600_000),
         kafka: z
           .object({ brokers: z.array(z.string()).default(['127.0.0.1:9092']), clientId: z.string().default('vigil') })
           .strict()
@@ -67,6 +69,7 @@ export const configSchema = z
         segmentBytes: 64 * 1024 * 1024,
         maxLagBytes: 512 * 1024 * 1024,
         groupCommitMs: 2,
+        groupRetentionMs: 7 * 24 * 3600_000,
         kafka: { brokers: ['127.0.0.1:9092'], clientId: 'vigil' },
       }),
     store: z

@@ -15,6 +15,7 @@ export const busRole: Role = {
       segmentBytes: cfg.segmentBytes,
       maxLagBytes: cfg.maxLagBytes,
       groupCommitMs: cfg.groupCommitMs,
+      groupRetentionMs: cfg.groupRetentionMs,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'bus' }),
     });

@@ -91,4 +91,27 @@ describe('embedded bus: segments, retention and backpressure', () => {
     expect(lagGauge?.values).toEqual([{ value: 1, labels: { group: 'writer', topic: 't', partition: '0' } }]);
     await bus.shutdown();
   });
+
+  it('forgets a group without a consumer or a commit for groupRetentionMs, freeing what only it held, but never a group that is consuming', async () => {
+    const { bus, registry } = await openBus(dir, { segmentBytes: 1024, maxLagBytes: 3700, groupRetentionMs: 150 });
+    const producer = bus.producer();
+    await consume(bus, { group: 'abandoned', topics: ['t'] }, 0); // registers at offset 0, then never runs again
+    for (let i = 0; i < 12; i++) await producer.send('t', [{ key: 'k', value: value(i) }]);
+    await consume(bus, { group: 'batch-job', topics: ['t'] }, 12); // consumes everything, then stops too
+    // A consumer that keeps running but has nothing new to commit is not idle.
+    const quiet = bus.consumer({ group: 'quiet', topics: ['t'], maxBatchRecords: 100, maxWaitMs: 0, startOffsets: new Map([['t/0', 12n]]) });
+    await quiet.run(async () => undefined);
+    expect(segmentFiles(dir)).toHaveLength(4); // 'abandoned', at offset 0, holds them all
+    await expect(producer.send('t', [{ key: 'k', value: value(12) }])).rejects.toThrow(/unconsumed bytes/);
+
+    await new Promise((r) => setTimeout(r, 400));
+    expect(readdirSync(join(dir, 'groups')).sort()).toEqual(['quiet.json']);
+    expect(await metricValue(registry, 'vigil_bus_expired_groups_total')).toBe(2);
+    expect(segmentFiles(dir)).toEqual([`${'9'.padStart(20, '0')}.log`]); // the active segment stays
+    await producer.send('t', [{ key: 'k', value: value(12) }]);
+    const lagGauge = await registry.getSingleMetric('vigil_bus_consumer_lag_records')?.get();
+    expect(lagGauge?.values.map((v) => v.labels.group)).toEqual(['quiet']);
+    await quiet.stop();
+    await bus.shutdown();
+  });
 });

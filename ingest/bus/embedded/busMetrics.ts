@@ -21,6 +21,7 @@ export class BusMetrics {
   readonly consumedBatchRecords: Histogram<'group' | 'topic'>;
   readonly redeliveries: Counter<'group' | 'topic'>;
   readonly deletedSegments: Counter<'topic'>;
+  readonly expiredGroups: Counter;
 
   constructor(registry: Registry, lag: () => readonly LagReading[]) {
     const registers = [registry];
@@ -57,6 +58,11 @@ export class BusMetrics {
       name: 'vigil_bus_redeliveries_total',
       help: 'Batches delivered again after the handler rejected them.',
       labelNames: ['group', 'topic'],
+      registers,
+    });
+    this.expiredGroups = new Counter({
+      name: 'vigil_bus_expired_groups_total',
+      help: 'Consumer groups forgotten after groupRetentionMs without a running consumer or a commit.',
       registers,
     });
     this.deletedSegments = new Counter({ name: 'vigil_bus_deleted_segments_total', help: 'Segments deleted after every group consumed them.', labelNames: ['topic'], registers });

@@ -37,6 +37,8 @@ export class EmbeddedBus implements Bus {
   private dirty = new Set<PartitionLog>();
   private state: State = 'new';
   private closing: Promise<void> | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiring: Promise<void> | undefined;
   /** Set when an fsync failed: what was written since can no longer be promised durable. */
   private failure: unknown;
 
@@ -77,6 +79,10 @@ export class EmbeddedBus implements Bus {
       this.groups.set(group, await GroupOffsets.load(group, join(groupsDir(root), file)));
     }
     this.state = 'open';
+    // Checked often enough that a group is forgotten within ~1/10 of the retention of expiring.
+    const every = Math.min(60_000, Math.max(10, Math.floor(this.options.groupRetentionMs / 10)));
+    this.expiryTimer = setInterval(() => void this.expireIdleGroupsOnce(), every);
+    this.expiryTimer.unref();
     this.options.logger.info({ dir: root, topics: [...this.topics.keys()], groups: [...this.groups.keys()] }, 'embedded bus opened');
   }
 
@@ -176,6 +182,37 @@ export class EmbeddedBus implements Bus {
     return offsets;
   }
 
+  /** expireIdleGroups, never two at once (the timer may fire while one is deleting files). */
+  private expireIdleGroupsOnce(): Promise<void> {
+    this.expiring ??= this.expireIdleGroups()
+      .catch((err: unknown) => this.options.logger.error({ err }, 'expiring idle consumer groups failed; retrying at the next check'))
+      .finally(() => (this.expiring = undefined));
+    return this.expiring;
+  }
+
+  /**
+   * Forgets groups that have no running consumer and have not committed for groupRetentionMs
+   * (Kafka's offsets retention): an abandoned group would otherwise hold every segment after its
+   * offset for ever and, once the lag bound is reached, reject every send. Segments that only it
+   * held are deleted.
+   */
+  private async expireIdleGroups(now = Date.now()): Promise<void> {
+    const claimed = new Set([...this.claims].map((key) => key.slice(0, key.indexOf('\u0000'))));
+    const expired = [...this.groups.values()].filter((g) => !claimed.has(g.group) && now - g.lastCommitMs > this.options.groupRetentionMs);
+    for (const g of expired) {
+      if (this.state !== 'open') return;
+      this.groups.delete(g.group);
+      await g.remove();
+      this.metrics.expiredGroups.inc();
+      this.options.logger.warn(
+        { group: g.group, idleMs: Math.round(now - g.lastCommitMs), groupRetentionMs: this.options.groupRetentionMs },
+        'forgot a consumer group without a consumer or a commit for longer than bus.groupRetentionMs; if it comes back it starts at the oldest record',
+      );
+    }
+    if (expired.length === 0) return;
+    for (const topic of this.topics.values()) for (const log of topic.partitions) this.afterCommit(topic.topic, log.partition);
+  }
+
   /** Deletes the partition's segments every group that consumes it has committed past. */
   private afterCommit(topic: string, partition: number): void {
     const log = this.topics.get(topic)?.partitions[partition];
@@ -228,6 +265,8 @@ export class EmbeddedBus implements Bus {
     this.closing ??= (async () => {
       const wasOpen = this.state === 'open';
       this.state = 'closing';
+      clearInterval(this.expiryTimer);
+      await this.expiring;
       await Promise.all([...this.consumers].map((c) => c.stop()));
       await this.scheduler.drain();
       await Promise.all([...this.groups.values()].map((g) => g.flush()));

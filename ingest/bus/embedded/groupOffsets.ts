@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from '../../../core/index.js';
-import { replaceFileDurably } from './durableFile.js';
+import { fsyncDirectory, replaceFileDurably } from './durableFile.js';
 
 const fileSchema = z
   .object({
@@ -19,6 +20,11 @@ const fileSchema = z
  */
 export class GroupOffsets {
   private readonly offsets = new Map<string, bigint>();
+  /**
+   * When the group last committed, or when the bus loaded it: expiry counts only time the bus was
+   * running, so a platform that was down for a week does not forget its groups on start.
+   */
+  lastCommitMs = Date.now();
   private lastWrite: Promise<void> = Promise.resolve();
   private nextWrite: Promise<void> | undefined;
 
@@ -59,6 +65,7 @@ export class GroupOffsets {
   /** Records `offset` for `topicPartition` and resolves once it is durable. */
   commit(topicPartition: string, offset: bigint): Promise<void> {
     this.offsets.set(topicPartition, offset);
+    this.lastCommitMs = Date.now();
     return this.persist();
   }
 
@@ -82,6 +89,13 @@ export class GroupOffsets {
     for (const [tp, offset] of this.offsets) offsets[tp] = offset.toString();
     const body = JSON.stringify({ version: 1, group: this.group, offsets }, null, 1);
     return replaceFileDurably(this.path, Buffer.from(body, 'utf8'));
+  }
+
+  /** Forgets the group for good: waits for writes in progress, then deletes its file durably. */
+  async remove(): Promise<void> {
+    await this.flush();
+    await rm(this.path, { force: true });
+    await fsyncDirectory(dirname(this.path));
   }
 
   /** Waits for writes in progress. */

@@ -23,6 +23,12 @@ export interface EmbeddedBusOptions {
   readonly maxRecordBytes?: number;
   /** Bytes per delivered batch, beyond which a batch is cut short of maxBatchRecords (default 32 MiB, at least one record). */
   readonly maxBatchBytes?: number;
+  /**
+   * A group with no running consumer that has not committed for this long is forgotten, so that
+   * an abandoned group stops holding segments and causing backpressure (default 7 days, as
+   * Kafka's offsets.retention.minutes). A consumer that comes back later starts at the oldest record.
+   */
+  readonly groupRetentionMs?: number;
   /** Retry hint given with a backpressure rejection (default 1000 ms). */
   readonly retryAfterMs?: number;
   /** First and longest pause before redelivering a batch whose handler rejected (defaults 100 ms, 5 s). */
@@ -45,6 +51,7 @@ const schema = z
     maxRecordBytes: z.number().int().positive().max(512 * MiB).default(64 * MiB),
     maxBatchBytes: z.number().int().positive().default(32 * MiB),
     retryAfterMs: z.number().int().positive().default(1000),
+    groupRetentionMs: z.number().int().positive().default(7 * 24 * 3600_000),
     redeliveryBackoffMs: z
       .object({ initial: z.number().int().min(0), max: z.number().int().min(0) })
       .strict()
