@@ -7,12 +7,27 @@ export const METRIC_NAME = '__name__';
 const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
+// Every series of every write is checked, but names repeat: a few hundred distinct ones carry
+// millions of series. Valid names are remembered (up to a bound, then forgotten wholesale), so
+// the common case is one set lookup instead of a regular expression.
+const MEMO_LIMIT = 10_000;
+const validLabelNames = new Set<string>();
+const validMetricNames = new Set<string>();
+
+function memoTest(memo: Set<string>, pattern: RegExp, name: string): boolean {
+  if (memo.has(name)) return true;
+  if (!pattern.test(name)) return false;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.add(name);
+  return true;
+}
+
 export function isValidLabelName(name: string): boolean {
-  return labelNamePattern.test(name);
+  return memoTest(validLabelNames, labelNamePattern, name);
 }
 
 export function isValidMetricName(name: string): boolean {
-  return metricNamePattern.test(name);
+  return memoTest(validMetricNames, metricNamePattern, name);
 }
 
 /** Label pairs sorted by name: the canonical order for hashing, storage and output. */

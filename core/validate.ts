@@ -12,11 +12,11 @@ export function checkSeriesLabels(labels: Labels, limits: Limits): string | unde
   const name = labels[METRIC_NAME];
   if (name === undefined || name.length === 0) return 'series has no metric name (__name__ label)';
   if (!isValidMetricName(name)) return `invalid metric name ${JSON.stringify(name)}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`;
-  const keys = Object.keys(labels);
-  if (keys.length > limits.maxLabelsPerSeries) {
-    return `series ${name} has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`;
-  }
-  for (const k of keys) {
+  let count = 0;
+  for (const k in labels) {
+    if (++count > limits.maxLabelsPerSeries) {
+      return `series ${name} has ${Object.keys(labels).length} labels, more than the limit of ${limits.maxLabelsPerSeries}`;
+    }
     if (k !== METRIC_NAME && !isValidLabelName(k)) return `invalid label name ${JSON.stringify(k)} on ${name}: must match [a-zA-Z_][a-zA-Z0-9_]*`;
     if (k.length > limits.maxLabelNameLength) return `label name ${JSON.stringify(k.slice(0, 64))}... on ${name} is longer than ${limits.maxLabelNameLength}`;
     const v = labels[k] as string;
