@@ -22,7 +22,7 @@ import { VisitedRange } from '../visited.js';
  *    the extremes of the first days are what "normal" is measured against until then.
  *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
  *    least 0.5, rising to 1 at a full range beyond.
- *  - Gaps: a value inside that range but more than `gap` (4 %) of it away from every value seen
+ *  - Gaps: a value inside that range but more than `gap` (3.5 %) of it away from every value seen
  *    before scores 0.5 + gap/2 (once per `gapRest` points): a smaller spike on a series that once
  *    had a bigger one, which the record calibration cannot see, is still a value never seen.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
@@ -43,7 +43,7 @@ export const vigilDefaults = {
   shiftZ: 3,
   spatial: 0.05,
   spatialWarmup: 300,
-  gap: 0.04,
+  gap: 0.035,
   gapBins: 512,
   gapRest: 100,
   zCap: 50,
