@@ -6,6 +6,7 @@ export { parseSnapshot, serializeSnapshot } from './state.js';
 export { detectPeriod } from './period.js';
 export { fft } from './fft.js';
 export { RecordCalibrator, calibrationDefaults } from './calibrate.js';
+export { VisitedRange } from './visited.js';
 export type { CalibrationConfig } from './calibrate.js';
 export type { CorpusFile } from './nab/corpus.js';
 export { loadCorpus, loadProfiles, parseNabTimestamp, parseSeriesCsv } from './nab/corpus.js';

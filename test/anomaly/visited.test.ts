@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VisitedRange } from '../../alerting/anomaly/visited.js';
+import { VisitedRange } from '../../alerting/index.js';
 
 describe('VisitedRange: holes in the range a series has visited', () => {
   it('a value far from every value seen is a gap; one near a seen value is not', () => {
