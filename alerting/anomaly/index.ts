@@ -7,6 +7,8 @@ export { detectPeriod } from './period.js';
 export { fft } from './fft.js';
 export { RecordCalibrator, calibrationDefaults } from './calibrate.js';
 export { VisitedRange } from './visited.js';
+export { ShapeNovelty } from './shape.js';
+export type { ShapeConfig } from './shape.js';
 export type { CalibrationConfig } from './calibrate.js';
 export type { CorpusFile } from './nab/corpus.js';
 export { loadCorpus, loadProfiles, parseNabTimestamp, parseSeriesCsv } from './nab/corpus.js';

@@ -103,3 +103,37 @@ describe('a smaller spike after a bigger one', () => {
     }
   });
 });
+
+describe('a bursty series stuck at a level inside its normal range', () => {
+  /** Flat noise with 3 % of points bursting 5–30σ up; on day 6 the bursts stop and the level sits at +15σ for 300 points. */
+  function stuck(seed: number): { values: number[]; onset: number } {
+    const g = gaussian(rng(seed));
+    const r = rng(seed + 7);
+    const onset = DAY * 5;
+    const values = Array.from({ length: DAY * 7 }, (_, i) => {
+      if (i >= onset && i < onset + 300) return 115 + g();
+      return 100 + g() + (r() < 0.03 ? 5 + 25 * r() : 0);
+    });
+    return { values, onset };
+  }
+  const delay = (config: Record<string, number>, seed: number): number => {
+    const { values, onset } = stuck(seed);
+    const d = createDetector('vigil', config);
+    return values
+      .map((v, i) => d.update(i * STEP_MS, v).score)
+      .slice(onset, onset + 300)
+      .findIndex((s) => s >= ALARM);
+  };
+
+  it('the default detector alarms within 80 points: the shape is new though no value, record or gap is', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const d = delay({}, seed);
+      expect(d, `seed ${seed}: never alarmed`).toBeGreaterThanOrEqual(0);
+      expect(d, `seed ${seed}`).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('without shape novelty (shapeBlock 0) it never alarms: the bursts set the record, and every level was visited', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) expect(delay({ shapeBlock: 0 }, seed), `seed ${seed}`).toBe(-1);
+  });
+});

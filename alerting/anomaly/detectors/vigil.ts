@@ -1,6 +1,7 @@
 import { RecordCalibrator } from '../calibrate.js';
 import { acfAt, findPeriod } from '../period.js';
 import { Ring } from '../ring.js';
+import { ShapeNovelty } from '../shape.js';
 import { num, nums, obj } from '../state.js';
 import { SortedWindow, robustScale } from '../stats.js';
 import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
@@ -46,6 +47,18 @@ export const vigilDefaults = {
   gap: 0.035,
   gapBins: 512,
   gapRest: 100,
+  shapeBlock: 16,
+  shapeBlockSpread: 0.25,
+  shapeDims: 4,
+  shapeRho: 0.6,
+  shapeRhoSpread: 0.05,
+  shapeLearn: 750,
+  shapeBeta: 0.1,
+  shapeCategories: 16,
+  shapeQuorum: 0.5,
+  shapeAgree: 64,
+  shapeRest: 300,
+  shapeLevel: 0.6,
   zCap: 50,
   decay: 0.9998,
   hold: 750,
@@ -74,6 +87,7 @@ export class VigilDetector implements DetectorCore {
   private hi = Number.NEGATIVE_INFINITY;
   private visited: VisitedRange;
   private lastGap = Number.NEGATIVE_INFINITY;
+  private readonly shape: ShapeNovelty | undefined;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
@@ -98,6 +112,22 @@ export class VigilDetector implements DetectorCore {
       this.lastGap = num(state, 'lastGap');
     }
     this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
+    if (c.shapeBlock > 0) {
+      const shape = {
+        block: c.shapeBlock,
+        blockSpread: c.shapeBlockSpread,
+        dims: c.shapeDims,
+        rho: c.shapeRho,
+        rhoSpread: c.shapeRhoSpread,
+        learn: c.shapeLearn,
+        beta: c.shapeBeta,
+        categories: c.shapeCategories,
+        quorum: c.shapeQuorum,
+        agree: c.shapeAgree,
+        rest: c.shapeRest,
+      };
+      this.shape = new ShapeNovelty(shape, state === undefined ? undefined : obj(state, 'shape'));
+    }
     if (this.ref.count > 0) this.summarise();
   }
 
@@ -139,6 +169,8 @@ export class VigilDetector implements DetectorCore {
       out.score = Math.max(out.score, 0.5 + 0.5 * c.gap);
       this.lastGap = this.n;
     }
+    // A pattern never seen, within the normal range: several shape memories must agree (shape.ts).
+    if (this.shape?.observe(x) === true) out.score = Math.max(out.score, c.shapeLevel);
     this.visited.learn(x);
     if (x > this.hi) this.hi = x;
     if (x < this.lo) this.lo = x;
@@ -248,6 +280,7 @@ export class VigilDetector implements DetectorCore {
       visited: this.visited.toState(),
       lastGap: this.lastGap,
       cal: this.cal.state(),
+      ...(this.shape === undefined ? {} : { shape: this.shape.toState() }),
     };
   }
 }
