@@ -1,4 +1,6 @@
+import { AlarmMask } from '../alarmMask.js';
 import { RecordCalibrator } from '../calibrate.js';
+import { EvtCalibrator, evtDefaults } from '../evtCalibrator.js';
 import { acfAt, findPeriod } from '../period.js';
 import { Ring } from '../ring.js';
 import { ShapeNovelty } from '../shape.js';
@@ -21,6 +23,8 @@ import { VisitedRange } from '../visited.js';
  *    ≥ 0.5 means "a bigger event than this series has shown lately", then damped for `mask` points.
  *    The maximum starts decaying only after `hold` points (the 750-point learning period NAB allows):
  *    the extremes of the first days are what "normal" is measured against until then.
+ *  - Optionally (`evt` > 0, off by default), an extreme-value calibration of the same sum
+ *    (evtCalibrator.ts), alone or together with the record rule; see docs/ANOMALY.md.
  *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
  *    least 0.5, rising to 1 at a full range beyond.
  *  - Gaps: a value inside that range but more than `gap` (3.5 %) of it away from every value seen
@@ -66,6 +70,12 @@ export const vigilDefaults = {
   mask: 100,
   escape: 2,
   margin: 1.05,
+  /**
+   * Extreme-value calibration (evtCalibrator.ts) of the same statistic: 0 off (the record rule
+   * alone), 1 instead of the record rule, 2 both required (the lower score), 3 either (the higher).
+   */
+  evt: 0,
+  ...evtDefaults,
 };
 export type VigilConfig = typeof vigilDefaults;
 
@@ -73,6 +83,9 @@ export class VigilDetector implements DetectorCore {
   readonly kind = 'vigil';
   private readonly cfg: VigilConfig;
   private readonly cal: RecordCalibrator;
+  private readonly evt: EvtCalibrator | undefined;
+  /** With two calibrations, the alarm mask applies once, to their combination. */
+  private readonly mask: AlarmMask | undefined;
   private ref: SortedWindow;
   private hist: Ring;
   private period = 0;
@@ -111,7 +124,10 @@ export class VigilDetector implements DetectorCore {
       this.visited = VisitedRange.fromState(c.gapBins, num(v, 'lo'), num(v, 'hi'), nums(v, 'seen'));
       this.lastGap = num(state, 'lastGap');
     }
-    this.cal = new RecordCalibrator(c, state === undefined ? undefined : obj(state, 'cal'));
+    const sub = (key: string): { [key: string]: StateValue } | undefined => (state === undefined ? undefined : obj(state, key));
+    this.cal = new RecordCalibrator(c.evt > 0 ? { ...c, mask: 0 } : c, sub('cal'));
+    this.evt = c.evt > 0 ? new EvtCalibrator(c, sub('evt')) : undefined;
+    this.mask = c.evt > 0 ? new AlarmMask(c, sub('mask')) : undefined;
     if (c.shapeBlock > 0) {
       const shape = {
         block: c.shapeBlock,
@@ -155,7 +171,7 @@ export class VigilDetector implements DetectorCore {
       out.lower = base + med - 3 * scale;
       out.upper = base + med + 3 * scale;
     }
-    out.score = this.cal.score(raw);
+    out.score = this.calibrate(raw);
     // A value beyond everything this series has ever shown, by more than `spatial` × its range,
     // is news however noisy the series is (HTM's "spatial anomaly" in NAB makes the same point).
     if (c.spatial > 0 && this.n >= c.spatialWarmup && this.hi > this.lo) {
@@ -180,6 +196,23 @@ export class VigilDetector implements DetectorCore {
     }
     this.trackShift(inn);
     this.advance(x);
+  }
+
+  /**
+   * The record rule, or with `evt` its combination with the tail probability. Requiring both
+   * (`evt` 2) is the useful one: records keep occurring on pure noise (~ln n in n points), rare
+   * tail values do not; and a tail fit alone alarms again and again on a bursty series, where the
+   * record rule has learnt the size of its bursts.
+   */
+  private calibrate(raw: number): number {
+    const rec = this.cal.score(raw);
+    if (this.evt === undefined || this.mask === undefined) return rec;
+    // Until the tail is fitted (and after every re-learn) the record rule speaks alone.
+    const ready = this.evt.ready;
+    const e = this.evt.score(raw);
+    const mode = this.cfg.evt;
+    const s = !ready ? rec : mode === 1 ? e : mode === 2 ? Math.min(e, rec) : Math.max(e, rec);
+    return this.mask.apply(s, raw);
   }
 
   /**
@@ -227,6 +260,7 @@ export class VigilDetector implements DetectorCore {
 
   skip(): void {
     this.cal.skip();
+    this.mask?.skip();
     this.advance(Number.NaN);
   }
 
@@ -259,6 +293,8 @@ export class VigilDetector implements DetectorCore {
       this.up = 0;
       this.down = 0;
       this.cal.reset();
+      this.evt?.reset();
+      this.mask?.reset();
     }
   }
 
@@ -281,6 +317,8 @@ export class VigilDetector implements DetectorCore {
       lastGap: this.lastGap,
       cal: this.cal.state(),
       ...(this.shape === undefined ? {} : { shape: this.shape.toState() }),
+      ...(this.evt === undefined ? {} : { evt: this.evt.state() }),
+      ...(this.mask === undefined ? {} : { mask: this.mask.state() }),
     };
   }
 }
