@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvtCalibrator, evtDefaults, tailScore } from '../../alerting/anomaly/evtCalibrator.js';
-import { createDetector, parseSnapshot, restoreDetector, serializeSnapshot } from '../../alerting/anomaly/index.js';
+import { createDetector, EvtCalibrator, evtDefaults, parseSnapshot, restoreDetector, serializeSnapshot, tailScore } from '../../alerting/index.js';
 import { DAY, STEP_MS, gaussian, rng } from './synthetic.js';
 
 /**
