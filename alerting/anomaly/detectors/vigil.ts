@@ -19,8 +19,14 @@ import { VisitedRange } from '../visited.js';
  *    points. A long memory of normal is what keeps noisy series quiet; the stride keeps it cheap.
  *  - CUSUM (k, h): one huge deviation or several moderate ones in the same direction both push a
  *    sum past `h`; the sums restart there so the next event is measured afresh.
+ *  - A band of reset levels: where the sums last restarted is an accident of `h`, and a noise run
+ *    that happens to start just after a restart becomes a "record" for that `h` only. So `hBand`
+ *    CUSUMs with `h` spread evenly over h ± hSpread run side by side, each calibrated on its own,
+ *    and the score is the mean of their scores: an event scores high when it is a record whatever
+ *    the restart phase.
  *  - Calibration: the sum relative to its decaying running maximum (see calibrate.ts), so a score
- *    ≥ 0.5 means "a bigger event than this series has shown lately", then damped for `mask` points.
+ *    ≥ 0.5 means "a bigger event than this series has shown lately" (by `margin`, 10 %), then
+ *    damped for `mask` points.
  *    The maximum starts decaying only after `hold` points (the 750-point learning period NAB allows):
  *    the extremes of the first days are what "normal" is measured against until then.
  *  - Optionally (`evt` > 0, off by default), an extreme-value calibration of the same sum
@@ -28,8 +34,11 @@ import { VisitedRange } from '../visited.js';
  *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
  *    least 0.5, rising to 1 at a full range beyond.
  *  - Gaps: a value inside that range but more than `gap` (3.5 %) of it away from every value seen
- *    before scores 0.5 + gap/2 (once per `gapRest` points): a smaller spike on a series that once
- *    had a bigger one, which the record calibration cannot see, is still a value never seen.
+ *    before scores 0.5 + gap/2 (once per `gapRest` points, and not within `gapRest` points of an
+ *    alarm at least as loud: one event pages once): a smaller spike on a series that once had a
+ *    bigger one, which the record calibration cannot see, is still a value never seen.
+ *  - Shape: a pattern never seen inside the normal range, when several fuzzy-ART memories agree
+ *    (shape.ts), scores `shapeLevel`.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
  * arithmetic operations, and an FFT period check every `fillEvery` points while the history buffer
  * fills, then every `periodEvery` points (the FFTs are a third of the total cost).
@@ -39,6 +48,9 @@ export const vigilDefaults = {
   stride: 4,
   k: 1,
   h: 5,
+  hBand: 5,
+  hSpread: 1,
+  hAlign: 8,
   buffer: 1024,
   periodEvery: 2048,
   fillEvery: 128,
@@ -69,7 +81,7 @@ export const vigilDefaults = {
   warmup: 150,
   mask: 100,
   escape: 2,
-  margin: 1.05,
+  margin: 1.1,
   /**
    * Extreme-value calibration (evtCalibrator.ts) of the same statistic: 0 off (the record rule
    * alone), 1 instead of the record rule, 2 both required (the lower score), 3 either (the higher).
@@ -82,15 +94,20 @@ export type VigilConfig = typeof vigilDefaults;
 export class VigilDetector implements DetectorCore {
   readonly kind = 'vigil';
   private readonly cfg: VigilConfig;
-  private readonly cal: RecordCalibrator;
+  /** One record calibration per reset level of the band (the middle one is `h` itself). */
+  private readonly cals: RecordCalibrator[] = [];
+  private readonly hs: number[] = [];
   private readonly evt: EvtCalibrator | undefined;
   /** With two calibrations, the alarm mask applies once, to their combination. */
   private readonly mask: AlarmMask | undefined;
   private ref: SortedWindow;
   private hist: Ring;
   private period = 0;
-  private up = 0;
-  private down = 0;
+  /** Each level's highest score in the last `hAlign` points, and when it came (n). */
+  private peaks: number[];
+  private peakAt: number[];
+  private ups: number[];
+  private downs: number[];
   private n = 0;
   private refMed = Number.NaN;
   private refScale = Number.NaN;
@@ -108,14 +125,23 @@ export class VigilDetector implements DetectorCore {
     this.ref = new SortedWindow(c.window);
     this.hist = new Ring(c.buffer);
     this.visited = new VisitedRange(c.gapBins);
+    const levels = Math.max(1, Math.round(c.hBand));
+    for (let j = 0; j < levels; j++) this.hs.push(levels === 1 ? c.h : c.h - c.hSpread + (2 * c.hSpread * j) / (levels - 1));
+    this.ups = this.hs.map(() => 0);
+    this.peaks = this.hs.map(() => 0);
+    this.peakAt = this.hs.map(() => Number.NEGATIVE_INFINITY);
+    this.downs = this.hs.map(() => 0);
     if (state !== undefined) {
       const r = obj(state, 'ref');
       this.ref = SortedWindow.fromState(c.window, nums(r, 'ring'), num(r, 'pos'), num(r, 'count'));
       const h = obj(state, 'hist');
       this.hist = Ring.fromState(c.buffer, nums(h, 'buf'), num(h, 'pos'), num(h, 'count'));
       this.period = num(state, 'period');
-      this.up = num(state, 'up');
-      this.down = num(state, 'down');
+      this.ups = nums(state, 'ups').slice(0, levels);
+      this.downs = nums(state, 'downs').slice(0, levels);
+      this.peaks = nums(state, 'peaks').slice(0, levels);
+      this.peakAt = nums(state, 'peakAt').slice(0, levels);
+      if (this.ups.length !== levels || this.downs.length !== levels || this.peaks.length !== levels || this.peakAt.length !== levels) throw new TypeError('state.ups/downs/peaks do not match hBand');
       this.n = num(state, 'n');
       this.run = num(state, 'run');
       this.lo = num(state, 'lo');
@@ -125,7 +151,12 @@ export class VigilDetector implements DetectorCore {
       this.lastGap = num(state, 'lastGap');
     }
     const sub = (key: string): { [key: string]: StateValue } | undefined => (state === undefined ? undefined : obj(state, key));
-    this.cal = new RecordCalibrator(c.evt > 0 ? { ...c, mask: 0 } : c, sub('cal'));
+    const cals = state === undefined ? undefined : state['cals'];
+    if (state !== undefined && (!Array.isArray(cals) || cals.length !== levels)) throw new TypeError('state.cals does not match hBand');
+    for (let j = 0; j < levels; j++) {
+      const saved = Array.isArray(cals) ? obj({ cal: cals[j] ?? null }, 'cal') : undefined;
+      this.cals.push(new RecordCalibrator(c.evt > 0 ? { ...c, mask: 0 } : c, saved));
+    }
     this.evt = c.evt > 0 ? new EvtCalibrator(c, sub('evt')) : undefined;
     this.mask = c.evt > 0 ? new AlarmMask(c, sub('mask')) : undefined;
     if (c.shapeBlock > 0) {
@@ -156,22 +187,39 @@ export class VigilDetector implements DetectorCore {
       if (!Number.isFinite(base)) base = this.latest(x);
     }
     const inn = x - base;
+    let rec = 0;
+    let held = 0;
+    let fresh = false;
     let raw = 0;
+    const mid = this.hs.length >> 1;
     if (this.ref.count >= 8) {
       const med = this.refMed;
       const scale = this.refScale;
       const z = Math.max(-c.zCap, Math.min(c.zCap, (inn - med) / scale));
-      this.up = Math.max(0, this.up + z - c.k);
-      this.down = Math.max(0, this.down - z - c.k);
-      raw = this.up > this.down ? this.up : this.down;
-      if (raw > c.h) {
-        this.up = 0;
-        this.down = 0;
+      for (let j = 0; j < this.hs.length; j++) {
+        const up = Math.max(0, (this.ups[j] as number) + z - c.k);
+        const down = Math.max(0, (this.downs[j] as number) - z - c.k);
+        const r = up > down ? up : down;
+        const reset = r > (this.hs[j] as number);
+        this.ups[j] = reset ? 0 : up;
+        this.downs[j] = reset ? 0 : down;
+        const sj = (this.cals[j] as RecordCalibrator).score(r);
+        rec += sj;
+        if (sj >= (this.peaks[j] as number) || this.n - (this.peakAt[j] as number) > c.hAlign) {
+          fresh ||= sj > (this.peaks[j] as number);
+          this.peaks[j] = sj;
+          this.peakAt[j] = this.n;
+        }
+        held += this.peaks[j] as number;
+        if (j === mid) raw = r;
       }
+      // A sustained shift makes every level restart, each at its own moment: when a level reports a
+      // new peak, the levels' peaks of the last `hAlign` points are what the event scored.
+      if (c.hAlign > 0 && fresh) rec = held;
       out.lower = base + med - 3 * scale;
       out.upper = base + med + 3 * scale;
-    }
-    out.score = this.calibrate(raw);
+    } else for (const cal of this.cals) rec += cal.score(0);
+    out.score = this.calibrate(rec / this.hs.length, raw);
     // A value beyond everything this series has ever shown, by more than `spatial` × its range,
     // is news however noisy the series is (HTM's "spatial anomaly" in NAB makes the same point).
     if (c.spatial > 0 && this.n >= c.spatialWarmup && this.hi > this.lo) {
@@ -181,8 +229,10 @@ export class VigilDetector implements DetectorCore {
     }
     // A value in a hole of that range is news too, whatever the calibration's record says; at most
     // once per `gapRest` points, as the first values of a new regime all land in holes.
+    const gapScore = 0.5 + 0.5 * c.gap;
+    if (out.score >= gapScore) this.lastGap = this.n; // the event already pages: a gap in it is no news
     if (c.gap > 0 && this.n >= c.spatialWarmup && this.n - this.lastGap > c.gapRest && this.visited.isGap(x, c.gap)) {
-      out.score = Math.max(out.score, 0.5 + 0.5 * c.gap);
+      out.score = Math.max(out.score, gapScore);
       this.lastGap = this.n;
     }
     // A pattern never seen, within the normal range: several shape memories must agree (shape.ts).
@@ -199,13 +249,13 @@ export class VigilDetector implements DetectorCore {
   }
 
   /**
-   * The record rule, or with `evt` its combination with the tail probability. Requiring both
+   * The record rule (`rec`, the band's mean), or with `evt` its combination with the tail
+   * probability of the middle level's sum (`raw`). Requiring both
    * (`evt` 2) is the useful one: records keep occurring on pure noise (~ln n in n points), rare
    * tail values do not; and a tail fit alone alarms again and again on a bursty series, where the
    * record rule has learnt the size of its bursts.
    */
-  private calibrate(raw: number): number {
-    const rec = this.cal.score(raw);
+  private calibrate(rec: number, raw: number): number {
     if (this.evt === undefined || this.mask === undefined) return rec;
     // Until the tail is fitted (and after every re-learn) the record rule speaks alone.
     const ready = this.evt.ready;
@@ -240,8 +290,8 @@ export class VigilDetector implements DetectorCore {
     }
     this.ref.push(inn);
     this.summarise();
-    this.up = 0;
-    this.down = 0;
+    this.ups.fill(0);
+    this.downs.fill(0);
   }
 
   /** Median and scale change only when the reference does (every `stride` points): cache them. */
@@ -259,7 +309,7 @@ export class VigilDetector implements DetectorCore {
   }
 
   skip(): void {
-    this.cal.skip();
+    for (const cal of this.cals) cal.skip();
     this.mask?.skip();
     this.advance(Number.NaN);
   }
@@ -290,9 +340,9 @@ export class VigilDetector implements DetectorCore {
       // Innovations change meaning with the baseline: relearn the reference, sums and calibration.
       this.period = p;
       this.ref = new SortedWindow(this.cfg.window);
-      this.up = 0;
-      this.down = 0;
-      this.cal.reset();
+      this.ups.fill(0);
+      this.downs.fill(0);
+      for (const cal of this.cals) cal.reset();
       this.evt?.reset();
       this.mask?.reset();
     }
@@ -307,15 +357,17 @@ export class VigilDetector implements DetectorCore {
       ref: this.ref.toState(),
       hist: this.hist.toState(),
       period: this.period,
-      up: this.up,
-      down: this.down,
+      ups: [...this.ups],
+      peaks: [...this.peaks],
+      peakAt: [...this.peakAt],
+      downs: [...this.downs],
       n: this.n,
       run: this.run,
       lo: this.lo,
       hi: this.hi,
       visited: this.visited.toState(),
       lastGap: this.lastGap,
-      cal: this.cal.state(),
+      cals: this.cals.map((cal) => cal.state()),
       ...(this.shape === undefined ? {} : { shape: this.shape.toState() }),
       ...(this.evt === undefined ? {} : { evt: this.evt.state() }),
       ...(this.mask === undefined ? {} : { mask: this.mask.state() }),
