@@ -40,8 +40,9 @@ import { VisitedRange } from '../visited.js';
  *  - Shape: a pattern never seen inside the normal range, when several fuzzy-ART memories agree
  *    (shape.ts), scores `shapeLevel`.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
- * arithmetic operations, and an FFT period check every `fillEvery` points while the history buffer
- * fills, then every `periodEvery` points (the FFTs are a third of the total cost).
+ * arithmetic operations per level of the band, a shape match per completed block (against a few
+ * categories), and an FFT period check every `fillEvery` points while the history buffer fills,
+ * then every `periodEvery` points.
  */
 export const vigilDefaults = {
   window: 512,
