@@ -2,6 +2,9 @@ import { VigilError } from './errors.js';
 import { labelPairLanes, METRIC_NAME, seriesIdFromLanes } from './labels.js';
 import type { Labels, SampleColumns, TimeSeries } from './model.js';
 
+/** Pair keys are name symbol × 2^26 + value symbol, exact in a double while symbols stay below 2^26. */
+const MAX_SYMBOLS = 67_108_864;
+
 /**
  * Builds SampleColumns from series objects, interning every label name, value and pair once.
  * This runs where requests are decoded (the ingest workers), so that the bus carries a compact
@@ -14,12 +17,12 @@ export function toSampleColumns(series: readonly TimeSeries[]): SampleColumns {
     let i = symbolIndex.get(s);
     if (i === undefined) {
       i = symbols.length;
+      if (i === MAX_SYMBOLS) throw new VigilError('bad_data', `a batch holds more than ${MAX_SYMBOLS} distinct label names and values`);
       symbols.push(s);
       symbolIndex.set(s, i);
     }
     return i;
   };
-  // Pair key = name symbol × 2^26 + value symbol: exact in a double while symbols < 2^26.
   const pairIndex = new Map<number, number>();
   let pairs = new Uint32Array(256);
   let pairCount = 0;
@@ -42,7 +45,7 @@ export function toSampleColumns(series: readonly TimeSeries[]): SampleColumns {
     for (const name in labels) {
       const a = intern(name);
       const b = intern(labels[name] as string);
-      const key = a * 67_108_864 + b;
+      const key = a * MAX_SYMBOLS + b;
       let pair = pairIndex.get(key);
       if (pair === undefined) {
         pair = pairCount++;
