@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isVigilError } from '../../core/index.js';
 import { consume, makeTempDir, metricValue, openBus, payload, text } from './busHarness.js';
 
@@ -93,7 +93,10 @@ describe('embedded bus: segments, retention and backpressure', () => {
   });
 
   it('forgets a group without a consumer or a commit for groupRetentionMs, freeing what only it held, but never a group that is consuming', async () => {
-    const { bus, registry } = await openBus(dir, { segmentBytes: 1024, maxLagBytes: 3700, groupRetentionMs: 150 });
+    // A clock the test moves: the check runs every groupRetentionMs / 10 of real time, but what
+    // counts as idle is measured on this clock, however slow the machine is.
+    let now = 1_000_000;
+    const { bus, registry } = await openBus(dir, { segmentBytes: 1024, maxLagBytes: 3700, groupRetentionMs: 1000, clock: () => now });
     const producer = bus.producer();
     await consume(bus, { group: 'abandoned', topics: ['t'] }, 0); // registers at offset 0, then never runs again
     for (let i = 0; i < 12; i++) await producer.send('t', [{ key: 'k', value: value(i) }]);
@@ -104,10 +107,13 @@ describe('embedded bus: segments, retention and backpressure', () => {
     expect(segmentFiles(dir)).toHaveLength(4); // 'abandoned', at offset 0, holds them all
     await expect(producer.send('t', [{ key: 'k', value: value(12) }])).rejects.toThrow(/unconsumed bytes/);
 
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 300)); // three checks: all still within the retention
+    expect(readdirSync(join(dir, 'groups')).sort()).toEqual(['abandoned.json', 'batch-job.json', 'quiet.json']);
+    now += 1001;
+    // The check deletes files, then counts, then frees segments: wait for the last of these.
+    await vi.waitFor(() => expect(segmentFiles(dir)).toEqual([`${'9'.padStart(20, '0')}.log`]), { timeout: 5000, interval: 20 }); // the active segment stays
     expect(readdirSync(join(dir, 'groups')).sort()).toEqual(['quiet.json']);
     expect(await metricValue(registry, 'vigil_bus_expired_groups_total')).toBe(2);
-    expect(segmentFiles(dir)).toEqual([`${'9'.padStart(20, '0')}.log`]); // the active segment stays
     await producer.send('t', [{ key: 'k', value: value(12) }]);
     const lagGauge = await registry.getSingleMetric('vigil_bus_consumer_lag_records')?.get();
     expect(lagGauge?.values.map((v) => v.labels.group)).toEqual(['quiet']);

@@ -76,7 +76,7 @@ export class EmbeddedBus implements Bus {
         this.options.logger.warn({ file }, 'ignoring a stray file in the bus groups directory');
         continue;
       }
-      this.groups.set(group, await GroupOffsets.load(group, join(groupsDir(root), file)));
+      this.groups.set(group, await GroupOffsets.load(group, join(groupsDir(root), file), this.options.clock));
     }
     this.state = 'open';
     // Checked often enough that a group is forgotten within ~1/10 of the retention of expiring.
@@ -176,7 +176,7 @@ export class EmbeddedBus implements Bus {
   private groupOffsets(group: string): GroupOffsets {
     let offsets = this.groups.get(group);
     if (offsets === undefined) {
-      offsets = GroupOffsets.empty(group, join(groupsDir(this.options.dir), `${group}.json`));
+      offsets = GroupOffsets.empty(group, join(groupsDir(this.options.dir), `${group}.json`), this.options.clock);
       this.groups.set(group, offsets);
     }
     return offsets;
@@ -196,7 +196,8 @@ export class EmbeddedBus implements Bus {
    * offset for ever and, once the lag bound is reached, reject every send. Segments that only it
    * held are deleted.
    */
-  private async expireIdleGroups(now = Date.now()): Promise<void> {
+  private async expireIdleGroups(): Promise<void> {
+    const now = this.options.clock();
     const claimed = new Set([...this.claims].map((key) => key.slice(0, key.indexOf('\u0000'))));
     const expired = [...this.groups.values()].filter((g) => !claimed.has(g.group) && now - g.lastCommitMs > this.options.groupRetentionMs);
     for (const g of expired) {

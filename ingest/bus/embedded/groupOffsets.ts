@@ -24,22 +24,25 @@ export class GroupOffsets {
    * When the group last committed, or when the bus loaded it: expiry counts only time the bus was
    * running, so a platform that was down for a week does not forget its groups on start.
    */
-  lastCommitMs = Date.now();
+  lastCommitMs: number;
   private lastWrite: Promise<void> = Promise.resolve();
   private nextWrite: Promise<void> | undefined;
 
   private constructor(
     readonly group: string,
     private readonly path: string,
-  ) {}
+    private readonly clock: () => number,
+  ) {
+    this.lastCommitMs = clock();
+  }
 
-  static empty(group: string, path: string): GroupOffsets {
-    return new GroupOffsets(group, path);
+  static empty(group: string, path: string, clock: () => number = Date.now): GroupOffsets {
+    return new GroupOffsets(group, path, clock);
   }
 
   /** Reads a group's file; a file that is not a valid offsets file stops start-up with its path. */
-  static async load(group: string, path: string): Promise<GroupOffsets> {
-    const store = new GroupOffsets(group, path);
+  static async load(group: string, path: string, clock: () => number = Date.now): Promise<GroupOffsets> {
+    const store = new GroupOffsets(group, path, clock);
     let parsed: z.infer<typeof fileSchema>;
     try {
       parsed = fileSchema.parse(JSON.parse(await readFile(path, 'utf8')));
@@ -65,7 +68,7 @@ export class GroupOffsets {
   /** Records `offset` for `topicPartition` and resolves once it is durable. */
   commit(topicPartition: string, offset: bigint): Promise<void> {
     this.offsets.set(topicPartition, offset);
-    this.lastCommitMs = Date.now();
+    this.lastCommitMs = this.clock();
     return this.persist();
   }
 

@@ -29,14 +29,16 @@ export interface EmbeddedBusOptions {
    * Kafka's offsets.retention.minutes). A consumer that comes back later starts at the oldest record.
    */
   readonly groupRetentionMs?: number;
+  /** Milliseconds now, for group expiry (tests pass a controllable clock; default Date.now). */
+  readonly clock?: () => number;
   /** Retry hint given with a backpressure rejection (default 1000 ms). */
   readonly retryAfterMs?: number;
   /** First and longest pause before redelivering a batch whose handler rejected (defaults 100 ms, 5 s). */
   readonly redeliveryBackoffMs?: { readonly initial: number; readonly max: number };
 }
 
-export type ResolvedBusOptions = Required<Omit<EmbeddedBusOptions, 'registry' | 'logger' | 'topicPartitions'>> &
-  Pick<EmbeddedBusOptions, 'registry' | 'logger'> & { readonly topicPartitions: Readonly<Record<string, number>> };
+export type ResolvedBusOptions = Required<Omit<EmbeddedBusOptions, 'registry' | 'logger' | 'topicPartitions' | 'clock'>> &
+  Pick<EmbeddedBusOptions, 'registry' | 'logger'> & { readonly topicPartitions: Readonly<Record<string, number>>; readonly clock: () => number };
 
 const MiB = 1024 * 1024;
 const schema = z
@@ -61,11 +63,11 @@ const schema = z
 
 /** Fills defaults and rejects impossible settings with the name of the option. */
 export function resolveBusOptions(options: EmbeddedBusOptions): ResolvedBusOptions {
-  const { registry, logger, ...rest } = options;
+  const { registry, logger, clock, ...rest } = options;
   const parsed = schema.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new VigilError('bad_data', `embedded bus option ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
   }
-  return { ...parsed.data, registry, logger };
+  return { ...parsed.data, registry, logger, clock: clock ?? Date.now };
 }
