@@ -105,6 +105,32 @@ describe('a smaller spike after a bigger one', () => {
   });
 });
 
+describe('a burst in the sparse upper tail of a count series (gapLog)', () => {
+  /**
+   * Counts around 20 with a burst every 60 points, to heights on a ladder 100…1,000 (×1.4–1.5 apart):
+   * the range is [~16, 1,000] and its upper part is mostly holes. On day 7 a burst reaches 940 — 6 %
+   * of the range below the largest, so a hole by the linear rule, but only 6 % below 1,000 in value.
+   */
+  const LADDER = [100, 150, 225, 340, 500, 700, 1000];
+  const burstScore = (config: Record<string, number>, seed: number): number => {
+    const r = rng(seed);
+    const test = DAY * 6 + 7;
+    let k = 0;
+    const values = Array.from({ length: DAY * 7 }, (_, i) => (i % 60 === 7 ? (LADDER[k++ % LADDER.length] as number) : 20 * (0.8 + 0.4 * r())));
+    values[test] = 940;
+    const d = createDetector('vigil', config);
+    return values.map((v, i) => d.update(i * STEP_MS, v).score)[test] as number;
+  };
+
+  it('the default detector does not alarm: the hole is a few per cent of the value, as its bursts always differ', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) expect(burstScore({}, seed), `seed ${seed}`).toBeLessThan(ALARM);
+  });
+
+  it('with the gap measured on the linear range alone (gapLog 0) it alarms on the hole', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) expect(burstScore({ gapLog: 0 }, seed), `seed ${seed}`).toBeGreaterThanOrEqual(ALARM);
+  });
+});
+
 describe('a bursty series stuck at a level inside its normal range', () => {
   /** Flat noise with 3 % of points bursting 5–30σ up; on day 6 the bursts stop and the level sits at +15σ for 300 points. */
   function stuck(seed: number): { values: number[]; onset: number } {

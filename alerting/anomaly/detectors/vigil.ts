@@ -36,7 +36,10 @@ import { VisitedRange } from '../visited.js';
  *  - Gaps: a value inside that range but more than `gap` (3.5 %) of it away from every value seen
  *    before scores 0.5 + gap/2 (once per `gapRest` points, and not within `gapRest` points of an
  *    alarm at least as loud: one event pages once): a smaller spike on a series that once had a
- *    bigger one, which the record calibration cannot see, is still a value never seen.
+ *    bigger one, which the record calibration cannot see, is still a value never seen. On a series
+ *    that has only ever been positive the hole must also be `gapLog` (2 %) of the range of log
+ *    values: a hole in the sparse upper tail of a heavy-tailed series (counts, bursts) is a few
+ *    per cent of the value, not news; a hole near the dense bottom is a large ratio, and stays one.
  *  - Shape: a pattern never seen inside the normal range, when several fuzzy-ART memories agree
  *    (shape.ts), scores `shapeLevel`.
  * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
@@ -64,6 +67,8 @@ export const vigilDefaults = {
   gap: 0.035,
   gapBins: 512,
   gapRest: 100,
+  /** A hole must also be this fraction of the log-value range (while every value has been > 0); 0 off. */
+  gapLog: 0.02,
   shapeBlock: 16,
   shapeBlockSpread: 0.25,
   shapeDims: 4,
@@ -117,6 +122,8 @@ export class VigilDetector implements DetectorCore {
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private visited: VisitedRange;
+  /** The same, over log(value), learnt while the series stays positive (`lo` > 0). */
+  private visitedLog: VisitedRange;
   private lastGap = Number.NEGATIVE_INFINITY;
   private readonly shape: ShapeNovelty | undefined;
 
@@ -126,6 +133,7 @@ export class VigilDetector implements DetectorCore {
     this.ref = new SortedWindow(c.window);
     this.hist = new Ring(c.buffer);
     this.visited = new VisitedRange(c.gapBins);
+    this.visitedLog = new VisitedRange(c.gapBins);
     const levels = Math.max(1, Math.round(c.hBand));
     for (let j = 0; j < levels; j++) this.hs.push(levels === 1 ? c.h : c.h - c.hSpread + (2 * c.hSpread * j) / (levels - 1));
     this.ups = this.hs.map(() => 0);
@@ -149,6 +157,11 @@ export class VigilDetector implements DetectorCore {
       this.hi = num(state, 'hi');
       const v = obj(state, 'visited');
       this.visited = VisitedRange.fromState(c.gapBins, num(v, 'lo'), num(v, 'hi'), nums(v, 'seen'));
+      // Snapshots from before round 5 have no log map: it starts empty (the linear check then decides alone).
+      if (state['visitedLog'] !== undefined) {
+        const w = obj(state, 'visitedLog');
+        this.visitedLog = VisitedRange.fromState(c.gapBins, num(w, 'lo'), num(w, 'hi'), nums(w, 'seen'));
+      }
       this.lastGap = num(state, 'lastGap');
     }
     const sub = (key: string): { [key: string]: StateValue } | undefined => (state === undefined ? undefined : obj(state, key));
@@ -232,13 +245,14 @@ export class VigilDetector implements DetectorCore {
     // once per `gapRest` points, as the first values of a new regime all land in holes.
     const gapScore = 0.5 + 0.5 * c.gap;
     if (out.score >= gapScore) this.lastGap = this.n; // the event already pages: a gap in it is no news
-    if (c.gap > 0 && this.n >= c.spatialWarmup && this.n - this.lastGap > c.gapRest && this.visited.isGap(x, c.gap)) {
+    if (c.gap > 0 && this.n >= c.spatialWarmup && this.n - this.lastGap > c.gapRest && this.isGap(x)) {
       out.score = Math.max(out.score, gapScore);
       this.lastGap = this.n;
     }
     // A pattern never seen, within the normal range: several shape memories must agree (shape.ts).
     if (this.shape?.observe(x) === true) out.score = Math.max(out.score, c.shapeLevel);
     this.visited.learn(x);
+    if (x > 0) this.visitedLog.learn(Math.log(x));
     if (x > this.hi) this.hi = x;
     if (x < this.lo) this.lo = x;
     if (this.n % c.stride === 0) {
@@ -247,6 +261,19 @@ export class VigilDetector implements DetectorCore {
     }
     this.trackShift(inn);
     this.advance(x);
+  }
+
+  /**
+   * A hole in the visited range: wider than `gap` of the range and, while the series has only been
+   * positive, than `gapLog` of the log range too. A fixed fraction of the range means something
+   * different where a series is dense (the bottom of a count) and where it is sparse (its upper
+   * tail, spread out by a few big bursts); the log scale measures holes as ratios instead.
+   */
+  private isGap(x: number): boolean {
+    const c = this.cfg;
+    if (!this.visited.isGap(x, c.gap)) return false;
+    if (c.gapLog <= 0 || !(this.lo > 0)) return true;
+    return this.visitedLog.isGap(Math.log(x), c.gapLog);
   }
 
   /**
@@ -367,6 +394,7 @@ export class VigilDetector implements DetectorCore {
       lo: this.lo,
       hi: this.hi,
       visited: this.visited.toState(),
+      visitedLog: this.visitedLog.toState(),
       lastGap: this.lastGap,
       cals: this.cals.map((cal) => cal.state()),
       ...(this.shape === undefined ? {} : { shape: this.shape.toState() }),
