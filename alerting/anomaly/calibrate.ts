@@ -1,3 +1,4 @@
+import { AlarmMask } from './alarmMask.js';
 import { num } from './state.js';
 import type { StateValue } from './types.js';
 
@@ -30,59 +31,46 @@ export const calibrationDefaults: CalibrationConfig = { decay: 0.999, warmup: 15
  */
 export class RecordCalibrator {
   private max = 0;
-  private t = 0;
-  private lastFire = Number.NEGATIVE_INFINITY;
-  private firedRaw = 0;
+  /** Counts the points (for warm-up and hold) and damps repeat alarms; its state is ours, flat. */
+  private readonly alarms: AlarmMask;
 
   constructor(
     private readonly cfg: CalibrationConfig,
     state?: { [key: string]: StateValue },
   ) {
-    if (state !== undefined) {
-      this.max = num(state, 'max');
-      this.t = num(state, 't');
-      this.lastFire = num(state, 'lastFire');
-      this.firedRaw = num(state, 'firedRaw');
-    }
+    this.alarms = new AlarmMask(cfg, state);
+    if (state !== undefined) this.max = num(state, 'max');
   }
 
   score(raw: number): number {
     const x = raw >= 0 ? Math.min(raw, 1e12) : 0;
     let s = 0;
-    if (this.t >= this.cfg.warmup && this.max === 0 && x > 0) {
+    const t = this.alarms.t;
+    if (t >= this.cfg.warmup && this.max === 0 && x > 0) {
       s = 1; // the first deviation of a series that never deviated (a flat line that moves)
-    } else if (this.t >= this.cfg.warmup && this.max > 0) {
+    } else if (t >= this.cfg.warmup && this.max > 0) {
       // r³/(1 + r³): 0.5 at a tie with the record, ~0.77 at 1.5×, ~0.89 at 2× — so that the score
       // separates "a bit above anything lately" from "far above", which r/(1 + r) barely did.
       const r3 = (x / (this.max * this.cfg.margin)) ** 3;
       s = r3 / (1 + r3);
     }
-    const decay = this.t < (this.cfg.hold ?? 0) ? 1 : this.cfg.decay;
+    const decay = t < (this.cfg.hold ?? 0) ? 1 : this.cfg.decay;
     this.max = Math.max(this.max * decay, x);
-    const masked = this.t - this.lastFire < this.cfg.mask && x < this.cfg.escape * this.firedRaw;
-    if (masked) s *= 0.5;
-    else if (s >= 0.5) {
-      this.lastFire = this.t;
-      this.firedRaw = x;
-    }
-    this.t++;
-    return s;
+    return this.alarms.apply(s, x);
   }
 
   /** Forget the history (the statistic changed meaning): warm up again from scratch. */
   reset(): void {
     this.max = 0;
-    this.t = 0;
-    this.lastFire = Number.NEGATIVE_INFINITY;
-    this.firedRaw = 0;
+    this.alarms.reset();
   }
 
   /** A slot without data still counts toward the mask and warm-up. */
   skip(): void {
-    this.t++;
+    this.alarms.skip();
   }
 
   state(): { [key: string]: StateValue } {
-    return { max: this.max, t: this.t, lastFire: this.lastFire, firedRaw: this.firedRaw };
+    return { max: this.max, ...this.alarms.state() };
   }
 }
