@@ -36,12 +36,12 @@ export class GroupOffsets {
     this.lastCommitMs = clock();
   }
 
-  static empty(group: string, path: string, clock: () => number = Date.now): GroupOffsets {
+  static empty(group: string, path: string, clock: () => number): GroupOffsets {
     return new GroupOffsets(group, path, clock);
   }
 
   /** Reads a group's file; a file that is not a valid offsets file stops start-up with its path. */
-  static async load(group: string, path: string, clock: () => number = Date.now): Promise<GroupOffsets> {
+  static async load(group: string, path: string, clock: () => number): Promise<GroupOffsets> {
     const store = new GroupOffsets(group, path, clock);
     let parsed: z.infer<typeof fileSchema>;
     try {
