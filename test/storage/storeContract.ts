@@ -224,16 +224,18 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
 
       // One good series {__name__="x"} with one sample, then the defect.
       const good = { symbols: ['__name__', 'x'], pairs: Uint32Array.from([0, 1]), seriesPairs: Uint32Array.from([0]), pairCounts: Uint32Array.from([1]), counts: Uint32Array.from([1]), t: Float64Array.from([T0]), v: Float64Array.from([1]) };
+      // The defective batches carry value 2, so a sample buffered from one of them would show.
+      const bad = { ...good, v: Float64Array.from([2]) };
       it.each([
-        ['counts that do not match the columns', { ...good, counts: Uint32Array.from([2]) }, /hold 1 times and 1 values for 2 samples/],
-        ['a series without a name', { ...good, symbols: ['job', 'x'] }, /no metric name/],
-        ['an empty metric name', { ...good, symbols: ['__name__', ''] }, /no metric name/],
-        ['a fractional timestamp', { ...good, t: Float64Array.from([T0 + 0.5]) }, /expected an integer/],
-        ['a label pair naming a missing symbol', { ...good, pairs: Uint32Array.from([0, 7]) }, /refers to symbol 7 of 2/],
-        ['a series naming a missing pair', { ...good, seriesPairs: Uint32Array.from([3]) }, /refers to label pair 3 of 1/],
-        ['a label name twice in a series', { ...good, symbols: ['__name__', 'x', 'y'], pairs: Uint32Array.from([0, 1, 0, 2]), seriesPairs: Uint32Array.from([0, 1]), pairCounts: Uint32Array.from([2]) }, /has label __name__ twice/],
-        ['a repeated symbol', { ...good, symbols: ['__name__', 'x', 'x'] }, /repeat a symbol/],
-        ['label counts for another number of series', { ...good, pairCounts: Uint32Array.from([1, 1]) }, /count labels for 2 series but samples for 1/],
+        ['counts that do not match the columns', { ...bad, counts: Uint32Array.from([2]) }, /hold 1 times and 1 values for 2 samples/],
+        ['a series without a name', { ...bad, symbols: ['job', 'x'] }, /no metric name/],
+        ['an empty metric name', { ...bad, symbols: ['__name__', ''] }, /no metric name/],
+        ['a fractional timestamp', { ...bad, t: Float64Array.from([T0 + 0.5]) }, /expected an integer/],
+        ['a label pair naming a missing symbol', { ...bad, pairs: Uint32Array.from([0, 7]) }, /refers to symbol 7 of 2/],
+        ['a series naming a missing pair', { ...bad, seriesPairs: Uint32Array.from([3]) }, /refers to label pair 3 of 1/],
+        ['a label name twice in a series', { ...bad, symbols: ['__name__', 'x', 'y'], pairs: Uint32Array.from([0, 1, 0, 2]), seriesPairs: Uint32Array.from([0, 1]), pairCounts: Uint32Array.from([2]) }, /has label __name__ twice/],
+        ['a repeated symbol', { ...bad, symbols: ['__name__', 'x', 'x'] }, /repeat a symbol/],
+        ['label counts for another number of series', { ...bad, pairCounts: Uint32Array.from([1, 1]) }, /count labels for 2 series but samples for 1/],
       ])('rejects sample columns with %s as bad_data, buffering nothing', async (_title, cols, message) => {
         const a = store.appender();
         a.appendSeries(TENANT, series({ __name__: 'kept' }, [[T0, 1]]));
@@ -242,6 +244,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         await a.commit();
         const got = await store.querier(TENANT, T0, T0 + 10).selectSeries([m('=~', '__name__', 'kept|x|y')]);
         expect(names(got)).toEqual(['kept', 'x']);
+        const [x] = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'x')]);
+        expect(x?.samples.map((p) => p.v)).toEqual([1]);
       });
 
       it('label sets that join to the same text stay distinct series', async () => {
