@@ -34,11 +34,31 @@ export const configSchema = z
       .default({ level: 'info' }),
     http: z
       .object({
-        host: z.string().min(1).default('0.0.0.0'),
+        /** Loopback unless told otherwise: a non-loopback address needs auth.enabled (or auth.insecureNoAuth). */
+        host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8470),
+        /** PEM files: with both set the listener speaks HTTPS only. */
+        tls: z
+          .object({ cert: z.string().default(''), key: z.string().default('') })
+          .strict()
+          .refine((t) => (t.cert === '') === (t.key === ''), 'set both cert and key, or neither')
+          .default({ cert: '', key: '' }),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 8470 }),
+      .default({ host: '127.0.0.1', port: 8470, tls: { cert: '', key: '' } }),
+    auth: z
+      .object({
+        /** Every route except /-/healthy, /-/ready (and /metrics when publicMetrics) needs a bearer token. */
+        enabled: z.boolean().default(false),
+        /** Allows a non-loopback listener without authentication; logs a warning on every start. */
+        insecureNoAuth: z.boolean().default(false),
+        /** Serve GET /metrics without a token (for a scraper inside a trusted network). */
+        publicMetrics: z.boolean().default(false),
+        /** Where token hashes live; default <dataDir>/auth/tokens.json. */
+        tokensFile: z.string().default(''),
+      })
+      .strict()
+      .default({ enabled: false, insecureNoAuth: false, publicMetrics: false, tokensFile: '' }),
     limits: limitsSchema.default(limitsSchema.parse({})),
     ingest: z
       .object({

@@ -6,3 +6,6 @@ export * from './labels.js';
 export * from './validate.js';
 export * from './stale.js';
 export * from './sampleColumns.js';
+export * from './auth.js';
+export * from './quote.js';
+export * from './requestIdentity.js';
