@@ -1,10 +1,15 @@
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { CredentialVerifier } from '../core/index.js';
 import { httpStatusOf, isVigilError } from '../core/index.js';
+import { installAuthentication } from './auth/authenticate.js';
+import { scoped } from './auth/routeScope.js';
 
 export interface HttpServerOptions {
   readonly logger: Logger;
@@ -12,7 +17,29 @@ export interface HttpServerOptions {
   readonly bodyLimit: number;
   /** Readiness: GET /-/ready answers 200 only while this returns true. */
   readonly ready: () => boolean;
+  /** PEM key and certificate: the server speaks HTTPS only. */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+  readonly auth: {
+    readonly enabled: boolean;
+    readonly defaultTenant: string;
+    readonly verifiers: () => readonly CredentialVerifier[];
+    /** GET /metrics without a token. */
+    readonly publicMetrics: boolean;
+  };
 }
+
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+}
+
+/** The routes registered on a server made by createHttpServer, in registration order. */
+export function registeredRoutes(app: FastifyInstance): readonly RouteEntry[] {
+  return (app as unknown as { vigilRoutes: RouteEntry[] }).vigilRoutes;
+}
+
+/** Routes anyone may call, also with authentication on: a load balancer's probes. */
+export const PUBLIC_ROUTES: readonly string[] = ['/-/healthy', '/-/ready'];
 
 /**
  * The app factory: one fastify instance for every role's routes, apart from listen() so tests
@@ -25,6 +52,39 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     disableRequestLogging: true,
     bodyLimit: opts.bodyLimit,
     forceCloseConnections: 'idle',
+    ...(opts.tls === undefined ? {} : { https: { key: opts.tls.key, cert: opts.tls.cert } }),
+  }) as unknown as FastifyInstance;
+
+  // Security headers on every answer (nosniff, frame denial, no referrer, a strict CSP for what is
+  // all JSON today); HSTS only when this listener speaks TLS itself.
+  void app.register(helmet, {
+    global: true,
+    hsts: opts.tls !== undefined,
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+  });
+
+  // Every route any role registers, for the test that walks them all (a route must not forget auth).
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  app.decorate('vigilRoutes', routes);
+
+  const publicRoutes = new Set(PUBLIC_ROUTES);
+  if (opts.auth.publicMetrics) publicRoutes.add('/metrics');
+  installAuthentication(app, {
+    enabled: opts.auth.enabled,
+    defaultTenant: opts.auth.defaultTenant,
+    verifiers: opts.auth.verifiers,
+    publicRoutes,
+    refused: new Counter({
+      name: 'vigil_http_auth_refused_total',
+      help: 'Requests refused by authentication (missing or invalid credential) or authorisation (scope, tenant)',
+      labelNames: ['reason'],
+      registers: [opts.registry],
+    }),
   });
 
   // One server span per request, for every role's routes; a no-op unless tracing is enabled.
@@ -57,9 +117,14 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     if (opts.ready()) return reply.send('Vigil is Ready.\n');
     return reply.code(503).send('Vigil is not ready.\n');
   });
-  app.get('/metrics', async (_req, reply) => {
-    const body = await opts.registry.metrics();
-    return reply.header('Content-Type', opts.registry.contentType).send(body);
-  });
+  // Vigil's own metrics are for operators and scrapers with a read token (or public when configured).
+  void app.register(
+    scoped('read', async (group) => {
+      group.get('/metrics', async (_req, reply) => {
+        const body = await opts.registry.metrics();
+        return reply.header('Content-Type', opts.registry.contentType).send(body);
+      });
+    }),
+  );
   return app;
 }

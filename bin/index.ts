@@ -2,7 +2,9 @@
 export * from './moduleGraph.js';
 export * from './platform.js';
 export type * from './role.js';
-export { createHttpServer } from './httpServer.js';
-export type { HttpServerOptions } from './httpServer.js';
+export { createHttpServer, registeredRoutes, PUBLIC_ROUTES } from './httpServer.js';
+export type { HttpServerOptions, RouteEntry } from './httpServer.js';
 export { allRoles, targets } from './roles/index.js';
 export { directorRole } from './roles/director.js';
+export { TokenStore, tokensFileOf } from './auth/tokenStore.js';
+export { checkListenSafety, isLoopbackHost } from './auth/listenGuard.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -6,6 +7,9 @@ import { createLogTap } from '../collectors/index.js';
 import type { LogTap } from '../collectors/index.js';
 import { createLogger } from '../core/index.js';
 import type { PushPipeline } from '../ingest/index.js';
+import { checkListenSafety } from './auth/listenGuard.js';
+import { TokenStore, tokensFileOf } from './auth/tokenStore.js';
+import type { CredentialVerifier } from '../core/index.js';
 import { createHttpServer } from './httpServer.js';
 import type { StartedModules } from './moduleGraph.js';
 import { resolveModules, startModules } from './moduleGraph.js';
@@ -50,6 +54,16 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
     : undefined;
   const logger = createLogger(config.log.level, tap?.stream ?? opts.logDestination);
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  // Refuse an unauthenticated listener other machines can reach before anything starts.
+  const exposure = checkListenSafety(config.http.host, config.auth);
+  if (exposure === 'insecure') {
+    logger.warn({ host: config.http.host }, 'INSECURE: serving without authentication on a non-loopback address (--insecure-no-auth): anyone who reaches it can read, write and run deployments');
+  }
+  const tokens = new TokenStore(tokensFileOf(config));
+  if (config.auth.enabled && tokens.size === 0) {
+    logger.warn({ tokensFile: tokens.file }, 'authentication is on but no token exists: every request will be refused; create one with `vigil token create`');
+  }
+  const tls = tlsOf(config);
   const tracing = startTracing(config.tracing.enabled, config.tracing.otlpEndpoint);
   const modules = resolveModules(config.roles, allRoles, targets);
 
@@ -60,6 +74,14 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
     registry,
     bodyLimit: config.limits.maxRequestBytes,
     ready: () => state.modules?.ready() ?? false,
+    ...(tls === undefined ? {} : { tls }),
+    auth: {
+      enabled: config.auth.enabled,
+      defaultTenant: config.tenant.default,
+      publicMetrics: config.auth.publicMetrics,
+      // API tokens, then whatever credentials roles add (the director's per-agent secrets).
+      verifiers: () => [tokens, ...(services.has('agentCredentials') ? [services.get<CredentialVerifier>('agentCredentials')] : [])],
+    },
   });
   const services = serviceMap();
   const started = await startModules(modules, { config, logger, registry, http: app, services }, (name, err) =>
@@ -79,11 +101,12 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  logger.info({ roles: started.names, port, dataDir: config.dataDir }, 'vigil started');
+  const scheme = tls === undefined ? 'http' : 'https';
+  logger.info({ roles: started.names, url: `${scheme}://${host}:${port}`, auth: config.auth.enabled, dataDir: config.dataDir }, 'vigil started');
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${scheme}://${host}:${port}`,
     app,
     logger,
     modules: started.names,
@@ -99,4 +122,17 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
       return stopping;
     },
   };
+}
+
+function tlsOf(config: VigilConfig): { key: Buffer; cert: Buffer } | undefined {
+  const { cert, key } = config.http.tls;
+  if (cert === '' || key === '') return undefined;
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read the TLS ${what} ${file}: ${(err as Error).message} (--tls-cert/--tls-key take PEM files)`, { cause: err });
+    }
+  };
+  return { cert: read(cert, 'certificate'), key: read(key, 'key') };
 }

@@ -31,7 +31,7 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
  * they do not know; they never throw for bad input.
  */
 export interface CredentialVerifier {
-  verify(secret: string): Principal | null;
+  verify(secret: string): Principal | null | Promise<Principal | null>;
 }
 
 /** Cortex/Mimir/Loki's tenant id rules: what a tenant may be called anywhere in Vigil. */

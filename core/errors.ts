@@ -7,6 +7,8 @@ export type VigilErrorCode =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'limit_exceeded' // a configured limit (labels per series, name length, ...) was exceeded
+  | 'unauthorized' // no credential, or one that is unknown or revoked
+  | 'forbidden' // a valid credential without the scope or tenant the route needs
   | 'not_found'
   | 'conflict'
   | 'too_many_requests' // backpressure: retry after `retryAfterMs`
@@ -32,6 +34,8 @@ const statusByCode: Record<VigilErrorCode, number> = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   limit_exceeded: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_many_requests: 429,

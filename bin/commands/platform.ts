@@ -9,6 +9,10 @@ const startFlags = {
   'data-dir': { type: 'string', key: 'dataDir' },
   'http-port': { type: 'string', key: 'http.port' },
   'http-host': { type: 'string', key: 'http.host' },
+  'tls-cert': { type: 'string', key: 'http.tls.cert' },
+  'tls-key': { type: 'string', key: 'http.tls.key' },
+  auth: { type: 'boolean', key: 'auth.enabled' },
+  'insecure-no-auth': { type: 'boolean', key: 'auth.insecureNoAuth' },
   roles: { type: 'string', key: 'roles' },
   'log-level': { type: 'string', key: 'log.level' },
   help: { type: 'boolean' },
@@ -22,7 +26,13 @@ flags:
   --config FILE       YAML configuration file (also VIGIL_CONFIG)
   --data-dir DIR      where the bus segments and the store live (default ./data; VIGIL_DATA_DIR)
   --http-port N       HTTP port for every API (default 8470; VIGIL_HTTP_PORT)
-  --http-host ADDR    address to listen on (default 0.0.0.0; VIGIL_HTTP_HOST)
+  --http-host ADDR    address to listen on (default 127.0.0.1; VIGIL_HTTP_HOST). Any other
+                      address needs --auth, or --insecure-no-auth to accept the risk
+  --tls-cert FILE     PEM certificate: serve HTTPS (with --tls-key; VIGIL_HTTP__TLS__CERT)
+  --tls-key FILE      PEM private key (VIGIL_HTTP__TLS__KEY)
+  --auth              require an API token on every route but /-/healthy and /-/ready
+                      (VIGIL_AUTH__ENABLED=true); create tokens with \`vigil token create\`
+  --insecure-no-auth  allow a non-loopback --http-host without authentication (warns on start)
   --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,director (VIGIL_ROLES)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
 `;
@@ -37,6 +47,7 @@ async function runStart(args: readonly string[]): Promise<number> {
   for (const [flag, spec] of Object.entries(startFlags)) {
     const v = (values as Record<string, unknown>)[flag];
     if ('key' in spec && typeof v === 'string') setPath(flags, spec.key.split('.'), coerceValue(spec.key, v));
+    if ('key' in spec && v === true) setPath(flags, spec.key.split('.'), true);
   }
   let config;
   try {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createDirector, directorApi, directorApiPrefix } from '../../lifecycle/index.js';
 import { agentCommand } from '../commands/lifecycle.js';
 import type { Role, RunningRole } from '../role.js';
+import { scoped } from '../auth/routeScope.js';
 
 /**
  * The lifecycle director as a role of `vigil start`: its API on the process's HTTP server under
@@ -26,7 +27,7 @@ export const directorRole: Role = {
       directorUrl: selfUrl,
       platformUrl: `http://127.0.0.1:${ctx.config.http.port}`,
     });
-    await ctx.http.register(directorApi, { prefix: directorApiPrefix, director });
+    await ctx.http.register(scoped('lifecycle', directorApi), { prefix: directorApiPrefix, director });
     director.start();
     ctx.services.set('director', director);
     let stopping: Promise<void> | null = null;

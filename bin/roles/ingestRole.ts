@@ -1,6 +1,7 @@
 import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
 import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
 import type { Role } from '../role.js';
+import { scoped } from '../auth/routeScope.js';
 
 /**
  * Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. With
@@ -22,7 +23,7 @@ export const ingestRole: Role = {
     const pool = workers > 0 ? new DecodePool({ workers, registry: ctx.registry, logger }) : undefined;
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
-    await ctx.http.register(otlpReceiver, { pipeline, limits: ctx.config.limits, defaultTenant: ctx.config.tenant.default, decoder });
+    await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits: ctx.config.limits, defaultTenant: ctx.config.tenant.default, decoder });
     return { stop: async () => pool?.shutdown() };
   },
 };

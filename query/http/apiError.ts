@@ -19,6 +19,8 @@ const byCode: Partial<Record<VigilErrorCode, { status: number; errorType: PromEr
   payload_too_large: { status: 413, errorType: 'bad_data' },
   limit_exceeded: { status: 422, errorType: 'execution' },
   not_found: { status: 404, errorType: 'not_found' },
+  unauthorized: { status: 401, errorType: 'unauthorized' },
+  forbidden: { status: 403, errorType: 'forbidden' },
   timeout: { status: 503, errorType: 'timeout' },
   unavailable: { status: 503, errorType: 'unavailable' },
   too_many_requests: { status: 503, errorType: 'unavailable' },
