@@ -8,6 +8,15 @@ import type { LabelMatcher } from './matchers.js';
  * (storage/duckdb for the embedded default, storage/clickhouse for scale-out).
  *
  * Time bounds are inclusive on both ends, in milliseconds (logs: nanoseconds) since the epoch.
+ *
+ * Tenants are enforced here, not by callers: every write names its tenant, and a querier never
+ * returns anything written under another tenant — series, samples (also aggregated per step),
+ * label names and values, metadata, log records, streams and their labels, events — whatever its
+ * matchers (`{__name__=~".+"}` included). Two tenants may write the same label set (so the same
+ * series or stream id): each still sees only its own samples and records. A tenant that never
+ * wrote (or an unknown name, such as '*') reads nothing. Handlers only choose the tenant (from the
+ * request's identity) and never add a tenant label filter. test/storage/tenantContract.ts checks
+ * this for every engine.
  */
 export interface Store {
   /** Opens the store (creates schema); called once before anything else. */
@@ -16,7 +25,7 @@ export interface Store {
   isOpen(): boolean;
   /** A new appender. Appenders are not safe for concurrent use; use one per batch. */
   appender(): Appender;
-  /** A querier for one tenant and the inclusive range [minT, maxT] in ms. */
+  /** A querier for one tenant and the inclusive range [minT, maxT] in ms; it sees that tenant's data only. */
   querier(tenant: string, minT: number, maxT: number): Querier;
   /**
    * Consumer offsets committed together with data (see Appender.setOffset): the next offset to
@@ -103,7 +112,7 @@ export interface EventSelection {
   readonly limit: number;
 }
 
-/** Reads one tenant over one time range. */
+/** Reads one tenant over one time range: nothing another tenant wrote is ever returned (see Store). */
 export interface Querier {
   /** Series with at least one sample in range that satisfy every matcher. */
   selectSeries(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<StoredSeries[]>;

@@ -1,4 +1,4 @@
-export { otlpReceiver, tenantOf } from './otlpReceiver.js';
+export { otlpReceiver } from './otlpReceiver.js';
 export type { OtlpReceiverOptions } from './otlpReceiver.js';
 export { otlpTypes, decodeProtobuf, encodeOtlpMetricsProtobuf, encodeOtlpLogsProtobuf } from './otlpProto.js';
 export { otlpMetricsToWriteRequest } from './otlpMetricsToWriteRequest.js';

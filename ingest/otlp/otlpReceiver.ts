@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Limits } from '../../core/index.js';
-import { httpStatusOf, isVigilError, VigilError } from '../../core/index.js';
+import type { Limits, VigilError } from '../../core/index.js';
+import { httpStatusOf, isVigilError, requestTenant } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import { requestEncoding, responseEncoding } from './otlpBody.js';
 import type { OtlpDecoder } from './otlpDecode.js';
@@ -12,7 +12,7 @@ export interface OtlpReceiverOptions {
   readonly pipeline: PushPipeline;
   /** maxRequestBytes bounds the body before and after gzip decompression. */
   readonly limits: Limits;
-  /** Tenant of requests without an X-Scope-OrgID header. */
+  /** Tenant of requests that neither the platform's auth hook nor X-Scope-OrgID names. */
   readonly defaultTenant: string;
   /**
    * Where bodies are decoded, mapped and prepared for the bus: a DecodePool (worker threads) or,
@@ -20,19 +20,6 @@ export interface OtlpReceiverOptions {
    * log records that carry none.
    */
   readonly decoder?: OtlpDecoder;
-}
-
-/** Tenant ids as Mimir/Loki accept them: no path tricks, no separators. */
-const TENANT = /^[a-zA-Z0-9!._*'()-]{1,150}$/;
-
-export function tenantOf(request: FastifyRequest, defaultTenant: string): string {
-  const header = request.headers['x-scope-orgid'];
-  if (header === undefined) return defaultTenant;
-  const value = Array.isArray(header) ? header[0] ?? '' : header;
-  if (!TENANT.test(value) || value === '.' || value === '..') {
-    throw new VigilError('bad_data', `invalid X-Scope-OrgID ${JSON.stringify(value.slice(0, 160))}: 1-150 characters of [a-zA-Z0-9!._*'()-]`);
-  }
-  return value;
 }
 
 /**
@@ -68,7 +55,8 @@ export async function otlpReceiver(app: FastifyInstance, options: OtlpReceiverOp
 
   const handle = (signal: OtlpSignal) => async (request: FastifyRequest, reply: FastifyReply) => {
     const encoding = requestEncoding(request.headers['content-type']);
-    const tenant = tenantOf(request, defaultTenant);
+    // The platform's auth hook decides the tenant (token, else header); every record is written under it.
+    const tenant = requestTenant(request, defaultTenant);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const contentEncoding = headerText(request.headers['content-encoding']);
     const prepared = await decoder.decode({ signal, encoding, contentEncoding, tenant, body, ...pipeline.context() });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { DEFAULT_TENANT, VigilError } from '../../core/index.js';
+import { DEFAULT_TENANT, requestTenant } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, Queryable, QueryableStore } from '../engine/index.js';
 import { toPromError } from './apiError.js';
@@ -19,7 +19,7 @@ export interface PrometheusApiOptions {
   readonly logger: Logger;
   /** Lookback delta of instant selectors (default 5 minutes). */
   readonly lookbackMs?: number;
-  /** Tenant of requests without an X-Scope-OrgID header (default 'default'). */
+  /** Tenant of requests that neither the platform's auth hook nor X-Scope-OrgID names (default 'default'). */
   readonly defaultTenant?: string;
   /** Upper bound on a query's run time; a smaller `timeout` parameter wins (default 2 minutes). */
   readonly queryTimeoutMs?: number;
@@ -52,9 +52,6 @@ export interface ApiResult {
   readonly warnings?: readonly string[];
 }
 export type ApiHandler = (ctx: ApiContext) => Promise<ApiResult>;
-
-// Cortex/Mimir's tenant ID rules: what a tenant may be called anywhere in Vigil's APIs.
-const tenantPattern = /^[a-zA-Z0-9!\-_.*'()]{1,150}$/;
 
 /**
  * The Prometheus HTTP API under /api/v1, in Prometheus' exact formats: query, query_range,
@@ -93,7 +90,8 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
       let status = 200;
       let body: string;
       try {
-        const tenant = tenantOf(req, defaultTenant);
+        // The platform's auth hook decides the tenant (token, else header); the store binds every read to it.
+        const tenant = requestTenant(req, defaultTenant);
         const ctx: ApiContext = {
           form: formOf(req),
           tenant,
@@ -130,14 +128,4 @@ function formOf(req: FastifyRequest): Form {
   const q = req.url.indexOf('?');
   const fromUrl = new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
   return req.body instanceof URLSearchParams ? new Form(req.body, fromUrl) : new Form(fromUrl);
-}
-
-function tenantOf(req: FastifyRequest, fallback: string): string {
-  const header = req.headers['x-scope-orgid'];
-  if (header === undefined) return fallback;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!tenantPattern.test(value) || value === '.' || value === '..') {
-    throw new VigilError('bad_data', `invalid X-Scope-OrgID ${JSON.stringify(value)}: up to 150 characters of letters, digits and !-_.*'()`);
-  }
-  return value;
 }

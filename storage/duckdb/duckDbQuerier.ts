@@ -51,6 +51,10 @@ const eventLabel: LabelValueSql = (name, fromMap) => {
 /**
  * Reads one tenant over [minT, maxT] (ms, inclusive). Each call borrows a read connection, names
  * only the partitions its range overlaps, and binds every caller value as a parameter.
+ *
+ * Every statement filters every table it reads (series, samples, presence, log_streams, logs,
+ * metric_metadata, events) on `tenant_id = $n`: series ids are shared between tenants with the
+ * same labels (schema.ts), so a join on the id alone would mix their samples.
  */
 export class DuckDbQuerier implements Querier {
   constructor(

@@ -8,7 +8,10 @@ import { presenceColumn, presenceTable } from './partitions.js';
  *
  * Tenants are stored once, in `tenants`, and referenced by a UINTEGER id: a fixed-width id is
  * what lets a batch of samples be appended as plain numeric vectors (no string per row).
- * Series and stream ids are core's seriesId() of their labels; labels are a MAP so that a
+ * Series and stream ids are core's seriesId() of their labels, so two tenants that send the same
+ * label set share an id: every table that holds an id also holds tenant_id (and is keyed by both),
+ * and every read filters on tenant_id, so an id never reaches another tenant's rows.
+ * Labels are a MAP so that a
  * matcher is one map lookup, and the metric name has its own column because nearly every
  * query matches on it.
  */

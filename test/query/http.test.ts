@@ -243,7 +243,8 @@ describe('Prometheus API: errors answer with Prometheus status, errorType and wo
     { url: '/api/v1/labels?match[]=up}', status: 400, type: 'bad_data', error: 'parse error at char 3: unexpected punct "}"' },
     { url: '/api/v1/label/1bad/values', status: 400, type: 'bad_data', error: 'invalid label name: "1bad"' },
     { url: '/api/v1/metadata?limit=ten', status: 400, type: 'bad_data', error: 'limit must be a number' },
-    { url: '/api/v1/query?query=up', headers: { 'x-scope-orgid': 'a/b' }, status: 400, type: 'bad_data', error: 'invalid X-Scope-OrgID "a/b": up to 150 characters of letters, digits and !-_.*\'()' },
+    { url: '/api/v1/query?query=up', headers: { 'x-scope-orgid': 'a/b' }, status: 400, type: 'bad_data', error: 'invalid X-Scope-OrgID "a/b": 1-150 characters of letters, digits and !-_.*\'()' },
+    { url: '/api/v1/query?query=up', headers: { 'x-scope-orgid': '*' }, status: 400, type: 'bad_data', error: 'invalid X-Scope-OrgID "*": 1-150 characters of letters, digits and !-_.*\'()' },
     { url: '/api/v1/query', method: 'POST', form: '{"query":"up"}', contentType: 'application/json', status: 415, type: 'bad_data', error: 'Unsupported Media Type' },
   ];
 
@@ -287,5 +288,35 @@ describe('Prometheus API: errors answer with Prometheus status, errorType and wo
     expect(res.statusCode).toBe(422);
     expect(res.json()).toEqual({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory in query execution' });
     await small.close();
+  });
+});
+
+describe('Prometheus API: the tenant is the request identity\'s, when the platform set one', () => {
+  // Stands in for the platform's auth hook: a token bound to team-b sets request.identity.
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify();
+    app.addHook('onRequest', async (req) => {
+      const bound = req.headers['x-test-token-tenant'];
+      if (typeof bound === 'string') req.identity = { tenant: bound, principal: null };
+    });
+    await app.register(prometheusApi, { store: buildStore(), registry: new Registry(), logger: createLogger('silent'), now: () => NOW });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const cases: Array<{ name: string; headers: Record<string, string>; jobs: string[] }> = [
+    { name: 'the identity\'s tenant', headers: { 'x-test-token-tenant': 'team-b' }, jobs: ['secret'] },
+    { name: 'the identity\'s tenant wins over X-Scope-OrgID', headers: { 'x-test-token-tenant': 'team-b', 'x-scope-orgid': 'default' }, jobs: ['secret'] },
+    { name: 'the identity\'s tenant wins over X-Scope-OrgID, both ways', headers: { 'x-test-token-tenant': 'default', 'x-scope-orgid': 'team-b' }, jobs: ['api', 'db'] },
+    { name: 'without an identity, X-Scope-OrgID', headers: { 'x-scope-orgid': 'team-b' }, jobs: ['secret'] },
+    { name: 'without either, the default tenant', headers: {}, jobs: ['api', 'db'] },
+  ];
+  it.each(cases)('$name', async ({ headers, jobs }) => {
+    const res = await app.inject({ url: '/api/v1/label/job/values', headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'success', data: jobs });
   });
 });

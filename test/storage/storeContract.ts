@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event, Labels, LogRecord, TimeSeries } from '../../core/index.js';
 import { formatSeries, seriesId, toSampleColumns, VigilError } from '../../core/index.js';
 import type { LabelMatcher, LogLineFilter, LogSelection, SeriesSamples, StepAggregation, Store } from '../../storage/index.js';
+import { describeTenantContract } from './tenantContract.js';
 
 /**
  * The Store contract (storage/store.ts) as a table-driven suite every engine must pass.
@@ -65,6 +66,8 @@ async function commit(store: Store, fill: (a: ReturnType<Store['appender']>) => 
 }
 
 export function describeStoreContract(name: string, makeStore: StoreFactory): void {
+  // Tenant isolation has its own file (two tenants, every Querier method); every engine runs it too.
+  describeTenantContract(name, makeStore);
   describe(`Store contract: ${name}`, () => {
     let dir: string;
     let store: Store;
