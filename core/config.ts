@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isValidTenant } from './auth.js';
 
 /**
  * The one configuration schema. Sources, lowest precedence first:
@@ -27,7 +28,10 @@ export const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Roles or targets to run, e.g. ['all'] or ['ingest', 'writer', 'query']. */
     roles: z.array(z.string().min(1)).min(1).default(['all']),
-    tenant: z.object({ default: z.string().min(1).default('default') }).strict().default({ default: 'default' }),
+    tenant: z
+      .object({ default: z.string().refine(isValidTenant, "a tenant id: 1-150 letters, digits and !-_.*'() (not '*')").default('default') })
+      .strict()
+      .default({ default: 'default' }),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
