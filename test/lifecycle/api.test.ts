@@ -72,7 +72,7 @@ describe('director API', () => {
     ['a heal without a reason', 'POST', '/deployments/etcd/heal', { instance: 'etcd/0', action: 'recreate' }, 400, /body\.reason: Invalid input/],
     ['a heal of a malformed instance', 'POST', '/deployments/etcd/heal', { instance: 'etcd', action: 'restart', reason: 'r' }, 400, /body\.instance: an instance like "etcd\/0"/],
     ['an unknown action', 'POST', '/deployments/etcd/instances/actions', { action: 'reboot' }, 400, /body\.action: Invalid option/],
-    ['a heartbeat for another agent', 'POST', '/agents/a1/heartbeat', { agent_id: 'a2', job_state: 'running', processes: [], spec_hash: null }, 400, /does not match the URL's agent "a1"/],
+    ['a heartbeat without the agent credential', 'POST', '/agents/a1/heartbeat', { agent_id: 'a1', job_state: 'running', processes: [], spec_hash: null }, 401, /agent "a1": send Authorization: Bearer/],
   ] as const)('answers %s with a precise error', async (_n, method, url, payload, status, want) => {
     await setup();
     const res = await app.inject({ method, url: `${P}${url}`, ...(payload !== undefined ? { payload } : {}) });
@@ -96,7 +96,13 @@ describe('director API', () => {
     const heal = await app.inject({ method: 'POST', url: `${P}/deployments/etcd/heal`, payload: { instance: 'etcd/1', action: 'restart', reason: 'alert X' } });
     expect(heal.statusCode).toBe(202);
     expect((await rig.director.waitTask(heal.json().task_id as number)).state).toBe('done');
-    const beat = await app.inject({ method: 'POST', url: `${P}/agents/a1/heartbeat`, payload: { agent_id: 'a1', job_state: 'running', processes: [], spec_hash: null } });
+    // An agent heartbeats with its own credential; its body must name the same agent.
+    const vm = [...rig.cpi.vms.values()][0];
+    if (vm === undefined) throw new Error('no VM');
+    const headers = { authorization: `Bearer ${vm.secret}` };
+    const beat = await app.inject({ method: 'POST', url: `${P}/agents/${vm.agentId}/heartbeat`, headers, payload: { agent_id: vm.agentId, job_state: 'running', processes: [], spec_hash: null } });
     expect(beat.statusCode).toBe(204);
+    const other = await app.inject({ method: 'POST', url: `${P}/agents/${vm.agentId}/heartbeat`, headers, payload: { agent_id: 'a2', job_state: 'running', processes: [], spec_hash: null } });
+    expect(other.json().error.message).toMatch(/does not match the URL's agent/);
   });
 });
