@@ -15,6 +15,8 @@ export interface CreateDirectorOptions {
   /** Where agents ship their logs (OTLP/HTTP JSON); none when absent. */
   readonly platformUrl?: string;
   readonly healthIntervalMs?: number;
+  /** The tenant agents' log shipping is bound to (normally the platform's tenant.default). */
+  readonly agentTenant?: string;
 }
 
 /** Builds a director with the CPI the configuration names. The dummy CPI is returned too, for tests. */
@@ -28,6 +30,7 @@ export function createDirector(o: CreateDirectorOptions): { director: Director; 
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
     ...(o.healthIntervalMs !== undefined ? { healthIntervalMs: o.healthIntervalMs } : {}),
     vmEnv: o.platformUrl !== undefined ? { platform_url: o.platformUrl } : {},
+    ...(o.agentTenant !== undefined ? { agentTenant: o.agentTenant } : {}),
   };
   if (o.config.cpi === 'dummy') {
     const dummy = new DummyCpi();

@@ -11,7 +11,7 @@ export { DummyCpi, ProcessCpi, CheckedCpi, CpiCallError, killGroup, isAlive } fr
 export type { CpiProtocol, CpiResponse, CpiError, CpiMethod } from './cpi/index.js';
 export { parseManifest } from './manifest/index.js';
 export type { Manifest } from './manifest/index.js';
-export { loadRelease, loadReleaseDir, renderJob, parseTemplate, renderNodes } from './release/index.js';
+export { createRelease, directoryChecksum, loadRelease, loadReleaseDir, renderJob, parseTemplate, renderNodes } from './release/index.js';
 export type { Release } from './release/index.js';
 export { planDeployment, describePlan, changesOf, actionFor, IpPool } from './planner/index.js';
 export { updateGroup, updateGroups } from './update/index.js';

@@ -106,7 +106,9 @@ const clientCommands: Readonly<Record<string, string>> = {
   'start-instances': "Start stopped instances (bosh's start): vigil start-instances -d NAME [GROUP[/INDEX]]",
   'delete-deployment': 'Delete a deployment with its VMs and disks: vigil delete-deployment -d NAME',
   'upload-release': 'Upload a release directory or tarball: vigil upload-release PATH',
+  'create-release': 'Write the checksums of a release directory into its release.yml: vigil create-release DIR',
   releases: 'List uploaded releases',
+  audit: 'Show the audit log of lifecycle actions: vigil audit [--limit N] [--before ID] [--json]',
   cck: 'Cloud check: vigil cck -d NAME [--auto | --resolution PROBLEM=RESOLUTION]',
 };
 

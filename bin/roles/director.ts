@@ -26,6 +26,7 @@ export const directorRole: Role = {
       agentCommand: agentCommand(),
       directorUrl: selfUrl,
       platformUrl: `http://127.0.0.1:${ctx.config.http.port}`,
+      agentTenant: ctx.config.tenant.default,
     });
     await ctx.http.register(scoped('lifecycle', directorApi), { prefix: directorApiPrefix, director });
     director.start();

@@ -8,12 +8,15 @@ import type { AgentState } from './protocol.js';
 export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private refused = false;
 
   constructor(
     private readonly url: string,
     private readonly state: () => AgentState,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    /** The VM's credential: the director refuses heartbeats without it. */
+    private readonly secret: string,
   ) {}
 
   start(): void {
@@ -30,7 +33,17 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     try {
-      await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.state()), signal: AbortSignal.timeout(2000) });
+      const res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.secret}` },
+        body: JSON.stringify(this.state()),
+        signal: AbortSignal.timeout(2000),
+      });
+      await res.arrayBuffer();
+      // Refused means the director does not know this VM's credential (any more): say so loudly, once.
+      const refused = res.status === 401 || res.status === 403;
+      if (refused && !this.refused) this.logger.warn({ status: res.status }, 'director refused the heartbeat credential');
+      this.refused = refused;
     } catch (err) {
       this.logger.debug({ err: (err as Error).message }, 'heartbeat not delivered');
     }

@@ -24,13 +24,17 @@ export interface AgentOptions {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const agent = new Agent(opts.settingsFile, opts.logger);
   const settings = agent.settings();
-  const server: Server = agentServer(agent);
+  const secret = settings.agent_secret;
+  // Fail safe: an agent without a credential would take orders from anyone who reaches its port.
+  if (typeof secret !== 'string' || secret.length === 0)
+    throw new Error(`${opts.settingsFile} has no agent_secret: this VM was created before agents were authenticated; recreate it (vigil recreate -d DEPLOYMENT)`);
+  const server: Server = agentServer(agent, secret);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.agent_port, settings.ip, () => resolve());
   });
   await agent.resume().catch((err: unknown) => opts.logger.error({ err: (err as Error).message }, 'resuming the last spec failed'));
-  const heartbeat = new Heartbeat(`${settings.director_url}/api/v1/director/agents/${settings.agent_id}/heartbeat`, () => agent.state(), opts.heartbeatMs ?? 1000, opts.logger);
+  const heartbeat = new Heartbeat(`${settings.director_url}/api/v1/director/agents/${settings.agent_id}/heartbeat`, () => agent.state(), opts.heartbeatMs ?? 1000, opts.logger, secret);
   heartbeat.start();
   const platformUrl = settings.env['platform_url'];
   const shipEvery = Number(settings.env['log_ship_interval_ms'] ?? 5000);

@@ -49,7 +49,23 @@ export interface AgentClient {
   apply(spec: ApplySpec): Promise<AgentState>;
 }
 
-/** Finds the agent of a VM. Implementations: HTTP to the VM's IP (process CPI), in-memory (dummy CPI). */
+/** Where an instance's agent lives, as the director records it. */
+export interface AgentAddress {
+  readonly agentId: string;
+  readonly ip: string;
+  readonly vmCid: string;
+}
+
+/**
+ * Finds the agent of a VM. Implementations: HTTP to the VM's IP (process CPI), in-memory (dummy CPI).
+ * `secret` is the per-VM credential the director handed the CPI at create_vm: the agent refuses callers
+ * without it.
+ */
 export interface AgentTransport {
-  client(vm: { readonly agentId: string; readonly ip: string; readonly vmCid: string }): AgentClient;
+  client(vm: AgentAddress & { readonly secret: string }): AgentClient;
+}
+
+/** The director's own view: a transport with each agent's credential already bound. */
+export interface AgentDirectory {
+  client(vm: AgentAddress): AgentClient;
 }

@@ -35,7 +35,12 @@ export class TelemetryShipper {
 
   private async post(path: string, body: unknown): Promise<void> {
     try {
-      await fetch(`${this.platformUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+      // The VM's credential is also its ingest credential (the platform maps it to agent:<id>, scope ingest).
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.settings.agent_secret !== undefined) headers['authorization'] = `Bearer ${this.settings.agent_secret}`;
+      const res = await fetch(`${this.platformUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (!res.ok) this.logger.debug({ status: res.status, path }, 'the platform refused shipped telemetry');
     } catch (err) {
       this.logger.debug({ err: (err as Error).message, path }, 'shipping failed; this round is skipped');
     }

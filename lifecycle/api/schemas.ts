@@ -52,3 +52,11 @@ export const tasksQuery = z
   .strict();
 
 export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) }).strict();
+
+/** GET /audit: newest first, `before` an entry id to page back. */
+export const auditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
+    before: z.coerce.number().int().positive().optional(),
+  })
+  .strict();

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { c as createTar } from 'tar';
 import type { InstanceView, Problem, ReleaseSummary, TaskRecord } from '../director/index.js';
+import { createRelease } from '../release/index.js';
 import { DirectorClient } from './client.js';
 import { followTask } from './follow.js';
 import type { Io } from './follow.js';
@@ -155,6 +156,44 @@ const uploadRelease = cmd('vigil upload-release PATH (a release directory or tar
   return 0;
 });
 
+const createReleaseCmd = cmd('vigil create-release DIR (writes the checksum of every job and package into DIR/release.yml)', async (args, io) => {
+  const { positionals } = opts(args, {});
+  const dir = positionals[0];
+  if (dir === undefined) throw new UsageError('DIR is required');
+  if (!existsSync(dir)) throw new UsageError(`${dir} does not exist`);
+  const r = createRelease(dir);
+  io.out(`Wrote checksums of ${r.jobs.length} job(s) and ${r.packages.length} package(s) to ${dir}/release.yml (release ${r.name}/${r.version})\n`);
+  return 0;
+});
+
+interface AuditView {
+  id: number;
+  at: string;
+  actor: { id: string; name: string };
+  action: string;
+  target: string;
+  result: string;
+  task_id: number | null;
+  task_state: string | null;
+  error: string | null;
+}
+
+const audit = cmd('vigil audit [--limit N] [--before ID] [--json]', async (args, io, client) => {
+  const { values } = opts(args, { limit: { type: 'string' }, before: { type: 'string' }, json: { type: 'boolean' } });
+  const q = new URLSearchParams();
+  if (typeof values['limit'] === 'string') q.set('limit', values['limit']);
+  if (typeof values['before'] === 'string') q.set('before', values['before']);
+  const page = await client.request<{ entries: AuditView[]; next_before: number | null }>('GET', `/audit?${q.toString()}`);
+  if (values['json'] === true) {
+    io.out(`${JSON.stringify(page, null, 2)}\n`);
+    return 0;
+  }
+  const result = (e: AuditView): string => (e.result === 'refused' ? `refused: ${e.error ?? ''}` : e.task_id !== null ? `task ${e.task_id} ${e.task_state ?? ''}`.trim() : 'accepted');
+  io.out(table(['ID', 'When', 'Who', 'Action', 'Target', 'Result'], page.entries.map((e) => [String(e.id), e.at.replace('T', ' ').slice(0, 19), e.actor.name, e.action, e.target, result(e)])));
+  if (page.next_before !== null) io.out(`More: vigil audit --before ${page.next_before}\n`);
+  return 0;
+});
+
 const releases = cmd('vigil releases [--json]', async (args, io, client) => {
   const { values } = opts(args, { json: { type: 'boolean' } });
   const list = await client.request<ReleaseSummary[]>('GET', '/releases');
@@ -200,6 +239,8 @@ export const lifecycleCli: Readonly<Record<string, { summary: string; run: CliRu
   'start-instances': { summary: "Start stopped instances (bosh's start): vigil start-instances -d NAME [GROUP[/INDEX]]", run: instanceCommand('start', 'start-instances') },
   'delete-deployment': { summary: 'Delete a deployment with its VMs and disks', run: deleteDeployment },
   'upload-release': { summary: 'Upload a release directory or tarball', run: uploadRelease },
+  'create-release': { summary: 'Write the checksums of a release directory into its release.yml: vigil create-release DIR', run: createReleaseCmd },
   releases: { summary: 'List uploaded releases', run: releases },
+  audit: { summary: 'Show the audit log of lifecycle actions: vigil audit [--limit N] [--before ID]', run: audit },
   cck: { summary: 'Cloud check: find drift (missing VM, unresponsive agent, missing disk) and resolve it', run: cck },
 };

@@ -36,6 +36,11 @@ export interface CreateVmArgs {
   readonly networks: VmNetworks;
   readonly disk_cids: readonly string[];
   readonly env: Readonly<Record<string, unknown>>;
+  /**
+   * The agent's credential (BOSH's per-VM agent credentials): the agent demands it from the director and
+   * presents it with its heartbeats. A CPI writes it only where the agent alone can read it, never logs it.
+   */
+  readonly agent_secret: string;
 }
 
 /**

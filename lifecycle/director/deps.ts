@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/index.js';
-import type { AgentTransport } from '../agent/index.js';
+import type { AgentDirectory } from '../agent/index.js';
 import type { CheckedCpi } from '../cpi/index.js';
 import type { UpdateConfig } from '../manifest/index.js';
 import type { InstanceWork, Ops, Step, UpdateUnit } from '../update/index.js';
@@ -11,7 +11,8 @@ import type { DirectorStore } from './store.js';
 export interface DirectorDeps {
   readonly store: DirectorStore;
   readonly cpi: CheckedCpi;
-  readonly agents: AgentTransport;
+  readonly agents: AgentDirectory;
+  readonly credentials: { issue(agentId: string): string };
   readonly logger: Logger;
   readonly network: string;
   readonly agentTimeoutMs: number;
@@ -19,7 +20,7 @@ export interface DirectorDeps {
 }
 
 export function opsFor(deps: DirectorDeps, signal: AbortSignal): Ops {
-  return { store: deps.store, cpi: deps.cpi, agents: deps.agents, logger: deps.logger, signal, agentTimeoutMs: deps.agentTimeoutMs, vmEnv: deps.vmEnv };
+  return { store: deps.store, cpi: deps.cpi, agents: deps.agents, credentials: deps.credentials, logger: deps.logger, signal, agentTimeoutMs: deps.agentTimeoutMs, vmEnv: deps.vmEnv };
 }
 
 /** Wraps an instance's steps as an update unit whose run is one started/finished/failed pair in the log. */

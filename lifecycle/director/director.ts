@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from '../../core/index.js';
+import type { CredentialVerifier, Logger } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { AgentState, AgentTransport } from '../agent/index.js';
 import { CheckedCpi } from '../cpi/index.js';
@@ -10,6 +10,9 @@ import { parseManifest } from '../manifest/index.js';
 import { IpPool, ensureVariables, planDeployment } from '../planner/index.js';
 import type { Release } from '../release/index.js';
 import type { InstanceCommand } from '../update/index.js';
+import { AgentCredentials } from './agentCredentials.js';
+import { resurrectorActor } from './auditLog.js';
+import type { AuditEntry, AuditInput } from './auditLog.js';
 import { scanProblems } from './cloudCheck.js';
 import type { Problem } from './cloudCheck.js';
 import type { DirectorDeps } from './deps.js';
@@ -40,6 +43,8 @@ export interface DirectorOptions {
   readonly agentTimeoutMs?: number;
   /** Handed to every new VM's agent (e.g. {platform_url} for log shipping). */
   readonly vmEnv?: Readonly<Record<string, unknown>>;
+  /** The tenant agents' log shipping is bound to (the platform's default tenant); default 'default'. */
+  readonly agentTenant?: string;
 }
 
 /**
@@ -49,6 +54,7 @@ export interface DirectorOptions {
  */
 export class Director {
   readonly store: DirectorStore;
+  private readonly credentials: AgentCredentials;
   private readonly deps: DirectorDeps;
   private readonly queue: TaskQueue;
   private readonly monitor: HealthMonitor;
@@ -60,11 +66,15 @@ export class Director {
 
   constructor(private readonly opts: DirectorOptions) {
     this.store = new DirectorStore(join(opts.dataDir, 'director'));
+    this.credentials = new AgentCredentials(join(opts.dataDir, 'director'), this.store);
     this.resurrection = opts.resurrection;
+    const credentials = this.credentials;
     this.deps = {
       store: this.store,
       cpi: new CheckedCpi(opts.cpi),
-      agents: opts.agents,
+      // Every call to an agent carries its credential; the agent refuses anything else.
+      agents: { client: (vm) => opts.agents.client({ ...vm, secret: credentials.secretFor(vm.agentId) }) },
+      credentials,
       logger: opts.logger,
       network: opts.network,
       agentTimeoutMs: opts.agentTimeoutMs ?? 60_000,
@@ -83,7 +93,11 @@ export class Director {
       enabled: () => this.resurrection,
       meltdown: opts.meltdown,
       busy: (d) => this.queue.busy(d),
-      resurrect: (d, instances, reason) => this.queue.enqueue('resurrect', d, `resurrect ${instances.join(', ')}`, { deployment: d, instances, reason }),
+      resurrect: (d, instances, reason) => {
+        const taskId = this.queue.enqueue('resurrect', d, `resurrect ${instances.join(', ')}`, { deployment: d, instances, reason });
+        this.audit({ actor: resurrectorActor, action: 'resurrect', target: `deployment ${d} ${instances.join(', ')}`, result: 'accepted', taskId, detail: reason });
+        return taskId;
+      },
       emit: (e) => this.monitor.emit(e),
     });
     this.monitor = new HealthMonitor({
@@ -233,6 +247,23 @@ export class Director {
     this.queue.cancel(id);
   }
 
+  // Audit
+
+  /** Records one lifecycle action (who, what, result); the API records every action it is asked for. */
+  audit(entry: AuditInput): void {
+    try {
+      this.store.audit.add(entry);
+    } catch (err) {
+      // An action already taken is not undone because its record failed; the failure is logged loudly.
+      this.opts.logger.error({ err: (err as Error).message, action: entry.action, target: entry.target }, 'audit entry not recorded');
+    }
+  }
+
+  /** Audit entries, newest first; `before` (an entry id) pages back. */
+  auditLog(q: { limit: number; before?: number }): AuditEntry[] {
+    return this.store.audit.list(q);
+  }
+
   /** Waits until a task ends (tests and the CLI's local mode). */
   async waitTask(id: number, timeoutMs = 120_000): Promise<TaskRecord> {
     const deadline = Date.now() + timeoutMs;
@@ -245,6 +276,14 @@ export class Director {
   }
 
   // Agents
+
+  /**
+   * Checks agent secrets for the platform's authentication hook (heartbeats, log shipping): a current
+   * agent's secret is Principal `agent:<id>` with scope ingest, bound to the agent tenant.
+   */
+  agentCredentials(): CredentialVerifier {
+    return this.credentials.verifier(this.opts.agentTenant ?? 'default');
+  }
 
   heartbeat(agentId: string, state: AgentState): void {
     this.heartbeats.set(agentId, { at: Date.now(), state });

@@ -5,6 +5,7 @@ import type { Database as Db } from 'better-sqlite3';
 import { VigilError } from '../../core/index.js';
 import type { ApplySpec } from '../agent/index.js';
 import type { Release } from '../release/index.js';
+import { AuditLog, auditSchema } from './auditLog.js';
 import type { DeploymentRecord, InstanceRecord, ReleaseSummary, TaskEvent, TaskRecord, TaskState } from './types.js';
 
 const schema = `
@@ -25,7 +26,8 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE TABLE IF NOT EXISTS events (
   task_id INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL, stage TEXT NOT NULL, task TEXT NOT NULL,
   idx INTEGER NOT NULL, total INTEGER NOT NULL, state TEXT NOT NULL, tags TEXT NOT NULL, message TEXT, PRIMARY KEY (task_id, seq));
-`;
+CREATE TABLE IF NOT EXISTS agent_credentials (agent_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+${auditSchema}`;
 
 interface InstanceRow {
   deployment: string;
@@ -111,6 +113,8 @@ function toTask(r: TaskRow): TaskRecord {
 export class DirectorStore {
   private readonly db: Db;
   private closed = false;
+  /** Who did what, when, with what result: see auditLog.ts. */
+  readonly audit: AuditLog;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -119,6 +123,7 @@ export class DirectorStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
+    this.audit = new AuditLog(this.db);
   }
 
   close(): void {
@@ -254,6 +259,25 @@ export class DirectorStore {
 
   deleteInstance(deployment: string, group: string, index: number): void {
     this.db.prepare('DELETE FROM instances WHERE deployment = ? AND grp = ? AND idx = ?').run(deployment, group, index);
+  }
+
+  // Agent credentials (hashes only; see agentCredentials.ts)
+
+  putAgentCredential(agentId: string, secretSha256: string): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      // Credentials of agents no instance records any more are dead weight (an hour's grace for a VM being created).
+      this.db.prepare('DELETE FROM agent_credentials WHERE created_at < ? AND agent_id NOT IN (SELECT agent_id FROM instances WHERE agent_id IS NOT NULL)').run(now - 3_600_000);
+      this.db.prepare('INSERT OR REPLACE INTO agent_credentials VALUES (?, ?, ?)').run(agentId, secretSha256, now);
+    })();
+  }
+
+  /** The agent a credential hash belongs to, if an instance still records that agent. */
+  agentByCredentialHash(secretSha256: string): string | null {
+    const r = this.db
+      .prepare('SELECT c.agent_id AS agent_id FROM agent_credentials c JOIN instances i ON i.agent_id = c.agent_id WHERE c.secret_sha256 = ?')
+      .get(secretSha256) as { agent_id: string } | undefined;
+    return r?.agent_id ?? null;
   }
 
   // Variables

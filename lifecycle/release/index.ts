@@ -1,4 +1,5 @@
-export { loadRelease, loadReleaseDir, loadReleaseTarball } from './load.js';
+export { createRelease, loadRelease, loadReleaseDir, loadReleaseTarball } from './load.js';
+export { directoryChecksum } from './checksums.js';
 export { renderJob } from './render.js';
 export type { InstanceInfo, LinkInstance, ResolvedLink, RenderedJob } from './render.js';
 export { resolveProperties } from './properties.js';

@@ -6,6 +6,7 @@ import { x as untar } from 'tar';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { VigilError, formatZodIssues } from '../../core/index.js';
+import { verifyChecksums, writeReleaseChecksums } from './checksums.js';
 import { jobSpecSchema, packageSpecSchema, releaseFileSchema } from './spec.js';
 import type { Release, ReleaseJob, ReleasePackage } from './spec.js';
 import { parseTemplate, propertiesRead } from './template.js';
@@ -98,7 +99,23 @@ export function loadReleaseDir(root: string): Release {
     for (const p of j.spec.packages)
       if (!pkgNames.has(p)) throw bad(`release: jobs/${j.name}/spec.yml: needs package "${p}", which the release does not contain`);
   }
+  // Integrity last, so a broken release is told what is broken rather than only that it changed.
+  verifyChecksums(root, meta, { jobs: jobs.map((j) => j.name), packages: packages.map((p) => p.name) });
   return { name: meta.name, version: meta.version, jobs, packages };
+}
+
+/**
+ * `vigil create-release DIR`: checks the release (everything but checksums), then writes the SHA-256 of
+ * every job and package into its release.yml. Returns the release as it now loads.
+ */
+export function createRelease(root: string): Release {
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw bad(`release: ${root} is not a directory`);
+  readYaml(join(root, 'release.yml'), 'release.yml', releaseFileSchema);
+  // Load every item first, so a broken job is reported instead of being blessed with a checksum.
+  const packages = dirs(join(root, 'packages')).map((d) => loadPackage(root, d));
+  const jobs = dirs(join(root, 'jobs')).map((d) => loadJob(root, d));
+  writeReleaseChecksums(root, { jobs: jobs.map((j) => j.name), packages: packages.map((p) => p.name) });
+  return loadReleaseDir(root);
 }
 
 /** Loads a release from a .tgz/.tar: extracted to a temporary directory, which is always removed. */

@@ -2,9 +2,13 @@ import { z } from 'zod';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'a name of letters, digits, "_", "-" or "."');
 
-/** release.yml at the root of a release directory. */
+const checksums = z
+  .array(z.object({ name, sha1: z.string().regex(/^(?:[0-9a-f]{40}|sha256:[0-9a-f]{64})$/, '40 hex digits (SHA-1) or sha256:<64 hex digits>') }).strict())
+  .optional();
+
+/** release.yml at the root of a release directory, with a checksum per job and package (checksums.ts). */
 export const releaseFileSchema = z
-  .object({ name, version: z.union([z.string().min(1), z.number()]).transform(String), description: z.string().optional() })
+  .object({ name, version: z.union([z.string().min(1), z.number()]).transform(String), description: z.string().optional(), jobs: checksums, packages: checksums })
   .strict();
 
 const linkProvideSchema = z.object({ name, type: name, properties: z.array(z.string()).default([]) }).strict();

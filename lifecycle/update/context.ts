@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/index.js';
-import type { AgentClient, AgentTransport, ApplySpec } from '../agent/index.js';
+import type { AgentClient, AgentDirectory, ApplySpec } from '../agent/index.js';
 import type { CheckedCpi } from '../cpi/index.js';
 import type { DirectorStore } from '../director/store.js';
 import type { InstanceRecord } from '../director/types.js';
@@ -10,7 +10,10 @@ import type { DesiredInstance } from '../planner/index.js';
 export interface Ops {
   readonly store: DirectorStore;
   readonly cpi: CheckedCpi;
-  readonly agents: AgentTransport;
+  /** Agents, with each one's credential bound by the director. */
+  readonly agents: AgentDirectory;
+  /** Mints a new VM's agent credential (kept as a hash by the director), handed to the CPI. */
+  readonly credentials: { issue(agentId: string): string };
   readonly logger: Logger;
   readonly signal: AbortSignal;
   /** How long a new VM's agent may take to answer. */

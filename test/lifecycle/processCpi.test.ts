@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +19,10 @@ const agentCommand = [process.execPath, '--require', join(tsxDir, 'preflight.cjs
 const work = tmp('process-cpi');
 const agentPort = 6868;
 const beats: AgentState[] = [];
+/** The Authorization header of every heartbeat and shipped batch the stand-in director saw. */
+const presented: string[] = [];
+/** The VM's credential, as the director would mint it. */
+const secret = 'agent-1-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const logLines: string[] = [];
 const metricNames = new Set<string>();
 const upLabels: Record<string, string>[] = [];
@@ -31,9 +36,11 @@ beforeAll(async () => {
   server = Fastify();
   server.post('/api/v1/director/agents/:id/heartbeat', async (req) => {
     beats.push(req.body as AgentState);
+    presented.push(String(req.headers.authorization));
     return {};
   });
   server.post('/v1/logs', async (req) => {
+    presented.push(String(req.headers.authorization));
     const body = req.body as { resourceLogs: { scopeLogs: { logRecords: { body: { stringValue: string } }[] }[] }[] };
     for (const rl of body.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) logLines.push(r.body.stringValue);
     return {};
@@ -116,11 +123,11 @@ describe('process CPI and agent', () => {
   it('creates a VM whose agent answers on its own IP, heartbeats, supervises jobs and ships their logs and metrics', async () => {
     const disk = await cpi.createDisk(10, null);
     diskCid = disk;
-    const vm = await cpi.createVm({ agent_id: 'agent-1', cloud_properties: {}, networks: { default: { ip: '127.74.1.2' } }, disk_cids: [], env: { platform_url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`, log_ship_interval_ms: 300 } });
+    const vm = await cpi.createVm({ agent_id: 'agent-1', cloud_properties: {}, networks: { default: { ip: '127.74.1.2' } }, disk_cids: [], env: { platform_url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`, log_ship_interval_ms: 300 }, agent_secret: secret });
     created.push(vm);
     expect(await cpi.hasVm(vm)).toBe(true);
     await cpi.attachDisk(vm, disk);
-    const agent = new HttpAgentTransport(agentPort).client({ agentId: 'agent-1', ip: '127.74.1.2', vmCid: vm });
+    const agent = new HttpAgentTransport(agentPort).client({ agentId: 'agent-1', ip: '127.74.1.2', vmCid: vm, secret });
     await until(() => agent.getState(500));
     await agent.apply(spec(disk));
     // The healthy process runs; the crashing one is restarted with backoff and reported failing.
@@ -137,11 +144,45 @@ describe('process CPI and agent', () => {
     expect(upLabels.find((l) => l['process'] === 'web')).toEqual({ deployment: 'd', instance: 'web/0', vigil_job: 'web', process: 'web' });
     // The job's store is the persistent disk.
     expect(existsSync(join(raw.diskDir(disk), 'web', 'where'))).toBe(true);
+    // Heartbeats and log shipping carry the VM's credential; the settings holding it are the user's alone.
+    expect(new Set(presented)).toEqual(new Set([`Bearer ${secret}`]));
+    expect(statSync(join(raw.vmDir(vm), 'settings.json')).mode & 0o777).toBe(0o600);
   }, 60_000);
+
+  // A process that merely reaches the agent's port cannot make it do anything.
+  it.each([
+    ['no credential', 'GET', '/state', undefined, undefined, 401, /answers only its director/],
+    ['a wrong credential', 'GET', '/state', 'Bearer nope', undefined, 401, /answers only its director/],
+    ['a wrong credential on /apply', 'POST', '/apply', `Bearer ${secret}x`, '{}', 401, /answers only its director/],
+    ['basic auth', 'POST', '/apply', `Basic ${Buffer.from(`x:${secret}`).toString('base64')}`, '{}', 401, /answers only its director/],
+    ['a body that is not JSON', 'POST', '/apply', `Bearer ${secret}`, 'rm -rf /', 400, /body is not JSON .*: "rm -rf \/"/],
+    ['a spec of the wrong shape', 'POST', '/apply', `Bearer ${secret}`, '{"jobs":3}', 400, /apply spec is invalid: body\.deployment/],
+    ['an unknown route', 'GET', '/debug', `Bearer ${secret}`, undefined, 404, /no route "GET \/debug"/],
+  ] as const)('the agent refuses %s', async (_n, method, path, authorization, body, status, want) => {
+    const res = await fetch(`http://127.74.1.2:${agentPort}${path}`, { method, ...(authorization !== undefined ? { headers: { authorization } } : {}), ...(body !== undefined ? { body } : {}) });
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(want);
+  });
+
+  it('the agent answers its credential, and refuses an oversized body with 413 before reading it', async () => {
+    const ok = await fetch(`http://127.74.1.2:${agentPort}/state`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as AgentState).agent_id).toBe('agent-1');
+    // Announces 65 MiB and sends a byte: the agent answers from the header alone.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.74.1.2', port: agentPort, path: '/apply', method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-length': String(65 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('x');
+    });
+    expect(status).toBe(413);
+  });
 
   it('applying the same spec again restarts nothing; a new spec replaces the processes', async () => {
     const vm = created[0] as string;
-    const agent = new HttpAgentTransport(agentPort).client({ agentId: 'agent-1', ip: '127.74.1.2', vmCid: vm });
+    const agent = new HttpAgentTransport(agentPort).client({ agentId: 'agent-1', ip: '127.74.1.2', vmCid: vm, secret });
     const before = await agent.getState();
     const disk = diskCid;
     const same = await agent.apply(spec(disk));
@@ -155,7 +196,7 @@ describe('process CPI and agent', () => {
 
   it('a persistent disk outlives its VM; deleting the VM kills its whole process group', async () => {
     const vm = created[0] as string;
-    const agent = new HttpAgentTransport(agentPort).client({ agentId: 'agent-1', ip: '127.74.1.2', vmCid: vm });
+    const agent = new HttpAgentTransport(agentPort).client({ agentId: 'agent-1', ip: '127.74.1.2', vmCid: vm, secret });
     const webPid = (await agent.getState()).processes[0]?.pid ?? 0;
     const disk = diskCid;
     writeFileSync(join(raw.diskDir(disk), 'keep'), 'me');

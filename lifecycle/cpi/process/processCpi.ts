@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, ok } from '../protocol.js';
 import type { CpiMethod, CpiProtocol, CpiResponse, CreateVmArgs } from '../protocol.js';
@@ -17,6 +17,12 @@ export interface AgentSettings {
   /** Attached persistent disks: disk cid → directory. */
   readonly disks: Record<string, string>;
   readonly env: Readonly<Record<string, unknown>>;
+  /**
+   * The agent's credential: demanded from every caller of its HTTP server, presented with its heartbeats
+   * and log shipping. Absent only in settings written before agents were authenticated: such an agent
+   * refuses to start (recreate the VM).
+   */
+  readonly agent_secret?: string;
 }
 
 export interface ProcessCpiOptions {
@@ -65,8 +71,11 @@ export class ProcessCpi implements CpiProtocol {
     return JSON.parse(readFileSync(this.settingsPath(cid), 'utf8')) as AgentSettings;
   }
 
+  /** Settings hold the agent's secret: readable by this user only (mode also fixed on files written before). */
   private writeSettings(s: AgentSettings): void {
-    writeFileSync(this.settingsPath(s.vm_cid), JSON.stringify(s, null, 2));
+    const file = this.settingsPath(s.vm_cid);
+    writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
   }
 
   private startAgent(cid: string): number {
@@ -107,11 +116,13 @@ export class ProcessCpi implements CpiProtocol {
         const a = args[0] as CreateVmArgs;
         const ip = Object.values(a.networks)[0]?.ip;
         if (ip === undefined) return fail('Vigil::ProcessCpi::NetworkError', 'create_vm needs one network with an ip');
+        // An agent without a credential would serve anyone who reaches its port: never start one.
+        if (typeof a.agent_secret !== 'string' || a.agent_secret.length < 32) return fail('Vigil::ProcessCpi::Error', 'create_vm needs agent_secret (at least 32 characters)');
         const cid = `vm-${randomUUID()}`;
-        mkdirSync(this.vmDir(cid), { recursive: true });
+        mkdirSync(this.vmDir(cid), { recursive: true, mode: 0o700 });
         const disks: Record<string, string> = {};
         for (const d of a.disk_cids) disks[d] = this.diskDir(d);
-        this.writeSettings({ agent_id: a.agent_id, vm_cid: cid, ip, agent_port: this.opts.agentPort, director_url: this.opts.directorUrl(), vm_dir: this.vmDir(cid), disks, env: a.env });
+        this.writeSettings({ agent_id: a.agent_id, vm_cid: cid, ip, agent_port: this.opts.agentPort, director_url: this.opts.directorUrl(), vm_dir: this.vmDir(cid), disks, env: a.env, agent_secret: a.agent_secret });
         this.startAgent(cid);
         return ok(cid);
       }
