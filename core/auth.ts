@@ -34,6 +34,11 @@ export interface CredentialVerifier {
   verify(secret: string): Principal | null | Promise<Principal | null>;
 }
 
+/** A verifier that answers at once (in-memory secrets such as the lifecycle agents'). */
+export interface SyncCredentialVerifier extends CredentialVerifier {
+  verify(secret: string): Principal | null;
+}
+
 /** Cortex/Mimir/Loki's tenant id rules: what a tenant may be called anywhere in Vigil. */
 const TENANT = /^[a-zA-Z0-9!._*'()-]{1,150}$/;
 

@@ -31,6 +31,8 @@ export const directorRole: Role = {
     await ctx.http.register(scoped('lifecycle', directorApi), { prefix: directorApiPrefix, director });
     director.start();
     ctx.services.set('director', director);
+    // Agents authenticate their heartbeats and log shipping with their own per-VM secrets.
+    ctx.services.set('agentCredentials', director.agentCredentials());
     let stopping: Promise<void> | null = null;
     return {
       stop: () =>

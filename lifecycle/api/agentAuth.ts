@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CredentialVerifier } from '../../core/index.js';
+import type { SyncCredentialVerifier } from '../../core/index.js';
 import { quote } from '../../core/index.js';
 
 /**
@@ -7,7 +7,7 @@ import { quote } from '../../core/index.js';
  * and, when the platform authenticated the request, its principal is that same agent. Returns null when
  * it does, else why not (for a 401).
  */
-export function agentOfRequest(req: FastifyRequest, agentId: string, agents: CredentialVerifier): string | null {
+export function agentOfRequest(req: FastifyRequest, agentId: string, agents: SyncCredentialVerifier): string | null {
   const header = req.headers.authorization;
   if (typeof header !== 'string' || !header.startsWith('Bearer ')) return `agent ${quote(agentId, 64)}: send Authorization: Bearer <the VM's agent secret>`;
   const principal = agents.verify(header.slice('Bearer '.length));

@@ -171,7 +171,9 @@ export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: F
     return { entries: entries.map(auditView), next_before: entries.length === q.limit && last !== undefined ? last.id : null };
   });
 
-  app.post('/agents/:agentId/heartbeat', async (req, reply) => {
+  // Agents hold ingest-scoped credentials of their own, not the lifecycle scope of the rest of this API;
+  // the platform's authentication hook reads this route's scope from its config.
+  app.post('/agents/:agentId/heartbeat', { config: { scope: 'ingest' } }, async (req, reply) => {
     const agentId = (req.params as { agentId: string }).agentId;
     // The agent's own credential is checked here whether or not the platform authenticates requests,
     // so a forged heartbeat (which would hide a dead VM from the resurrector) is refused even with auth off.

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CredentialVerifier, Principal } from '../../core/index.js';
+import type { SyncCredentialVerifier, Principal } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { DirectorStore } from './store.js';
 
@@ -50,10 +50,10 @@ export class AgentCredentials {
   }
 
   /**
-   * A CredentialVerifier for the platform's authentication hook: an agent's secret is a principal
+   * A SyncCredentialVerifier for the platform's authentication hook: an agent's secret is a principal
    * `agent:<id>` that may only ingest (heartbeats and log shipping), bound to `tenant`.
    */
-  verifier(tenant: string): CredentialVerifier {
+  verifier(tenant: string): SyncCredentialVerifier {
     return { verify: (secret) => this.verify(secret, tenant) };
   }
 

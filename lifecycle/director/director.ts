@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CredentialVerifier, Logger } from '../../core/index.js';
+import type { SyncCredentialVerifier, Logger } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { AgentState, AgentTransport } from '../agent/index.js';
 import { CheckedCpi } from '../cpi/index.js';
@@ -281,7 +281,7 @@ export class Director {
    * Checks agent secrets for the platform's authentication hook (heartbeats, log shipping): a current
    * agent's secret is Principal `agent:<id>` with scope ingest, bound to the agent tenant.
    */
-  agentCredentials(): CredentialVerifier {
+  agentCredentials(): SyncCredentialVerifier {
     return this.credentials.verifier(this.opts.agentTenant ?? 'default');
   }
 
