@@ -24,8 +24,6 @@ export const tenantLimitFields = {
   maxSamplesPerQuery: count().default(50_000_000),
 };
 
-const tenantLimitsSchema = z.object(tenantLimitFields).strict();
-
 /** One tenant's overrides: any subset of the per-tenant limits (no defaults: what is absent is inherited). */
 const overridesSchema = z
   .object({
@@ -45,7 +43,7 @@ export const tenantOverridesSchema = z.record(z.string(), overridesSchema).super
   }
 });
 
-export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
+export type TenantLimits = z.infer<z.ZodObject<typeof tenantLimitFields>>;
 
 export type TenantOverrides = z.infer<typeof overridesSchema>;
 
