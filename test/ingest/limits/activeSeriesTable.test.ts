@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActiveSeriesTable } from '../../../ingest/limits/activeSeriesTable.js';
+import { ActiveSeriesTable } from '../../../ingest/limits/index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimeSeries } from '../../../core/index.js';
 import { checkSampleColumns, fromSampleColumns, seriesId, STALE_NAN, toSampleColumns } from '../../../core/index.js';
-import { filterSampleColumns } from '../../../ingest/limits/filterColumns.js';
-import { seriesIdWordsOf } from '../../../ingest/limits/seriesIdWords.js';
+import { filterSampleColumns, seriesIdWordsOf } from '../../../ingest/limits/index.js';
 
 const series: TimeSeries[] = [
   { labels: { __name__: 'a', job: 'x' }, samples: [{ t: 1, v: 1 }, { t: 2, v: 2 }] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../ingest/limits/tokenBucket.js';
+import { TokenBucket } from '../../../ingest/limits/index.js';
 
 type Step = { at: number; take: number; ok: boolean; retryAfterMs?: number };
 
