@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isValidTenant } from './auth.js';
+import { tenantLimitFields, tenantOverridesSchema } from './tenantLimits.js';
 
 /**
  * The one configuration schema. Sources, lowest precedence first:
@@ -20,6 +21,9 @@ export const limitsSchema = z
     /** Largest accepted request body, after decompression. */
     maxRequestBytes: z.number().int().positive().default(16 * 1024 * 1024),
     maxLogLineBytes: z.number().int().positive().default(256 * 1024),
+    ...tenantLimitFields,
+    /** Per-tenant overrides of the fields above that apply per tenant (core/tenantLimits.ts). */
+    tenants: tenantOverridesSchema.default({}),
   })
   .strict();
 

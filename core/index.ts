@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './config.js';
+export * from './tenantLimits.js';
 export * from './logger.js';
 export * from './model.js';
 export * from './labels.js';

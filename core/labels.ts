@@ -109,6 +109,15 @@ export function seriesIdFromLanes(sum1: number, sum2: number, count: number): bi
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
+/**
+ * seriesIdFromLanes as two unsigned 32-bit words, written to out[at] (high) and out[at + 1] (low),
+ * without allocating a bigint: for per-series bookkeeping on typed arrays (ingest limits).
+ */
+export function seriesIdWords(sum1: number, sum2: number, count: number, out: Uint32Array, at: number): void {
+  out[at] = fmix32(sum1 ^ count);
+  out[at + 1] = fmix32(sum2 ^ Math.imul(count, 0xe6546b64));
+}
+
 /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
 function fmix32(h: number): number {
   h ^= h >>> 16;

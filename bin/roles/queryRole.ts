@@ -12,6 +12,8 @@ export const queryRole: Role = {
       store: ctx.services.get<Store>('store'),
       lookbackMs: 5 * 60_000,
       defaultTenant: ctx.config.tenant.default,
+      // Per-tenant query concurrency, queue and samples per query (limits.* and limits.tenants).
+      limits: ctx.config.limits,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'query' }),
     });

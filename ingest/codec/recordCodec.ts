@@ -58,7 +58,17 @@ function toWire(p: BusPayload): unknown {
 }
 
 export function encodePayload(payload: BusPayload): Uint8Array {
-  const body = serialize(toWire(payload));
+  return encodeWire(toWire(payload));
+}
+
+/** Encodes a metrics batch already in columns (the same bytes encodePayload writes for its series). */
+export function encodeMetricsColumns(tenant: string, columns: SampleColumns, metadata: readonly MetricMetadata[]): Uint8Array {
+  const wire: WireMetrics = { kind: 'metrics', tenant, ...columns, metadata };
+  return encodeWire(wire);
+}
+
+function encodeWire(wire: unknown): Uint8Array {
+  const body = serialize(wire);
   const out = Buffer.allocUnsafe(body.length + 1);
   out[0] = FORMAT_V8_COLUMNS;
   body.copy(out, 1);

@@ -1,10 +1,12 @@
 import type { Limits, WriteRequest } from '../../core/index.js';
+import { tenantLimits, toSampleColumns } from '../../core/index.js';
 import type { VigilErrorCode } from '../../core/index.js';
 import { TOPICS } from '../bus/bus.js';
-import { encodePayload } from '../codec/recordCodec.js';
+import { encodeMetricsColumns, encodePayload } from '../codec/recordCodec.js';
+import { seriesIdWordsOf } from '../limits/seriesIdWords.js';
 import type { RejectionCounts, RejectionEntry } from './rejections.js';
 import { Rejections } from './rejections.js';
-import type { RecordBounds } from './splitRecords.js';
+import type { MetricsChunk, RecordBounds } from './splitRecords.js';
 import { splitEvents, splitLogs, splitSeries } from './splitRecords.js';
 import { validateWriteRequest } from './validateWriteRequest.js';
 
@@ -38,6 +40,12 @@ export interface PreparedWrite {
   readonly rejections: RejectionEntry[];
   /** The first rejection messages joined into one line; empty when nothing was rejected. */
   readonly errorMessage: string;
+  /**
+   * Per metrics record (in the order of the metrics topic's values), the series ids of its series
+   * as Uint32 words (high, low): what the active-series limit checks. Absent when the tenant has
+   * no such limit.
+   */
+  readonly seriesIds?: readonly Uint32Array[];
   /** Set when nothing valid remains (or the request is unusable): publish throws it as a VigilError. */
   readonly error?: { readonly code: VigilErrorCode; readonly message: string };
 }
@@ -80,8 +88,15 @@ export function prepareWrite(req: WriteRequest, context: PrepareContext, receive
   const add = (topic: string, values: Uint8Array[]): void => {
     if (values.length > 0) topics.push({ topic, values });
   };
-  add(TOPICS.metrics, splitSeries(valid.series, valid.metadata, bounds).map((c) => encodePayload({ kind: 'metrics', tenant, series: c.series, metadata: c.metadata })));
+  // Series ids are taken here, off the main thread, from the columns about to be encoded.
+  const seriesIds: Uint32Array[] | undefined = tenantLimits(context.limits, tenant).maxActiveSeries > 0 ? [] : undefined;
+  const metricsRecord = (c: MetricsChunk): Uint8Array => {
+    const columns = toSampleColumns(c.series);
+    seriesIds?.push(seriesIdWordsOf(columns));
+    return encodeMetricsColumns(tenant, columns, c.metadata);
+  };
+  add(TOPICS.metrics, splitSeries(valid.series, valid.metadata, bounds).map(metricsRecord));
   add(TOPICS.logs, splitLogs(valid.logs, bounds).map((logs) => encodePayload({ kind: 'logs', tenant, logs })));
   add(TOPICS.events, splitEvents(valid.events, bounds).map((events) => encodePayload({ kind: 'events', tenant, events })));
-  return { ...base, topics, errorMessage };
+  return seriesIds === undefined ? { ...base, topics, errorMessage } : { ...base, topics, errorMessage, seriesIds };
 }

@@ -9,13 +9,15 @@ import { prepareWrite } from './prepareWrite.js';
 import type { RejectionCounts, Rejections } from './rejections.js';
 import type { RecordBounds } from './splitRecords.js';
 import { DEFAULT_RECORD_BOUNDS } from './splitRecords.js';
+import { IngestLimiter } from '../limits/ingestLimiter.js';
+import type { LimitedWrite } from '../limits/ingestLimiter.js';
 
 export interface PushPipelineOptions {
   readonly producer: Producer;
   readonly limits: Limits;
   readonly registry: Registry;
   readonly logger: Logger;
-  /** Clock for timestamp checks (milliseconds); tests pass a fixed one. */
+  /** Clock for timestamp checks and the per-tenant limits (milliseconds); tests pass a fixed one. */
   readonly now?: () => number;
   /** Bounds on one bus record; defaults to ~10k samples / 10k entries / 4 MiB of log text. */
   readonly recordBounds?: RecordBounds;
@@ -39,8 +41,9 @@ export interface PushPipeline {
    *
    * Some records invalid: resolves with them counted in `rejected` (partial success).
    * Nothing valid left: rejects with VigilError 'limit_exceeded' (every rejection was a limit)
-   * or 'bad_data', naming the first problems. Bus backpressure: rejects with the bus' error
-   * ('too_many_requests' with retryAfterMs). Safe to call concurrently.
+   * or 'bad_data', naming the first problems. Bus backpressure or the tenant's ingestion rate
+   * (limits.ingestRate): rejects with 'too_many_requests' and retryAfterMs. New series beyond the
+   * tenant's limits.maxActiveSeries are rejected like invalid ones. Safe to call concurrently.
    */
   push(req: WriteRequest, receiverRejections?: Rejections): Promise<PushResult>;
   /**
@@ -59,6 +62,7 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
   const bounds = options.recordBounds ?? DEFAULT_RECORD_BOUNDS;
   const metrics = createPipelineMetrics(options.registry);
   const context = (): PrepareContext => ({ limits, nowMs: now(), bounds });
+  const limiter = new IngestLimiter({ limits, registry: options.registry });
 
   // Spans cost nothing unless tracing is enabled (the API is a no-op without an SDK).
   const tracer = trace.getTracer('vigil.ingest');
@@ -79,21 +83,32 @@ export function createPushPipeline(options: PushPipelineOptions): PushPipeline {
     });
   }
 
-  async function publish(prepared: PreparedWrite): Promise<PushResult> {
-    const { tenant, received, accepted, rejected } = prepared;
+  async function publish(validated: PreparedWrite): Promise<PushResult> {
+    const { tenant, received } = validated;
     // A request without a tenant is refused before anything is counted, as it always was.
-    if (tenant === '' && prepared.error !== undefined) throw new VigilError(prepared.error.code, prepared.error.message);
+    if (tenant === '' && validated.error !== undefined) throw new VigilError(validated.error.code, validated.error.message);
     const done = metrics.startPush();
     metrics.received('samples', received.samples);
     metrics.received('logs', received.logs);
     metrics.received('events', received.events);
-    metrics.rejected(prepared.rejections);
-    const rejectedTotal = rejected.samples + rejected.logs + rejected.events;
-    if (prepared.error !== undefined) {
+    metrics.rejected(validated.rejections);
+    if (validated.error !== undefined) {
       done('rejected');
-      logger.debug({ tenant, rejected, first: prepared.rejections[0]?.message }, 'push rejected');
-      throw new VigilError(prepared.error.code, prepared.error.message);
+      logger.debug({ tenant, rejected: validated.rejected, first: validated.rejections[0]?.message }, 'push rejected');
+      throw new VigilError(validated.error.code, validated.error.message);
     }
+    let limited: LimitedWrite;
+    try {
+      limited = limiter.apply(validated, now());
+    } catch (err) {
+      done('rejected');
+      logger.debug({ tenant, error: (err as Error).message }, 'push refused by a tenant limit');
+      throw err;
+    }
+    metrics.rejected(limited.rejections);
+    const { prepared } = limited;
+    const { accepted, rejected } = prepared;
+    const rejectedTotal = rejected.samples + rejected.logs + rejected.events;
 
     try {
       await send(prepared);

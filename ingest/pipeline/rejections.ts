@@ -11,10 +11,11 @@ export type RejectReason =
   | 'line_too_long' // a log line over limits.maxLogLineBytes
   | 'invalid_event' // an event missing its reason, object or times
   | 'invalid_point' // a data point the receiver cannot read (no value, bucket counts not matching bounds)
-  | 'unsupported'; // data the receiver cannot convert (OTLP delta sums, exponential histograms)
+  | 'unsupported' // data the receiver cannot convert (OTLP delta sums, exponential histograms)
+  | 'per_tenant_active_series'; // a new series beyond the tenant's limits.maxActiveSeries
 
 /** Reasons that are configured limits rather than malformed data: they map to 'limit_exceeded'. */
-const limitReasons: ReadonlySet<RejectReason> = new Set(['too_many_labels', 'line_too_long']);
+const limitReasons: ReadonlySet<RejectReason> = new Set(['too_many_labels', 'line_too_long', 'per_tenant_active_series']);
 
 
 export interface RejectionCounts {

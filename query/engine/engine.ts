@@ -16,6 +16,11 @@ export interface EngineOptions {
 export interface QueryOptions {
   /** Aborting it fails the query with a VigilError('timeout'); the HTTP layer passes its deadline here. */
   readonly signal?: AbortSignal;
+  /**
+   * This query's sample limit instead of the engine's maxSamples (the HTTP layer passes the
+   * tenant's); `name` is appended to the error so that it says which limit to raise.
+   */
+  readonly maxSamples?: { readonly limit: number; readonly name: string };
 }
 
 /**
@@ -37,10 +42,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const maxSamples = options.maxSamples ?? 50_000_000;
   if (!(lookbackDeltaMs > 0)) throw new VigilError('bad_data', `lookbackDeltaMs must be positive, got ${lookbackDeltaMs}`);
 
-  const checkSamples = (series: readonly SeriesSamples[] | readonly MatrixSeries[]): void => {
+  const checkSamples = (series: readonly SeriesSamples[] | readonly MatrixSeries[], opts: QueryOptions): void => {
     let n = 0;
     for (const s of series) n += 'samples' in s ? s.samples.length : s.points.length;
-    if (n > maxSamples) throw new VigilError('limit_exceeded', 'query processing would load too many samples into memory in query execution');
+    const limit = opts.maxSamples?.limit ?? maxSamples;
+    if (n > limit) {
+      // Prometheus' message, word for word, then which limit it was when the caller named one.
+      const name = opts.maxSamples === undefined ? '' : ` (${opts.maxSamples.name})`;
+      throw new VigilError('limit_exceeded', `query processing would load too many samples into memory in query execution${name}`);
+    }
   };
 
   return {
@@ -51,13 +61,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       switch (expr.type) {
         case 'VectorSelector': {
           const series = await abortable(queryable.querier(timeMs - lookbackDeltaMs + 1, timeMs).selectSamples(expr.matchers), opts.signal);
-          checkSamples(series);
+          checkSamples(series, opts);
           return { resultType: 'vector', result: sortByLabels(instantVector(series, timeMs, lookbackDeltaMs)) };
         }
         case 'MatrixSelector': {
           const q = queryable.querier(timeMs - expr.rangeMs + 1, timeMs);
           const series = await abortable(q.selectSamples(expr.vector.matchers), opts.signal);
-          checkSamples(series);
+          checkSamples(series, opts);
           return { resultType: 'matrix', result: sortByLabels(rangeVector(series, timeMs, expr.rangeMs)) };
         }
       }
@@ -72,9 +82,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const q = queryable.querier(startMs - lookbackDeltaMs + 1, endMs);
       const series = await abortable(q.selectSamples(expr.matchers), opts.signal);
-      checkSamples(series);
+      checkSamples(series, opts);
       const matrix = stepVector(series, startMs, endMs, stepMs, lookbackDeltaMs);
-      checkSamples(matrix);
+      checkSamples(matrix, opts);
       return { resultType: 'matrix', result: sortByLabels(matrix) };
     },
   };

@@ -6,6 +6,8 @@ export interface PromError {
   readonly status: number;
   readonly errorType: PromErrorType;
   readonly message: string;
+  /** For 429: how long the client should wait (the Retry-After header). */
+  readonly retryAfterMs?: number;
 }
 
 /**
@@ -23,13 +25,14 @@ const byCode: Partial<Record<VigilErrorCode, { status: number; errorType: PromEr
   forbidden: { status: 403, errorType: 'forbidden' },
   timeout: { status: 503, errorType: 'timeout' },
   unavailable: { status: 503, errorType: 'unavailable' },
-  too_many_requests: { status: 503, errorType: 'unavailable' },
+  // A tenant over its query limits: Mimir's 429 "too many outstanding requests".
+  too_many_requests: { status: 429, errorType: 'too_many_requests' },
 };
 
 export function toPromError(err: unknown): PromError {
   if (isVigilError(err)) {
     const mapped = byCode[err.code] ?? { status: 500, errorType: 'internal' as const };
-    return { ...mapped, message: err.message };
+    return err.retryAfterMs === undefined ? { ...mapped, message: err.message } : { ...mapped, message: err.message, retryAfterMs: err.retryAfterMs };
   }
   // Fastify's own errors (bad content type, body too large, malformed body) carry a 4xx status.
   const status = (err as { statusCode?: unknown } | null)?.statusCode;

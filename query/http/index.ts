@@ -4,3 +4,5 @@ export type { BuildInfo } from './metadataRoutes.js';
 export { MAX_POINTS_PER_SERIES } from './queryRoutes.js';
 export { formatSampleValue, formatTimestamp } from './promJson.js';
 export { parseTimeMs, parseDurationParamMs, MIN_TIME_MS, MAX_TIME_MS } from './params.js';
+export { Semaphore } from './semaphore.js';
+export type { Release } from './semaphore.js';

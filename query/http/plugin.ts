@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Limits } from '../../core/index.js';
 import { DEFAULT_TENANT, requestTenant } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, Queryable, QueryableStore } from '../engine/index.js';
@@ -8,7 +9,9 @@ import { toPromError } from './apiError.js';
 import { Form } from './params.js';
 import { errorJson, successJson } from './promJson.js';
 import { createQueryMetrics } from './queryMetrics.js';
-import { queryHandler, queryRangeHandler } from './queryRoutes.js';
+import { queryHandler, queryRangeHandler, requestTimeoutMs } from './queryRoutes.js';
+import { QueryLimiter } from './queryLimiter.js';
+import type { Release } from './semaphore.js';
 import { buildInfoHandler, labelNamesHandler, labelValuesHandler, metadataHandler, seriesHandler } from './metadataRoutes.js';
 import type { BuildInfo } from './metadataRoutes.js';
 
@@ -33,6 +36,12 @@ export interface PrometheusApiOptions {
   readonly buildInfo?: Partial<BuildInfo>;
   /** Evaluates queries; defaults to createEngine({ lookbackDeltaMs: lookbackMs, maxSamples }). */
   readonly engine?: Engine;
+  /**
+   * Per-tenant query limits (maxQueryConcurrency, maxQueryQueue, maxSamplesPerQuery and
+   * limits.tenants overrides; query/http/queryLimiter.ts). Without them queries are not limited
+   * per tenant and maxSamples applies.
+   */
+  readonly limits?: Limits;
 }
 
 /** What every endpoint handler receives: the merged form, the tenant's queryable, the request's deadline. */
@@ -44,6 +53,8 @@ export interface ApiContext {
   readonly now: () => number;
   readonly queryTimeoutMs: number;
   readonly params: Readonly<Record<string, string>>;
+  /** The tenant's sample limit per query, when per-tenant limits are configured. */
+  readonly maxSamples?: { readonly limit: number; readonly name: string };
 }
 
 /** A handler returns the serialised `data` of the success envelope, and any warnings. */
@@ -66,6 +77,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
   const queryTimeoutMs = opts.queryTimeoutMs ?? 2 * 60 * 1000;
   const metrics = createQueryMetrics(opts.registry);
   const log = opts.logger;
+  const limiter = opts.limits === undefined ? undefined : new QueryLimiter(opts.limits);
 
   // Prometheus reads parameters from the URL and form bodies only; any other body is refused with 415.
   app.removeAllContentTypeParsers();
@@ -73,56 +85,77 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
     done(null, new URLSearchParams(body as string));
   });
 
-  const send = (reply: FastifyReply, status: number, body: string): FastifyReply =>
+  const send = (reply: FastifyReply, status: number, body: string, retryAfterMs?: number): FastifyReply => {
+    if (retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     // A Buffer, so that the content type stays exactly Prometheus' (no charset parameter added).
-    reply.code(status).header('content-type', 'application/json').send(Buffer.from(body));
+    return reply.code(status).header('content-type', 'application/json').send(Buffer.from(body));
+  };
 
   app.setErrorHandler((err, req, reply) => {
     const e = toPromError(err);
     if (e.status >= 500) log.error({ err, url: req.url }, 'prometheus api request failed');
-    return send(reply, e.status, errorJson(e.errorType, e.message));
+    return send(reply, e.status, errorJson(e.errorType, e.message), e.retryAfterMs);
   });
 
+  /** `limited`: the endpoint takes one of the tenant's query slots while it runs. */
   const route =
-    (endpoint: string, handler: ApiHandler) =>
+    (endpoint: string, handler: ApiHandler, limited = false) =>
     async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const started = performance.now();
       let status = 200;
       let body: string;
+      let retryAfterMs: number | undefined;
+      let release: Release | undefined;
       try {
         // The platform's auth hook decides the tenant (token, else header); the store binds every read to it.
         const tenant = requestTenant(req, defaultTenant);
+        const form = formOf(req);
+        const maxSamples = limiter?.maxSamples(tenant);
         const ctx: ApiContext = {
-          form: formOf(req),
+          form,
           tenant,
           queryable: tenantQueryable(opts.store, tenant),
           engine,
           now,
           queryTimeoutMs,
           params: (req.params ?? {}) as Record<string, string>,
+          ...(maxSamples === undefined ? {} : { maxSamples }),
         };
+        if (limited && limiter !== undefined) release = await limiter.acquire(tenant, waitSignal(reply, requestTimeoutMs(form, queryTimeoutMs)));
         const result = await handler(ctx);
         body = successJson(result.data, result.warnings);
       } catch (err) {
         const e = toPromError(err);
         status = e.status;
         body = errorJson(e.errorType, e.message);
+        retryAfterMs = e.retryAfterMs;
         if (status >= 500) log.error({ err, endpoint }, 'prometheus api request failed');
         else log.debug({ endpoint, error: e.message }, 'prometheus api request rejected');
+      } finally {
+        release?.();
       }
       metrics.observe(endpoint, status, (performance.now() - started) / 1000);
-      return send(reply, status, body);
+      return send(reply, status, body, retryAfterMs);
     };
 
   const both = ['GET', 'POST'] as const;
-  app.route({ method: [...both], url: '/api/v1/query', handler: route('query', queryHandler) });
-  app.route({ method: [...both], url: '/api/v1/query_range', handler: route('query_range', queryRangeHandler) });
-  app.route({ method: [...both], url: '/api/v1/series', handler: route('series', seriesHandler) });
-  app.route({ method: [...both], url: '/api/v1/labels', handler: route('labels', labelNamesHandler) });
-  app.get('/api/v1/label/:name/values', route('label_values', labelValuesHandler));
+  app.route({ method: [...both], url: '/api/v1/query', handler: route('query', queryHandler, true) });
+  app.route({ method: [...both], url: '/api/v1/query_range', handler: route('query_range', queryRangeHandler, true) });
+  app.route({ method: [...both], url: '/api/v1/series', handler: route('series', seriesHandler, true) });
+  app.route({ method: [...both], url: '/api/v1/labels', handler: route('labels', labelNamesHandler, true) });
+  app.get('/api/v1/label/:name/values', route('label_values', labelValuesHandler, true));
   app.get('/api/v1/metadata', route('metadata', metadataHandler));
   app.get('/api/v1/status/buildinfo', route('buildinfo', buildInfoHandler(opts.buildInfo ?? {})));
 };
+
+/** Aborts when waiting for a query slot should stop: the request's timeout, or the client gone. */
+function waitSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const gone = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) gone.abort(new Error('client closed the connection'));
+  });
+  return AbortSignal.any([AbortSignal.timeout(timeoutMs), gone.signal]);
+}
 
 function formOf(req: FastifyRequest): Form {
   const q = req.url.indexOf('?');

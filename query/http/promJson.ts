@@ -74,7 +74,7 @@ export function successJson(dataJson: string, warnings: readonly string[] = []):
   return escapeHtml(`{"status":"success","data":${dataJson}${w}}`);
 }
 
-export type PromErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'unauthorized' | 'forbidden';
+export type PromErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'too_many_requests' | 'unauthorized' | 'forbidden';
 
 export function errorJson(errorType: PromErrorType, message: string): string {
   return escapeHtml(`{"status":"error","errorType":"${errorType}","error":${JSON.stringify(message)}}`);

@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/index.js';
+import type { QueryOptions } from '../engine/index.js';
 import type { Expr } from '../promql/index.js';
 import { isParseError, parseExpr } from '../promql/index.js';
 import { durationParam, invalidParam, requiredTimeParam, timeParam } from './params.js';
@@ -14,7 +15,7 @@ export async function queryHandler(ctx: ApiContext): Promise<ApiResult> {
   const time = timeParam(ctx.form, 'time', ctx.now());
   const signal = deadline(ctx);
   const expr = queryParam(ctx.form);
-  const value = await ctx.engine.instantQuery(ctx.queryable, expr, time, { signal });
+  const value = await ctx.engine.instantQuery(ctx.queryable, expr, time, queryOptions(signal, ctx));
   return { data: queryDataJson(value) };
 }
 
@@ -33,7 +34,7 @@ export async function queryRangeHandler(ctx: ApiContext): Promise<ApiResult> {
   if (expr.type === 'MatrixSelector') {
     throw invalidParam('query', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
   }
-  const value = await ctx.engine.rangeQuery(ctx.queryable, expr, start, end, step, { signal });
+  const value = await ctx.engine.rangeQuery(ctx.queryable, expr, start, end, step, queryOptions(signal, ctx));
   return { data: queryDataJson(value) };
 }
 
@@ -48,11 +49,17 @@ function queryParam(form: Form): Expr {
 
 /** The query's deadline: the server's limit, or the `timeout` parameter when that is shorter. */
 function deadline(ctx: ApiContext): AbortSignal {
-  let ms = ctx.queryTimeoutMs;
-  if (ctx.form.get('timeout') !== '') {
-    const asked = durationParam(ctx.form, 'timeout');
-    if (asked <= 0) throw invalidParam('timeout', 'timeout must be positive');
-    ms = Math.min(ms, asked);
-  }
-  return AbortSignal.timeout(ms);
+  return AbortSignal.timeout(requestTimeoutMs(ctx.form, ctx.queryTimeoutMs));
+}
+
+/** The server's limit, or the request's `timeout` parameter when that is shorter. */
+export function requestTimeoutMs(form: Form, serverMs: number): number {
+  if (form.get('timeout') === '') return serverMs;
+  const asked = durationParam(form, 'timeout');
+  if (asked <= 0) throw invalidParam('timeout', 'timeout must be positive');
+  return Math.min(serverMs, asked);
+}
+
+function queryOptions(signal: AbortSignal, ctx: ApiContext): QueryOptions {
+  return ctx.maxSamples === undefined ? { signal } : { signal, maxSamples: ctx.maxSamples };
 }
