@@ -4,7 +4,7 @@ export type { DirectorOptions, InstanceView, Problem, ProblemType, TaskRecord, T
 export { resolutionCatalogue } from './director/index.js';
 export { createDirector } from './factory.js';
 export type { CreateDirectorOptions } from './factory.js';
-export { directorApi, directorApiPrefix, buildDirectorApp } from './api/index.js';
+export { directorApi, directorApiPrefix } from './api/index.js';
 export { startAgent, HttpAgentTransport } from './agent/index.js';
 export type { RunningAgent, AgentState, ApplySpec } from './agent/index.js';
 export { DummyCpi, ProcessCpi, CheckedCpi, CpiCallError, killGroup, isAlive } from './cpi/index.js';

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, loadConfig } from '../../core/index.js';
+import { createLogger } from '../../core/index.js';
 import type { Command, CommandMap } from './command.js';
+import { runStart } from './platform.js';
 
 const io = { out: (t: string): void => void process.stdout.write(t), err: (t: string): void => void process.stderr.write(t) };
 
@@ -23,45 +23,13 @@ export function agentCommand(): string[] {
   return [process.execPath, ...process.execArgv, process.argv[1] ?? 'bin/vigil.ts', 'agent'];
 }
 
+/**
+ * A standalone director is the platform with only the director role: the same listener, loopback
+ * default, authentication, TLS and audit as `vigil start`, so there is no second, unguarded API.
+ */
 const director: Command = {
-  summary: 'Run a standalone director: vigil director [--config FILE] [--http-port N] [--data-dir DIR] [--cpi process|dummy]',
-  async run(args) {
-    const { values } = parseArgs({
-      args: [...args],
-      options: { config: { type: 'string' }, 'http-port': { type: 'string' }, 'http-host': { type: 'string' }, 'data-dir': { type: 'string' }, cpi: { type: 'string' } },
-      strict: true,
-    });
-    const flags: Record<string, unknown> = {};
-    if (values['http-port'] !== undefined) flags['http'] = { port: Number(values['http-port']) };
-    if (values['http-host'] !== undefined) flags['http'] = { ...(flags['http'] as object), host: values['http-host'] };
-    if (values['data-dir'] !== undefined) flags['dataDir'] = values['data-dir'];
-    if (values.cpi !== undefined) flags['director'] = { cpi: values.cpi };
-    let config;
-    try {
-      config = loadConfig({ file: values.config ?? process.env['VIGIL_CONFIG'], env: process.env, flags });
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        io.err(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
-    const { buildDirectorApp, createDirector } = await import('../../lifecycle/index.js');
-    const logger = createLogger(config.log.level);
-    let url = '';
-    const { director: d, dummy } = createDirector({ config: config.director, dataDir: config.dataDir, logger, agentCommand: agentCommand(), directorUrl: () => url });
-    const app = await buildDirectorApp(d, logger);
-    await app.listen({ host: config.http.host, port: config.http.port });
-    const addr = app.server.address() as AddressInfo;
-    url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${addr.port}`;
-    d.start();
-    logger.info({ url, cpi: config.director.cpi, dataDir: config.dataDir }, 'director listening');
-    await untilSignal();
-    await app.close();
-    dummy?.stopHeartbeats();
-    await d.shutdown();
-    return 0;
-  },
+  summary: 'Run a standalone director (`vigil start --roles director`): vigil director [--config FILE] [--http-port N] [--data-dir DIR] [--cpi process|dummy] [--auth]',
+  run: (args) => runStart(['--roles', 'director', ...args]),
 };
 
 const agent: Command = {

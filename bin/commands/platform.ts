@@ -14,6 +14,7 @@ const startFlags = {
   auth: { type: 'boolean', key: 'auth.enabled' },
   'insecure-no-auth': { type: 'boolean', key: 'auth.insecureNoAuth' },
   roles: { type: 'string', key: 'roles' },
+  cpi: { type: 'string', key: 'director.cpi' },
   'log-level': { type: 'string', key: 'log.level' },
   help: { type: 'boolean' },
 } as const;
@@ -34,10 +35,12 @@ flags:
                       (VIGIL_AUTH__ENABLED=true); create tokens with \`vigil token create\`
   --insecure-no-auth  allow a non-loopback --http-host without authentication (warns on start)
   --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,director (VIGIL_ROLES)
+  --cpi NAME          how the director creates VMs: process | dummy (VIGIL_DIRECTOR__CPI)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
 `;
 
-async function runStart(args: readonly string[]): Promise<number> {
+/** `vigil start`: runs the platform until SIGTERM/SIGINT; resolves to the exit code. */
+export async function runStart(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: startFlags, allowPositionals: false, strict: true });
   if (values.help === true) {
     process.stdout.write(startHelp);

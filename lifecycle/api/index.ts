@@ -1,3 +1,2 @@
 export { directorApi, directorApiPrefix } from './plugin.js';
 export type { DirectorApiOptions } from './plugin.js';
-export { buildDirectorApp } from './app.js';
