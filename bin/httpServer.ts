@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { httpStatusOf, isVigilError } from '../core/index.js';
+import { capMessage, DEFAULT_MAX_JSON_DEPTH, httpStatusOf, isVigilError, safeJsonBodyParser } from '../core/index.js';
 
 export interface HttpServerOptions {
   readonly logger: Logger;
@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   readonly bodyLimit: number;
   /** Readiness: GET /-/ready answers 200 only while this returns true. */
   readonly ready: () => boolean;
+  /** Deepest JSON body accepted (limits.maxJsonDepth); deeper ones get a 400 naming the path. */
+  readonly maxJsonDepth?: number;
 }
 
 /**
@@ -26,6 +28,10 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     bodyLimit: opts.bodyLimit,
     forceCloseConnections: 'idle',
   });
+  // Every JSON body of every role (plugins that keep fastify's parser inherit this one) is
+  // depth-checked before it is parsed: deep nesting is a 400 naming the path, never a stack overflow.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, safeJsonBodyParser({ maxDepth: opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH }));
 
   // One server span per request, for every role's routes; a no-op unless tracing is enabled.
   const tracer = trace.getTracer('vigil.http');
@@ -45,11 +51,11 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (isVigilError(err)) {
       if (err.retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
-      return reply.code(httpStatusOf(err.code)).send({ status: 'error', errorType: err.code, error: err.message });
+      return reply.code(httpStatusOf(err.code)).send({ status: 'error', errorType: err.code, error: capMessage(err.message) });
     }
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ status: 'error', errorType: status >= 500 ? 'internal' : 'bad_data', error: err.message });
+    return reply.code(status).send({ status: 'error', errorType: status >= 500 ? 'internal' : 'bad_data', error: capMessage(err.message) });
   });
 
   app.get('/-/healthy', async () => 'Vigil is Healthy.\n');

@@ -9,3 +9,4 @@ export * from './sampleColumns.js';
 export * from './auth.js';
 export * from './quote.js';
 export * from './requestIdentity.js';
+export * from './safeJson.js';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Limits } from '../../core/index.js';
-import { httpStatusOf, isVigilError, VigilError } from '../../core/index.js';
+import { httpStatusOf, isVigilError, quote, VigilError } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import { requestEncoding, responseEncoding } from './otlpBody.js';
 import type { OtlpDecoder } from './otlpDecode.js';
@@ -30,7 +30,7 @@ export function tenantOf(request: FastifyRequest, defaultTenant: string): string
   if (header === undefined) return defaultTenant;
   const value = Array.isArray(header) ? header[0] ?? '' : header;
   if (!TENANT.test(value) || value === '.' || value === '..') {
-    throw new VigilError('bad_data', `invalid X-Scope-OrgID ${JSON.stringify(value.slice(0, 160))}: 1-150 characters of [a-zA-Z0-9!._*'()-]`);
+    throw new VigilError('bad_data', `invalid X-Scope-OrgID ${quote(value)}: 1-150 characters of [a-zA-Z0-9!._*'()-]`);
   }
   return value;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import { DEFAULT_MAX_JSON_DEPTH, quote, safeJsonBodyParser, VigilError } from '../../core/index.js';
 import type { Director } from '../director/index.js';
 import { loadReleaseTarball } from '../release/index.js';
 import { directorErrorHandler, parseWith } from './errors.js';
@@ -11,6 +11,8 @@ import { cckBody, deployBody, eventsQuery, healBody, heartbeatBody, instanceActi
 
 export interface DirectorApiOptions {
   readonly director: Director;
+  /** Deepest JSON body accepted (default 64 levels); deeper ones get a 400 naming the path. */
+  readonly maxJsonDepth?: number;
 }
 
 export const directorApiPrefix = '/api/v1/director';
@@ -37,6 +39,9 @@ const name = (params: unknown): string => (params as { name: string }).name;
 export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: FastifyInstance, opts) => {
   const d = opts.director;
   app.setErrorHandler(directorErrorHandler);
+  // Depth-checked JSON whatever app hosts this plugin (the platform's server or `vigil director`'s own).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, safeJsonBodyParser({ maxDepth: opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH }));
   app.addContentTypeParser(['application/gzip', 'application/x-gzip', 'application/x-tar', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 512 * 1024 * 1024 }, (_req, body, done) =>
     done(null, body),
   );
@@ -99,7 +104,7 @@ export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: F
   app.post('/agents/:agentId/heartbeat', async (req, reply) => {
     const agentId = (req.params as { agentId: string }).agentId;
     const b = parseWith(heartbeatBody, req.body, 'body');
-    if (b.agent_id !== agentId) throw new VigilError('bad_data', `body.agent_id "${b.agent_id}" does not match the URL's agent "${agentId}"`);
+    if (b.agent_id !== agentId) throw new VigilError('bad_data', `body.agent_id ${quote(b.agent_id)} does not match the URL's agent ${quote(agentId)}`);
     d.heartbeat(agentId, b);
     return reply.status(204).send();
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { DEFAULT_TENANT, VigilError } from '../../core/index.js';
+import { DEFAULT_TENANT, quote, VigilError } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, Queryable, QueryableStore } from '../engine/index.js';
 import { toPromError } from './apiError.js';
@@ -137,7 +137,7 @@ function tenantOf(req: FastifyRequest, fallback: string): string {
   if (header === undefined) return fallback;
   const value = Array.isArray(header) ? header.join(',') : header;
   if (!tenantPattern.test(value) || value === '.' || value === '..') {
-    throw new VigilError('bad_data', `invalid X-Scope-OrgID ${JSON.stringify(value)}: up to 150 characters of letters, digits and !-_.*'()`);
+    throw new VigilError('bad_data', `invalid X-Scope-OrgID ${quote(value)}: up to 150 characters of letters, digits and !-_.*'()`);
   }
   return value;
 }
