@@ -59,6 +59,7 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
     logger,
     registry,
     bodyLimit: config.limits.maxRequestBytes,
+    maxJsonDepth: config.limits.maxJsonDepth,
     ready: () => state.modules?.ready() ?? false,
   });
   const services = serviceMap();

@@ -26,7 +26,7 @@ export const directorRole: Role = {
       directorUrl: selfUrl,
       platformUrl: `http://127.0.0.1:${ctx.config.http.port}`,
     });
-    await ctx.http.register(directorApi, { prefix: directorApiPrefix, director });
+    await ctx.http.register(directorApi, { prefix: directorApiPrefix, director, maxJsonDepth: ctx.config.limits.maxJsonDepth });
     director.start();
     ctx.services.set('director', director);
     let stopping: Promise<void> | null = null;

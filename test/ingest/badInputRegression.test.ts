@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../bin/httpServer.js';
+import { createHttpServer } from '../../bin/index.js';
 import { createLogger } from '../../core/index.js';
 import { encodeOtlpMetricsProtobuf } from '../../ingest/index.js';
 import { otlpTypes } from '../../ingest/otlp/index.js';
