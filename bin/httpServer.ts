@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { CredentialVerifier } from '../core/index.js';
-import { httpStatusOf, isVigilError } from '../core/index.js';
+import { capMessage, DEFAULT_MAX_JSON_DEPTH, httpStatusOf, isVigilError, safeJsonBodyParser } from '../core/index.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { scoped } from './auth/routeScope.js';
 
@@ -26,6 +26,8 @@ export interface HttpServerOptions {
     /** GET /metrics without a token. */
     readonly publicMetrics: boolean;
   };
+  /** Deepest JSON body accepted (limits.maxJsonDepth); deeper ones get a 400 naming the path. */
+  readonly maxJsonDepth?: number;
 }
 
 export interface RouteEntry {
@@ -86,6 +88,10 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       registers: [opts.registry],
     }),
   });
+  // Every JSON body of every role (plugins that keep fastify's parser inherit this one) is
+  // depth-checked before it is parsed: deep nesting is a 400 naming the path, never a stack overflow.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, safeJsonBodyParser({ maxDepth: opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH }));
 
   // One server span per request, for every role's routes; a no-op unless tracing is enabled.
   const tracer = trace.getTracer('vigil.http');
@@ -105,11 +111,11 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (isVigilError(err)) {
       if (err.retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
-      return reply.code(httpStatusOf(err.code)).send({ status: 'error', errorType: err.code, error: err.message });
+      return reply.code(httpStatusOf(err.code)).send({ status: 'error', errorType: err.code, error: capMessage(err.message) });
     }
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ status: 'error', errorType: status >= 500 ? 'internal' : 'bad_data', error: err.message });
+    return reply.code(status).send({ status: 'error', errorType: status >= 500 ? 'internal' : 'bad_data', error: capMessage(err.message) });
   });
 
   app.get('/-/healthy', async () => 'Vigil is Healthy.\n');

@@ -73,6 +73,7 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
     logger,
     registry,
     bodyLimit: config.limits.maxRequestBytes,
+    maxJsonDepth: config.limits.maxJsonDepth,
     ready: () => state.modules?.ready() ?? false,
     ...(tls === undefined ? {} : { tls }),
     auth: {

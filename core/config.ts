@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { isValidTenant } from './auth.js';
 import { tenantLimitFields, tenantOverridesSchema } from './tenantLimits.js';
 
+/** store.retentionMs by default: 15 days. */
+export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
+
 /**
  * The one configuration schema. Sources, lowest precedence first:
  * defaults < YAML file (--config) < VIGIL_* environment < CLI flags.
@@ -14,8 +17,12 @@ export const limitsSchema = z
     maxLabelsPerSeries: z.number().int().positive().default(40),
     maxLabelNameLength: z.number().int().positive().default(1024),
     maxLabelValueLength: z.number().int().positive().default(4096),
-    /** Samples older than now - this are rejected as absurd (default 1 year). */
-    maxSampleAgeMs: z.number().int().positive().default(365 * 24 * 3600 * 1000),
+    /**
+     * Deprecated spelling of ingest.maxSampleAgeMs (still honoured). In the limits a pipeline is
+     * given, the effective maximum age (see effectiveMaxSampleAgeMs); unset there means the
+     * default retention, DEFAULT_RETENTION_MS.
+     */
+    maxSampleAgeMs: z.number().int().positive().optional(),
     /** Samples newer than now + this are rejected (clock skew allowance, default 10 minutes). */
     maxFutureMs: z.number().int().positive().default(10 * 60 * 1000),
     /** Largest accepted request body, after decompression. */
@@ -24,6 +31,8 @@ export const limitsSchema = z
     ...tenantLimitFields,
     /** Per-tenant overrides of the fields above that apply per tenant (core/tenantLimits.ts). */
     tenants: tenantOverridesSchema.default({}),
+    /** Deepest nesting of objects and arrays in a JSON body (OTLP JSON, the director's API); deeper is a 400. */
+    maxJsonDepth: z.number().int().min(8).max(1024).default(64),
   })
   .strict();
 
@@ -72,6 +81,12 @@ export const configSchema = z
       .object({
         /** Worker threads that decode, validate and encode OTLP requests; 0 decodes on the main thread. */
         decodeWorkers: z.number().int().min(0).max(64).default(1),
+        /**
+         * Samples and log records older than now - this are rejected per record (counted, reported
+         * in the response). Default and upper bound: store.retentionMs, since the store would
+         * drop them anyway.
+         */
+        maxSampleAgeMs: z.number().int().positive().optional(),
       })
       .strict()
       .default({ decodeWorkers: 1 }),
@@ -104,7 +119,7 @@ export const configSchema = z
       .object({
         kind: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
         /** Data older than this is dropped, whole partitions at a time. */
-        retentionMs: z.number().int().positive().default(15 * 24 * 3600 * 1000),
+        retentionMs: z.number().int().positive().default(DEFAULT_RETENTION_MS),
         /** Width of one time partition. */
         partitionMs: z.number().int().positive().default(24 * 3600 * 1000),
         /**
@@ -120,7 +135,7 @@ export const configSchema = z
       .strict()
       .default({
         kind: 'duckdb',
-        retentionMs: 15 * 24 * 3600 * 1000,
+        retentionMs: DEFAULT_RETENTION_MS,
         partitionMs: 24 * 3600 * 1000,
         memoryLimit: '64MB',
         clickhouse: { url: 'http://127.0.0.1:8123', database: 'vigil' },
@@ -177,6 +192,16 @@ export const configSchema = z
   .strict();
 
 export type VigilConfig = z.infer<typeof configSchema>;
+
+/**
+ * The age beyond which ingest refuses samples and log records: ingest.maxSampleAgeMs (or its
+ * old spelling limits.maxSampleAgeMs), never more than store.retentionMs — older data would
+ * only be dropped later, and must not create partitions outside retention.
+ */
+export function effectiveMaxSampleAgeMs(config: Pick<VigilConfig, 'ingest' | 'limits' | 'store'>): number {
+  const configured = config.ingest.maxSampleAgeMs ?? config.limits.maxSampleAgeMs ?? config.store.retentionMs;
+  return Math.min(configured, config.store.retentionMs);
+}
 
 /** Raised when configuration is invalid; the message lists each bad key path and what was expected. */
 export class ConfigError extends Error {

@@ -10,3 +10,4 @@ export * from './sampleColumns.js';
 export * from './auth.js';
 export * from './quote.js';
 export * from './requestIdentity.js';
+export * from './safeJson.js';

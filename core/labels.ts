@@ -1,4 +1,5 @@
 import type { Labels } from './model.js';
+import { MAX_QUOTED_BYTES, quote } from './quote.js';
 
 /** The label that holds a metric's name. */
 export const METRIC_NAME = '__name__';
@@ -128,12 +129,28 @@ function fmix32(h: number): number {
   return h;
 }
 
-/** Prometheus' text form of a series: name{a="1", b="2"}. */
-export function formatSeries(labels: Labels): string {
-  const name = labels[METRIC_NAME] ?? '';
-  const rest = sortedLabelPairs(labels)
-    .filter(([k]) => k !== METRIC_NAME)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(', ');
-  return rest.length === 0 ? name : `${name}{${rest}}`;
+/** Longest label value (bytes) formatSeries shows before cutting it. */
+const SHOWN_VALUE_BYTES = 64;
+
+/**
+ * Prometheus' text form of a series, name{a="1", b="2"}, for error messages: long names and
+ * values are cut and the labels stop at about `maxBytes`, so a message naming a series of
+ * huge labels stays small.
+ */
+export function formatSeries(labels: Labels, maxBytes: number = MAX_QUOTED_BYTES): string {
+  const fullName = labels[METRIC_NAME] ?? '';
+  const name = fullName.length <= SHOWN_VALUE_BYTES ? fullName : quote(fullName, SHOWN_VALUE_BYTES);
+  const parts: string[] = [];
+  let length = name.length;
+  for (const [k, v] of sortedLabelPairs(labels)) {
+    if (k === METRIC_NAME) continue;
+    if (length > maxBytes) {
+      parts.push('…');
+      break;
+    }
+    const part = `${k.length <= SHOWN_VALUE_BYTES ? k : quote(k, SHOWN_VALUE_BYTES)}=${quote(v, SHOWN_VALUE_BYTES)}`;
+    parts.push(part);
+    length += part.length + 2;
+  }
+  return parts.length === 0 ? name : `${name}{${parts.join(', ')}}`;
 }

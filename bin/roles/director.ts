@@ -28,7 +28,7 @@ export const directorRole: Role = {
       platformUrl: `http://127.0.0.1:${ctx.config.http.port}`,
       agentTenant: ctx.config.tenant.default,
     });
-    await ctx.http.register(scoped('lifecycle', directorApi), { prefix: directorApiPrefix, director });
+    await ctx.http.register(scoped('lifecycle', directorApi), { prefix: directorApiPrefix, director, maxJsonDepth: ctx.config.limits.maxJsonDepth });
     director.start();
     ctx.services.set('director', director);
     // Agents authenticate their heartbeats and log shipping with their own per-VM secrets.

@@ -1,5 +1,6 @@
 import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
 import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
+import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 
@@ -12,9 +13,11 @@ export const ingestRole: Role = {
   dependsOn: ['bus'],
   async start(ctx) {
     const logger = ctx.logger.child({ component: 'ingest' });
+    // Samples older than the retention are refused here, per sample, rather than dropped later.
+    const limits = { ...ctx.config.limits, maxSampleAgeMs: effectiveMaxSampleAgeMs(ctx.config) };
     const pipeline: PushPipeline = createPushPipeline({
       producer: ctx.services.get<Bus>('bus').producer(),
-      limits: ctx.config.limits,
+      limits,
       registry: ctx.registry,
       logger,
     });
@@ -23,7 +26,7 @@ export const ingestRole: Role = {
     const pool = workers > 0 ? new DecodePool({ workers, registry: ctx.registry, logger }) : undefined;
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
-    await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits: ctx.config.limits, defaultTenant: ctx.config.tenant.default, decoder });
+    await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
     return { stop: async () => pool?.shutdown() };
   },
 };

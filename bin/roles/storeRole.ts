@@ -16,6 +16,7 @@ export const storeRole: Role = {
       path: join(ctx.config.dataDir, 'vigil.duckdb'),
       partitionMs: cfg.partitionMs,
       memoryLimit: cfg.memoryLimit,
+      retentionMs: cfg.retentionMs,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'store' }),
     });

@@ -1,6 +1,6 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { VigilError } from '../../core/index.js';
+import { parseJsonSafely, quote, VigilError } from '../../core/index.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -14,7 +14,7 @@ export function requestEncoding(contentType: string | undefined): OtlpEncoding {
   if (contentType === undefined) throw new VigilError('unsupported_media_type', 'missing Content-Type: OTLP/HTTP accepts application/x-protobuf or application/json');
   throw new VigilError(
     'unsupported_media_type',
-    `unsupported content type ${JSON.stringify(contentType ?? '')}: OTLP/HTTP accepts application/x-protobuf or application/json`,
+    `unsupported content type ${quote(contentType ?? '')}: OTLP/HTTP accepts application/x-protobuf or application/json`,
   );
 }
 
@@ -31,7 +31,7 @@ export async function decodeContentEncoding(body: Buffer, contentEncoding: strin
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === 'identity') return body;
   if (encoding !== 'gzip') {
-    throw new VigilError('unsupported_media_type', `unsupported content encoding ${JSON.stringify(contentEncoding)}: use gzip or none`);
+    throw new VigilError('unsupported_media_type', `unsupported content encoding ${quote(contentEncoding ?? '')}: use gzip or none`);
   }
   try {
     return await gunzipAsync(body, { maxOutputLength: maxBytes });
@@ -43,11 +43,10 @@ export async function decodeContentEncoding(body: Buffer, contentEncoding: strin
   }
 }
 
-/** Parses an OTLP JSON body; a syntax error becomes a 400 with the parser's message. */
-export function parseJsonBody(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch (err) {
-    throw new VigilError('bad_data', `malformed JSON body: ${(err as Error).message}`, { cause: err });
-  }
+/**
+ * Parses an OTLP JSON body: nesting deeper than `maxDepth` is a 400 naming the path (the mapper
+ * recurses through AnyValues), a syntax error a 400 with the parser's (short) message.
+ */
+export function parseJsonBody(body: Buffer, maxDepth: number): unknown {
+  return parseJsonSafely(body.toString('utf8'), { maxDepth, what: 'body' });
 }

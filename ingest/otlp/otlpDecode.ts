@@ -39,10 +39,10 @@ export async function decodeOtlp(task: OtlpDecodeTask): Promise<PreparedWrite> {
   const rejections = new Rejections();
   let req: WriteRequest;
   if (task.signal === 'metrics') {
-    const message = task.encoding === 'json' ? parseJsonBody(body) : decodeProtobuf(otlpTypes.metricsRequest, body);
+    const message = task.encoding === 'json' ? parseJsonBody(body, task.limits.maxJsonDepth) : decodeProtobuf(otlpTypes.metricsRequest, body);
     req = otlpMetricsToWriteRequest(message, task.tenant, rejections);
   } else {
-    const message = task.encoding === 'json' ? parseJsonBody(body) : decodeProtobuf(otlpTypes.logsRequest, body);
+    const message = task.encoding === 'json' ? parseJsonBody(body, task.limits.maxJsonDepth) : decodeProtobuf(otlpTypes.logsRequest, body);
     req = otlpLogsToWriteRequest(message, task.tenant, BigInt(Math.floor(task.nowMs)) * 1_000_000n);
   }
   return prepareWrite(req, task, rejections);

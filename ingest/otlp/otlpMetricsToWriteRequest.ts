@@ -1,5 +1,5 @@
 import type { MetricMetadata, MetricType, TimeSeries, WriteRequest } from '../../core/index.js';
-import { STALE_NAN } from '../../core/index.js';
+import { quote, STALE_NAN } from '../../core/index.js';
 import type { Rejections } from '../pipeline/rejections.js';
 import { OtlpCursor } from './otlpCursor.js';
 import { ATTRIBUTE_PAIRS, TIME_MS } from './otlpFastDecode.js';
@@ -108,7 +108,7 @@ class MetricsMapper {
       const eh = readObject(metric.exponentialHistogram, cur, 'exponentialHistogram') ?? {};
       cur.enter(3, 'exponentialHistogram', -1);
       const points = readArray(eh.dataPoints, cur, 'dataPoints').length;
-      this.rejections.add('samples', 'unsupported', points, `metric ${JSON.stringify(name)}: exponential histograms are not supported yet; configure the exporter for explicit-bucket histograms`);
+      this.rejections.add('samples', 'unsupported', points, `metric ${quote(name)}: exponential histograms are not supported yet; configure the exporter for explicit-bucket histograms`);
     }
     // A metric without data carries nothing to store.
   }
@@ -130,8 +130,8 @@ class MetricsMapper {
     const points = readArray(data.dataPoints, this.cur, 'dataPoints').length;
     const message =
       temporality === 1
-        ? `metric ${JSON.stringify(name)}: delta temporality ${what}s are not supported; export cumulative temporality (or use the collector's deltatocumulative processor)`
-        : `metric ${JSON.stringify(name)}: ${what} has no aggregation temporality`;
+        ? `metric ${quote(name)}: delta temporality ${what}s are not supported; export cumulative temporality (or use the collector's deltatocumulative processor)`
+        : `metric ${quote(name)}: ${what} has no aggregation temporality`;
     this.rejections.add('samples', 'unsupported', points, message);
     return false;
   }
@@ -177,7 +177,7 @@ class MetricsMapper {
       else if (hasOwn(point, 'asDouble')) value = readDouble(point.asDouble, cur, 'asDouble');
       else if (hasOwn(point, 'asInt')) value = readInt64AsNumber(point.asInt, cur, 'asInt');
       else {
-        this.rejections.add('samples', 'invalid_point', 1, `${cur.path()} of metric ${JSON.stringify(otelName)}: data point has neither asDouble nor asInt`);
+        this.rejections.add('samples', 'invalid_point', 1, `${cur.path()} of metric ${quote(otelName)}: data point has neither asDouble nor asInt`);
         continue;
       }
       const labels = this.pointLabels(point);
@@ -204,7 +204,7 @@ class MetricsMapper {
           'samples',
           'invalid_point',
           1,
-          `${cur.path()} of metric ${JSON.stringify(otelName)}: ${counts.length} bucket counts for ${bounds.length} explicit bounds (expected ${bounds.length + 1})`,
+          `${cur.path()} of metric ${quote(otelName)}: ${counts.length} bucket counts for ${bounds.length} explicit bounds (expected ${bounds.length + 1})`,
         );
         continue;
       }

@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
-import { VigilError } from '../../core/index.js';
+import { capMessage, VigilError } from '../../core/index.js';
 import { otlpDescriptor } from '../proto/otlpDescriptor.js';
+import { boundAnyValueDepth } from './otlpDepth.js';
 import { installFastNumberDataPoint } from './otlpFastDecode.js';
 
 /**
@@ -18,13 +19,16 @@ export const otlpTypes = {
 } as const;
 
 installFastNumberDataPoint(root.lookupType('opentelemetry.proto.metrics.v1.NumberDataPoint'), root.lookupType('opentelemetry.proto.common.v1.AnyValue'));
+boundAnyValueDepth(root.lookupType('opentelemetry.proto.common.v1.AnyValue'));
 
 /** Decodes a protobuf body; a truncated or garbled one becomes a 400 naming the message type. */
 export function decodeProtobuf(type: protobuf.Type, body: Uint8Array): unknown {
   try {
     return type.decode(body);
   } catch (err) {
-    throw new VigilError('bad_data', `malformed protobuf ${type.name}: ${(err as Error).message}`, { cause: err });
+    // Nested groups of unknown fields are skipped recursively by protobufjs: a stack overflow there is bad input too.
+    const reason = err instanceof RangeError && /call stack/i.test(err.message) ? 'nesting too deep' : capMessage((err as Error).message, 200);
+    throw new VigilError('bad_data', `malformed protobuf ${type.name}: ${reason}`, { cause: err });
   }
 }
 

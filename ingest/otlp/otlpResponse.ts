@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { capMessage } from '../../core/index.js';
 import type { OtlpEncoding } from './otlpBody.js';
 import { encodeProtobuf, otlpTypes } from './otlpProto.js';
 
@@ -24,6 +25,7 @@ export type OtlpSignal = 'metrics' | 'logs';
  */
 export function sendExportResponse(reply: FastifyReply, encoding: OtlpEncoding, signal: OtlpSignal, rejected: number, errorMessage: string): FastifyReply {
   const countField = signal === 'metrics' ? 'rejectedDataPoints' : 'rejectedLogRecords';
+  errorMessage = capMessage(errorMessage);
   const body = rejected > 0 || errorMessage.length > 0 ? { partialSuccess: { [countField]: rejected, errorMessage } } : {};
   const type = signal === 'metrics' ? otlpTypes.metricsResponse : otlpTypes.logsResponse;
   // JSON int64 is written as a string, as the proto3 JSON mapping does.
@@ -36,6 +38,7 @@ export function sendExportResponse(reply: FastifyReply, encoding: OtlpEncoding, 
 export function sendStatus(reply: FastifyReply, encoding: OtlpEncoding, httpStatus: number, message: string, retryAfterMs?: number): FastifyReply {
   reply.code(httpStatus);
   if (httpStatus === 429 || httpStatus === 503) reply.header('retry-after', String(Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000))));
-  const status = { code: grpcCodeOf(httpStatus), message };
+  // The safety net behind quote(): whatever a message interpolated, the answer stays small.
+  const status = { code: grpcCodeOf(httpStatus), message: capMessage(message) };
   return send(reply, encoding, () => encodeProtobuf(otlpTypes.status, status), status);
 }

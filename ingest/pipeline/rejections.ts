@@ -1,3 +1,5 @@
+import { capMessage } from '../../core/index.js';
+
 /**
  * Rejected records, counted by kind and reason, with the first few messages kept for the
  * client. Receivers fill one while parsing (e.g. OTLP delta sums); the pipeline adds its own.
@@ -7,7 +9,9 @@ export type RecordKind = 'samples' | 'logs' | 'events';
 export type RejectReason =
   | 'invalid_labels' // a label or metric name breaks Prometheus' rules
   | 'too_many_labels' // more labels than limits.maxLabelsPerSeries
-  | 'bad_timestamp' // non-finite, not an integer, too old or too far in the future
+  | 'bad_timestamp' // not a finite whole number of milliseconds
+  | 'too_old' // older than the maximum sample age (ingest.maxSampleAgeMs, at most the retention)
+  | 'too_far_in_future' // more than limits.maxFutureMs ahead of the receiver's clock
   | 'line_too_long' // a log line over limits.maxLogLineBytes
   | 'invalid_event' // an event missing its reason, object or times
   | 'invalid_point' // a data point the receiver cannot read (no value, bucket counts not matching bounds)
@@ -68,11 +72,12 @@ export class Rejections {
     return this.total > 0 && this.onlyLimits;
   }
 
-  /** One line for the client: the first message per kind and reason, with how many shared it. */
+  /**
+   * One line for the client, at most 1 KiB: the first message per kind and reason (it names a
+   * record, e.g. a series), with how many shared it and the reason.
+   */
   summary(): string {
-    return [...this.byReason.values()]
-      .map((e) => (e.count > 1 ? `${e.message} (${e.count} ${e.kind} rejected: ${e.reason})` : e.message))
-      .join('; ');
+    return capMessage([...this.byReason.values()].map((e) => `${e.message} (${e.count} ${e.kind} rejected: ${e.reason})`).join('; '));
   }
 
   /** The first message of each kind and reason. */

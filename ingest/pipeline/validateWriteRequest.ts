@@ -1,5 +1,5 @@
-import type { Event, Labels, Limits, LogRecord, MetricMetadata, TimeSeries } from '../../core/index.js';
-import { checkSeriesLabels, checkTimestampMs, formatSeries, isValidLabelName, isValidMetricName, metricTypes } from '../../core/index.js';
+import type { Event, Labels, Limits, LogRecord, MetricMetadata, TimeSeries, TimestampReason } from '../../core/index.js';
+import { checkSeriesLabels, formatSeries, sampleAgeLimitMs, timestampProblem, isValidLabelName, isValidMetricName, metricTypes, quote } from '../../core/index.js';
 import type { Rejections } from './rejections.js';
 
 /** What remains of a write request after validation. */
@@ -60,7 +60,7 @@ function validSeries(s: TimeSeries, limits: Limits, nowMs: number, rejections: R
     rejections.add('samples', reason, s.samples.length, labelProblem);
     return undefined;
   }
-  const minT = nowMs - limits.maxSampleAgeMs;
+  const minT = nowMs - sampleAgeLimitMs(limits);
   const maxT = nowMs + limits.maxFutureMs;
   let kept: { t: number; v: number }[] | undefined;
   for (let i = 0; i < s.samples.length; i++) {
@@ -72,15 +72,20 @@ function validSeries(s: TimeSeries, limits: Limits, nowMs: number, rejections: R
       continue;
     }
     if (kept === undefined) kept = s.samples.slice(0, i) as { t: number; v: number }[];
-    const problem = Number.isFinite(t) && !Number.isInteger(t) ? `timestamp ${t} is not a whole number of milliseconds` : checkTimestampMs(t, nowMs, limits);
-    rejections.add('samples', 'bad_timestamp', 1, `${formatSeries(s.labels)}: ${problem ?? `timestamp ${t} is invalid`}`);
+    const problem =
+      Number.isFinite(t) && !Number.isInteger(t)
+        ? { reason: 'bad_timestamp' as const, message: `timestamp ${t} is not a whole number of milliseconds` }
+        : (timestampProblem(t, nowMs, limits) ?? { reason: 'bad_timestamp' as const, message: `timestamp ${t} is invalid` });
+    // Only the first rejection per reason keeps its message: skip formatting the series for the rest.
+    const message = rejections.hasMessage('samples', problem.reason) ? '' : `${formatSeries(s.labels)}: ${problem.message}`;
+    rejections.add('samples', problem.reason, 1, message);
   }
   if (kept === undefined) return s.samples.length > 0 ? s : undefined;
   return kept.length > 0 ? { labels: s.labels, samples: kept } : undefined;
 }
 
 interface Problem {
-  reason: 'invalid_labels' | 'too_many_labels' | 'bad_timestamp' | 'line_too_long' | 'invalid_event';
+  reason: 'invalid_labels' | 'too_many_labels' | TimestampReason | 'line_too_long' | 'invalid_event';
   message: string;
 }
 
@@ -90,8 +95,8 @@ function checkStreamLabels(labels: Labels, what: string, limits: Limits): Proble
     return { reason: 'too_many_labels', message: `${what} has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}` };
   }
   for (const k of keys) {
-    if (!isValidLabelName(k)) return { reason: 'invalid_labels', message: `invalid label name ${JSON.stringify(k)} on ${what}: must match [a-zA-Z_][a-zA-Z0-9_]*` };
-    if (k.length > limits.maxLabelNameLength) return { reason: 'invalid_labels', message: `label name ${JSON.stringify(k.slice(0, 64))} on ${what} is longer than ${limits.maxLabelNameLength}` };
+    if (!isValidLabelName(k)) return { reason: 'invalid_labels', message: `invalid label name ${quote(k)} on ${what}: must match [a-zA-Z_][a-zA-Z0-9_]*` };
+    if (k.length > limits.maxLabelNameLength) return { reason: 'invalid_labels', message: `label name ${quote(k, 64)} on ${what} is longer than ${limits.maxLabelNameLength}` };
     if ((labels[k] as string).length > limits.maxLabelValueLength) return { reason: 'invalid_labels', message: `value of label ${k} on ${what} is longer than ${limits.maxLabelValueLength}` };
   }
   return undefined;
@@ -101,8 +106,8 @@ const NS_PER_MS = 1_000_000n;
 
 function checkLogRecord(r: LogRecord, limits: Limits, nowMs: number): Problem | undefined {
   const what = `log record of stream ${formatSeries(r.stream)}`;
-  const timeProblem = typeof r.timeNs === 'bigint' ? checkTimestampMs(Number(r.timeNs / NS_PER_MS), nowMs, limits) : 'time is not a bigint of nanoseconds';
-  if (timeProblem !== undefined) return { reason: 'bad_timestamp', message: `${what}: ${timeProblem}` };
+  const timeProblem = typeof r.timeNs === 'bigint' ? timestampProblem(Number(r.timeNs / NS_PER_MS), nowMs, limits) : { reason: 'bad_timestamp' as const, message: 'time is not a bigint of nanoseconds' };
+  if (timeProblem !== undefined) return { reason: timeProblem.reason, message: `${what}: ${timeProblem.message}` };
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit: skip the byte count for short lines.
   if (r.body.length * 3 > limits.maxLogLineBytes) {
     const bytes = Buffer.byteLength(r.body, 'utf8');
@@ -115,12 +120,12 @@ function checkLogRecord(r: LogRecord, limits: Limits, nowMs: number): Problem | 
 
 function checkEvent(e: Event, limits: Limits, nowMs: number): Problem | undefined {
   const obj = e.involvedObject;
-  const what = `event ${JSON.stringify(e.reason)} on ${obj.kind}/${obj.name}`;
+  const what = `event ${quote(e.reason, 64)} on ${quote(`${obj.kind}/${obj.name}`, 128)}`;
   if (e.reason.length === 0) return { reason: 'invalid_event', message: `${what}: reason is empty` };
   if (obj.kind.length === 0 || obj.name.length === 0) return { reason: 'invalid_event', message: `${what}: involved object needs a kind and a name` };
   for (const [field, t] of [['firstSeenMs', e.firstSeenMs], ['lastSeenMs', e.lastSeenMs]] as const) {
-    const problem = checkTimestampMs(t, nowMs, limits);
-    if (problem !== undefined) return { reason: 'bad_timestamp', message: `${what}: ${field}: ${problem}` };
+    const problem = timestampProblem(t, nowMs, limits);
+    if (problem !== undefined) return { reason: problem.reason, message: `${what}: ${field}: ${problem.message}` };
   }
   if (e.firstSeenMs > e.lastSeenMs) return { reason: 'invalid_event', message: `${what}: firstSeenMs is after lastSeenMs` };
   return checkStreamLabels(e.labels, what, limits);

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { quote } from '../../core/index.js';
+import { capMessage, httpStatusOf, isVigilError, parseJsonSafely, quote } from '../../core/index.js';
 import type { Agent } from './agent.js';
 import { BadSpecError, parseApplySpec } from './applySpecSchema.js';
 
@@ -42,12 +42,8 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     if (size > limit) throw new HttpError(413, 'payload_too_large', `body is over the ${limit}-byte limit`);
     chunks.push(c as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new HttpError(400, 'bad_data', `body is not JSON (${(err as Error).message.slice(0, 100)}): ${quote(text)}`);
-  }
+  // Depth-checked before parsing (a 400 naming the path, never a stack overflow); errors quote ≤ ~200 bytes.
+  return parseJsonSafely(Buffer.concat(chunks).toString('utf8'));
 }
 
 /**
@@ -72,10 +68,14 @@ export function agentServer(agent: Agent, secret: string, opts: { maxBodyBytes?:
     };
     handle().catch((err: unknown) => {
       const e =
-        err instanceof HttpError ? err : err instanceof BadSpecError ? new HttpError(400, 'bad_data', err.message) : new HttpError(500, 'internal', (err as Error).message.slice(0, 500));
+        err instanceof HttpError
+          ? err
+          : isVigilError(err)
+            ? new HttpError(httpStatusOf(err.code), err.code, err.message)
+            : err instanceof BadSpecError ? new HttpError(400, 'bad_data', err.message) : new HttpError(500, 'internal', (err as Error).message.slice(0, 500));
       if (res.headersSent) return void res.destroy();
       if (e.status === 413) res.setHeader('connection', 'close');
-      send(res, e.status, { error: { code: e.code, message: e.message } }, e.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+      send(res, e.status, { error: { code: e.code, message: capMessage(e.message) } }, e.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
     });
   });
 }

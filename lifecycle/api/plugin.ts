@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { VigilError } from '../../core/index.js';
+import { DEFAULT_MAX_JSON_DEPTH, quote, safeJsonBodyParser, VigilError } from '../../core/index.js';
 import { anonymous } from '../director/index.js';
 import type { Actor, AuditEntry, Director } from '../director/index.js';
 import { loadReleaseTarball } from '../release/index.js';
@@ -13,6 +13,8 @@ import { auditQuery, cckBody, deployBody, eventsQuery, healBody, heartbeatBody, 
 
 export interface DirectorApiOptions {
   readonly director: Director;
+  /** Deepest JSON body accepted (default 64 levels); deeper ones get a 400 naming the path. */
+  readonly maxJsonDepth?: number;
 }
 
 export const directorApiPrefix = '/api/v1/director';
@@ -61,6 +63,9 @@ function auditView(e: AuditEntry): Record<string, unknown> {
 export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: FastifyInstance, opts) => {
   const d = opts.director;
   app.setErrorHandler(directorErrorHandler);
+  // Depth-checked JSON whatever app hosts this plugin (the platform's server or `vigil director`'s own).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, safeJsonBodyParser({ maxDepth: opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH }));
 
   /**
    * Runs one lifecycle action and writes the audit entry (who, what, result) whatever happens: a queued
@@ -180,7 +185,7 @@ export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: F
     const refusal = agentOfRequest(req, agentId, d.agentCredentials());
     if (refusal !== null) return reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'unauthorized', message: refusal } });
     const b = parseWith(heartbeatBody, req.body, 'body');
-    if (b.agent_id !== agentId) throw new VigilError('bad_data', `body.agent_id "${b.agent_id}" does not match the URL's agent "${agentId}"`);
+    if (b.agent_id !== agentId) throw new VigilError('bad_data', `body.agent_id ${quote(b.agent_id)} does not match the URL's agent ${quote(agentId)}`);
     d.heartbeat(agentId, b);
     return reply.status(204).send();
   });

@@ -1,5 +1,5 @@
 import type { VigilErrorCode } from '../../core/index.js';
-import { isVigilError } from '../../core/index.js';
+import { capMessage, isVigilError } from '../../core/index.js';
 import type { PromErrorType } from './promJson.js';
 
 export interface PromError {
@@ -32,11 +32,13 @@ const byCode: Partial<Record<VigilErrorCode, { status: number; errorType: PromEr
 export function toPromError(err: unknown): PromError {
   if (isVigilError(err)) {
     const mapped = byCode[err.code] ?? { status: 500, errorType: 'internal' as const };
-    return err.retryAfterMs === undefined ? { ...mapped, message: err.message } : { ...mapped, message: err.message, retryAfterMs: err.retryAfterMs };
+    const message = capMessage(err.message);
+    return err.retryAfterMs === undefined ? { ...mapped, message } : { ...mapped, message, retryAfterMs: err.retryAfterMs };
   }
   // Fastify's own errors (bad content type, body too large, malformed body) carry a 4xx status.
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
-  const message = err instanceof Error ? err.message : String(err);
+  // Capped: whatever an error interpolated, the answer stays under 1 KiB.
+  const message = capMessage(err instanceof Error ? err.message : String(err));
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, errorType: 'bad_data', message };
   return { status: 500, errorType: 'internal', message };
 }

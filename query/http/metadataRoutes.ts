@@ -1,5 +1,5 @@
 import type { MetricMetadata } from '../../core/index.js';
-import { isValidLabelName, VigilError } from '../../core/index.js';
+import { isValidLabelName, quote, VigilError } from '../../core/index.js';
 import type { LabelMatcher, StoredSeries } from '../../storage/index.js';
 import { sortByLabels } from '../engine/index.js';
 import { isParseError, parseSeriesSelector } from '../promql/index.js';
@@ -41,7 +41,7 @@ export async function labelNamesHandler(ctx: ApiContext): Promise<ApiResult> {
 /** GET /api/v1/label/<name>/values: optional match[], start, end, limit. */
 export async function labelValuesHandler(ctx: ApiContext): Promise<ApiResult> {
   const name = ctx.params['name'] ?? '';
-  if (!isValidLabelName(name)) throw new VigilError('bad_data', `invalid label name: ${JSON.stringify(name)}`);
+  if (!isValidLabelName(name)) throw new VigilError('bad_data', `invalid label name: ${quote(name)}`);
   const { start, end } = range(ctx.form);
   const sets = matcherSets(ctx.form, false);
   const limit = positiveLimitParam(ctx.form, 'limit');

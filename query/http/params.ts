@@ -1,4 +1,4 @@
-import { VigilError } from '../../core/index.js';
+import { quote, VigilError } from '../../core/index.js';
 import { parseDurationMs } from '../promql/index.js';
 
 /**
@@ -41,7 +41,7 @@ const rfc3339Pattern = /^(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Z
 
 /** An error in one named parameter, worded as Prometheus words them. */
 export function invalidParam(name: string, reason: string): VigilError {
-  return new VigilError('bad_data', `invalid parameter ${JSON.stringify(name)}: ${reason}`);
+  return new VigilError('bad_data', `invalid parameter ${quote(name)}: ${reason}`);
 }
 
 /** Parses Unix seconds (float, millisecond precision) or RFC3339 into milliseconds; undefined when neither. */
@@ -67,7 +67,7 @@ export function timeParam(form: Form, name: string, fallback: number): number {
   const text = form.get(name);
   if (text === '') return fallback;
   const ms = parseTimeMs(text);
-  if (ms === undefined) throw invalidParam(name, `Invalid time value for '${name}': cannot parse ${JSON.stringify(text)} to a valid timestamp`);
+  if (ms === undefined) throw invalidParam(name, `Invalid time value for '${name}': cannot parse ${quote(text)} to a valid timestamp`);
   return ms;
 }
 
@@ -75,7 +75,7 @@ export function timeParam(form: Form, name: string, fallback: number): number {
 export function requiredTimeParam(form: Form, name: string): number {
   const text = form.get(name);
   const ms = parseTimeMs(text);
-  if (ms === undefined) throw invalidParam(name, `cannot parse ${JSON.stringify(text)} to a valid timestamp`);
+  if (ms === undefined) throw invalidParam(name, `cannot parse ${quote(text)} to a valid timestamp`);
   return ms;
 }
 
@@ -92,7 +92,7 @@ export function parseDurationParamMs(text: string): number | undefined {
 export function durationParam(form: Form, name: string): number {
   const text = form.get(name);
   const ms = parseDurationParamMs(text);
-  if (ms === undefined) throw invalidParam(name, `cannot parse ${JSON.stringify(text)} to a valid duration`);
+  if (ms === undefined) throw invalidParam(name, `cannot parse ${quote(text)} to a valid duration`);
   return ms;
 }
 
@@ -109,6 +109,6 @@ export function limitParam(form: Form, name: string): number {
 export function positiveLimitParam(form: Form, name: string): number {
   const text = form.get(name);
   if (text === '') return Infinity;
-  if (!/^\d+$/.test(text) || Number(text) <= 0) throw invalidParam(name, `${JSON.stringify(text)} is not a positive integer`);
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw invalidParam(name, `${quote(text)} is not a positive integer`);
   return Number(text);
 }

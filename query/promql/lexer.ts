@@ -1,3 +1,4 @@
+import { quote } from '../../core/index.js';
 import { ParseError } from './parseError.js';
 
 /**
@@ -74,9 +75,9 @@ export function lex(input: string): Token[] {
       const numberEnd = matchAt(numberPattern, input, i);
       const isDuration = durationEnd !== undefined && (numberEnd === undefined || durationEnd > numberEnd);
       const end = isDuration ? durationEnd : numberEnd;
-      if (end === undefined) throw new ParseError(i, `unexpected character: ${JSON.stringify(ch)}`);
+      if (end === undefined) throw new ParseError(i, `unexpected character: ${quote(ch)}`);
       if (end < input.length && identifierChar.test(input[end] as string)) {
-        throw new ParseError(i, `bad number or duration syntax: ${JSON.stringify(input.slice(i, end + 1))}`);
+        throw new ParseError(i, `bad number or duration syntax: ${quote(input.slice(i, end + 1))}`);
       }
       push(isDuration ? 'duration' : 'number', i, end);
       continue;
@@ -106,7 +107,7 @@ export function lex(input: string): Token[] {
       push('punct', i, i + 1);
       continue;
     }
-    throw new ParseError(i, `unexpected character: ${JSON.stringify(ch)}`);
+    throw new ParseError(i, `unexpected character: ${quote(ch)}`);
   }
   tokens.push({ kind: 'eof', text: '', value: '', pos: input.length, end: input.length });
   return tokens;

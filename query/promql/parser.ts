@@ -1,3 +1,4 @@
+import { quote } from '../../core/index.js';
 import type { LabelMatcher, MatchType } from '../../storage/index.js';
 import { compileMatcher } from '../../storage/index.js';
 import type { Expr, MatrixSelector, VectorSelector } from './ast.js';
@@ -62,8 +63,8 @@ class Parser {
   expectEnd(): void {
     const t = this.peek();
     if (t.kind === 'eof') return;
-    if (t.kind === 'operator' && binaryOperators.has(t.text)) throw unsupported(t, `binary operator ${JSON.stringify(t.text)} is`);
-    if (t.kind === 'keyword' && setOperators.has(t.text.toLowerCase())) throw unsupported(t, `binary operator ${JSON.stringify(t.text)} is`);
+    if (t.kind === 'operator' && binaryOperators.has(t.text)) throw unsupported(t, `binary operator ${quote(t.text)} is`);
+    if (t.kind === 'keyword' && setOperators.has(t.text.toLowerCase())) throw unsupported(t, `binary operator ${quote(t.text)} is`);
     if (t.kind === 'keyword' && t.text.toLowerCase() === 'offset') throw unsupported(t, 'the offset modifier is');
     if (t.kind === 'punct' && t.text === '@') throw unsupported(t, 'the @ modifier is');
     if (t.kind === 'punct' && t.text === '[') throw new ParseError(t.pos, 'ranges only allowed for vector selectors');
@@ -76,10 +77,10 @@ class Parser {
     const isCall = after.kind === 'punct' && after.text === '(';
     switch (t.kind) {
       case 'aggregator':
-        if (isCall || (after.kind === 'keyword' && /^(by|without)$/i.test(after.text))) throw unsupported(t, `aggregation ${JSON.stringify(t.text)} is`);
+        if (isCall || (after.kind === 'keyword' && /^(by|without)$/i.test(after.text))) throw unsupported(t, `aggregation ${quote(t.text)} is`);
         return this.parseVectorSelector();
       case 'identifier':
-        if (isCall) throw unsupported(t, `function call ${JSON.stringify(t.text + '()')} is`);
+        if (isCall) throw unsupported(t, `function call ${quote(t.text + '()')} is`);
         return this.parseVectorSelector();
       case 'metricIdentifier':
       case 'keyword':
@@ -140,7 +141,7 @@ class Parser {
       const matcher: LabelMatcher = { type: op.text as MatchType, name: t.text, value: value.value };
       if (matcher.type === '=~' || matcher.type === '!~') checkRegex(matcher.value, value.pos);
       if (matcher.name === '__name__' && metricName !== '') {
-        throw new ParseError(t.pos, `metric name must not be set twice: ${JSON.stringify(metricName)} or ${JSON.stringify(matcher.value)}`);
+        throw new ParseError(t.pos, `metric name must not be set twice: ${quote(metricName)} or ${quote(matcher.value)}`);
       }
       into.push(matcher);
       const sep = this.next();
@@ -156,7 +157,7 @@ class Parser {
     const d = this.next();
     if (d.kind !== 'duration') throw new ParseError(d.pos, `unexpected ${describe(d)} in range selector, expected duration`);
     const rangeMs = parseDurationMs(d.text);
-    if (rangeMs === undefined) throw new ParseError(d.pos, `bad duration ${JSON.stringify(d.text)}`);
+    if (rangeMs === undefined) throw new ParseError(d.pos, `bad duration ${quote(d.text)}`);
     if (rangeMs <= 0) throw new ParseError(d.pos, 'duration must be greater than 0');
     const close = this.next();
     if (close.kind === 'punct' && close.text === ':') throw unsupported(close, 'subqueries are');
@@ -176,12 +177,12 @@ function describe(t: Token): string {
       return 'end of input';
     case 'identifier':
     case 'metricIdentifier':
-      return `identifier ${JSON.stringify(t.text)}`;
+      return `identifier ${quote(t.text)}`;
     case 'keyword':
     case 'aggregator':
-      return `keyword ${JSON.stringify(t.text)}`;
+      return `keyword ${quote(t.text)}`;
     default:
-      return `${t.kind} ${JSON.stringify(t.text)}`;
+      return `${t.kind} ${quote(t.text)}`;
   }
 }
 
@@ -189,6 +190,6 @@ function checkRegex(source: string, pos: number): void {
   try {
     new RegExp(`^(?:${source})$`, 's');
   } catch (err) {
-    throw new ParseError(pos, `invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
+    throw new ParseError(pos, `invalid regular expression ${quote(source)}: ${(err as Error).message}`);
   }
 }

@@ -2,7 +2,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBVector } from 
 import { BIGINT, DOUBLE, INTEGER, MAP, mapValue, UBIGINT, UINTEGER, UTINYINT, VARCHAR } from '@duckdb/node-api';
 import type { Labels } from '../../core/index.js';
 import { METRIC_NAME, sortedLabelPairs } from '../../core/index.js';
-import type { Batch, BatchLog } from './batch.js';
+import type { Batch, BatchEvent, BatchLog } from './batch.js';
 import { appendInChunks } from './chunks.js';
 import type { Partition, PartitionKind } from './partitions.js';
 import { presenceTable } from './partitions.js';
@@ -20,7 +20,12 @@ export interface CommitEffects {
   readonly metadata: Map<string, string>;
   /** Rows written per table family, for metrics. */
   readonly rows: Record<'samples' | 'series' | 'logs' | 'log_streams' | 'events' | 'metadata' | 'offsets', number>;
+  /** Rows not written because they are older than the retention (see writeBatch's minTimeMs). */
+  readonly outsideRetention: Record<'samples' | 'logs' | 'events', number>;
 }
+
+/** partOf's mark for a sample that is dropped rather than routed to a partition. */
+const DROPPED = 0xffff;
 
 const MAP_VV = MAP(VARCHAR, VARCHAR);
 const seriesTypes: readonly DuckDBType[] = [UINTEGER, UBIGINT, VARCHAR, MAP_VV];
@@ -57,8 +62,13 @@ async function withAppender(conn: DuckDBConnection, table: string, use: (a: Duck
  * The appender runs inside the connection's explicit transaction: rows it flushes are invisible
  * to other connections until COMMIT and vanish on ROLLBACK (test/storage/duckdb.test.ts checks
  * this), so data, new series, presence rows and consumer offsets commit or roll back together.
+ *
+ * Samples and log records older than `minTimeMs` (now minus the retention) are dropped and
+ * counted in `outsideRetention`, never creating a partition: ingest refuses such data, but the
+ * bus may replay records that aged while the writer was down, and a partition outside retention
+ * would only be dropped again by the next retention run. Events are dropped on their last-seen time.
  */
-export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: StoreState): Promise<CommitEffects> {
+export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: StoreState, minTimeMs = -Infinity): Promise<CommitEffects> {
   const effects: CommitEffects = {
     newTenants: new Map(),
     newSeries: [],
@@ -67,6 +77,7 @@ export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: St
     newPresence: [],
     metadata: new Map(),
     rows: { samples: 0, series: 0, logs: 0, log_streams: 0, events: 0, metadata: 0, offsets: 0 },
+    outsideRetention: { samples: 0, logs: 0, events: 0 },
   };
   const tenantIds = await resolveTenants(conn, batch, state, effects);
   const ensurePartition = async (kind: PartitionKind, ms: number): Promise<Partition> => {
@@ -79,13 +90,23 @@ export async function writeBatch(conn: DuckDBConnection, batch: Batch, state: St
   };
 
   await writeSeries(conn, batch, state, tenantIds, effects);
-  await writeSamples(conn, batch, state, tenantIds, ensurePartition, effects);
-  await writeStreams(conn, batch, state, tenantIds, effects);
-  await writeLogs(conn, batch, state, tenantIds, ensurePartition, effects);
-  await writeEvents(conn, batch, tenantIds, effects);
+  await writeSamples(conn, batch, state, tenantIds, ensurePartition, effects, minTimeMs);
+  const logs = withinRetention(batch.logs, (l) => Number(l.record.timeNs / 1_000_000n), minTimeMs);
+  effects.outsideRetention.logs = batch.logs.length - logs.length;
+  await writeStreams(conn, logs, state, tenantIds, effects);
+  await writeLogs(conn, logs, state, tenantIds, ensurePartition, effects);
+  const events = withinRetention(batch.events, (e) => e.event.lastSeenMs, minTimeMs);
+  effects.outsideRetention.events = batch.events.length - events.length;
+  await writeEvents(conn, events, tenantIds, effects);
   await writeMetadata(conn, batch, state, tenantIds, effects);
   await writeOffsets(conn, batch, state, effects);
   return effects;
+}
+
+/** The entries at or after minTimeMs (the same array when all are). */
+function withinRetention<T>(entries: readonly T[], timeOf: (e: T) => number, minTimeMs: number): readonly T[] {
+  if (minTimeMs === -Infinity || entries.every((e) => timeOf(e) >= minTimeMs)) return entries;
+  return entries.filter((e) => timeOf(e) >= minTimeMs);
 }
 
 /** Tenant slot → tenant id, inserting tenants seen for the first time. */
@@ -162,7 +183,15 @@ async function writePresence(conn: DuckDBConnection, state: StoreState, p: Parti
   for (const [tenantId, id] of fresh) effects.newPresence.push([table, tenantId, id]);
 }
 
-async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
+async function writeSamples(
+  conn: DuckDBConnection,
+  batch: Batch,
+  state: StoreState,
+  tenantIds: Uint32Array,
+  ensurePartition: EnsurePartition,
+  effects: CommitEffects,
+  minTimeMs: number,
+): Promise<void> {
   const count = batch.sampleCount;
   if (count === 0) return;
   const time = batch.sampleTime;
@@ -178,8 +207,14 @@ async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreSt
   const partOf = new Uint16Array(count);
   let current: Partition | undefined;
   let currentSlot = 0;
+  let dropped = 0;
   for (let k = 0; k < count; k++) {
     const t = time[k] as number;
+    if (t < minTimeMs) {
+      partOf[k] = DROPPED;
+      dropped++;
+      continue;
+    }
     if (current === undefined || t < current.startMs || t >= current.endMs) {
       current = await ensurePartition('samples', t);
       const table = current.table;
@@ -191,7 +226,7 @@ async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreSt
 
   for (const [slot, p] of partitions.entries()) {
     let rows: Uint32Array | undefined;
-    if (partitions.length > 1) {
+    if (partitions.length > 1 || dropped > 0) {
       let n = 0;
       for (let k = 0; k < count; k++) if (partOf[k] === slot) n++;
       rows = new Uint32Array(n);
@@ -218,13 +253,14 @@ async function writeSamples(conn: DuckDBConnection, batch: Batch, state: StoreSt
       }),
     );
   }
-  effects.rows.samples += count;
+  effects.rows.samples += count - dropped;
+  effects.outsideRetention.samples = dropped;
 }
 
-async function writeStreams(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
+async function writeStreams(conn: DuckDBConnection, logs: readonly BatchLog[], state: StoreState, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
   const fresh: Array<{ tenantId: number; id: bigint; labels: Labels }> = [];
   const seen = new Set<string>();
-  for (const l of batch.logs) {
+  for (const l of logs) {
     const tenantId = tenantIds[l.tenantSlot] as number;
     if (state.knownStreams.get(tenantId)?.has(l.streamId) === true) continue;
     const key = `${tenantId}/${l.streamId}`;
@@ -247,10 +283,10 @@ async function writeStreams(conn: DuckDBConnection, batch: Batch, state: StoreSt
   effects.rows.log_streams += fresh.length;
 }
 
-async function writeLogs(conn: DuckDBConnection, batch: Batch, state: StoreState, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
-  if (batch.logs.length === 0) return;
+async function writeLogs(conn: DuckDBConnection, batchLogs: readonly BatchLog[], state: StoreState, tenantIds: Uint32Array, ensurePartition: EnsurePartition, effects: CommitEffects): Promise<void> {
+  if (batchLogs.length === 0) return;
   const byTable = new Map<string, { partition: Partition; logs: BatchLog[] }>();
-  for (const l of batch.logs) {
+  for (const l of batchLogs) {
     const p = await ensurePartition('logs', Number(l.record.timeNs / 1_000_000n));
     let entry = byTable.get(p.table);
     if (entry === undefined) byTable.set(p.table, (entry = { partition: p, logs: [] }));
@@ -277,12 +313,11 @@ async function writeLogs(conn: DuckDBConnection, batch: Batch, state: StoreState
       }),
     );
   }
-  effects.rows.logs += batch.logs.length;
+  effects.rows.logs += batchLogs.length;
 }
 
-async function writeEvents(conn: DuckDBConnection, batch: Batch, tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
-  if (batch.events.length === 0) return;
-  const events = batch.events;
+async function writeEvents(conn: DuckDBConnection, events: readonly BatchEvent[], tenantIds: Uint32Array, effects: CommitEffects): Promise<void> {
+  if (events.length === 0) return;
   await withAppender(conn, 'events', (a) =>
     appendInChunks(a, eventTypes, events.length, (v, from, n) => {
       for (let r = 0; r < n; r++) {

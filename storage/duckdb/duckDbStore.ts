@@ -32,6 +32,13 @@ export interface DuckDbStoreOptions {
   readonly memoryLimit?: string;
   /** DuckDB worker threads (DuckDB's default: one per core). */
   readonly threads?: number;
+  /**
+   * store.retentionMs: data older than now minus this is dropped at write time (counted in
+   * vigil_store_dropped_total) and never creates a partition. Unset: everything is written.
+   */
+  readonly retentionMs?: number;
+  /** The clock for that bound (tests pin it). */
+  readonly now?: () => number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -195,7 +202,8 @@ export class DuckDbStore implements Store {
       const end = this.metrics.commitDuration.startTimer();
       let effects;
       try {
-        effects = await this.inTransaction(writer, () => writeBatch(writer, batch, this.state));
+        const minTimeMs = this.options.retentionMs === undefined ? -Infinity : (this.options.now ?? Date.now)() - this.options.retentionMs;
+        effects = await this.inTransaction(writer, () => writeBatch(writer, batch, this.state, minTimeMs));
       } catch (err) {
         this.metrics.commitFailures.inc();
         this.logger.warn({ err }, 'store commit failed; batch rolled back');
@@ -216,6 +224,7 @@ export class DuckDbStore implements Store {
       if (effects.rows.offsets > 0) this.state.nextCommitSeq++;
       if (effects.newPartitions.length > 0) this.updatePartitionGauge();
       for (const [table, n] of Object.entries(effects.rows)) if (n > 0) this.metrics.rowsAppended.inc({ table }, n);
+      this.countOutsideRetention(effects.outsideRetention);
       for (const p of effects.newPartitions) if (p.kind === 'samples') this.sortPreviousPartition(p);
     });
   }
@@ -272,6 +281,13 @@ export class DuckDbStore implements Store {
   private assertOpen(): { writer: DuckDBConnection; pool: ConnectionPool } {
     if (this.writer === undefined || this.pool === undefined || this.closing !== undefined) throw new VigilError('unavailable', 'store is not open');
     return { writer: this.writer, pool: this.pool };
+  }
+
+  /** Data the bus delivered too late to keep: counted and logged, since it was acknowledged to a client once. */
+  private countOutsideRetention(dropped: Record<'samples' | 'logs' | 'events', number>): void {
+    if (dropped.samples + dropped.logs + dropped.events === 0) return;
+    for (const [kind, n] of Object.entries(dropped)) if (n > 0) this.metrics.dropped.inc({ kind, reason: 'outside_retention' }, n);
+    this.logger.warn({ dropped, retentionMs: this.options.retentionMs }, 'dropped data older than the retention at write time (no partition created)');
   }
 
   private updatePartitionGauge(): void {

@@ -8,6 +8,7 @@ export class StoreMetrics {
   readonly commitFailures: Counter;
   readonly queryDuration: Histogram<'op'>;
   readonly partitions: Gauge<'kind'>;
+  readonly dropped: Counter<'kind' | 'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -24,6 +25,12 @@ export class StoreMetrics {
       help: 'Time to answer one querier call, per operation.',
       labelNames: ['op'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.dropped = new Counter({
+      name: 'vigil_store_dropped_total',
+      help: 'Samples, log records and events the store did not write, by reason (outside_retention: older than the retention at write time, e.g. replayed from the bus).',
+      labelNames: ['kind', 'reason'],
       registers,
     });
     this.partitions = new Gauge({ name: 'vigil_store_partitions', help: 'Time partitions currently stored, per kind.', labelNames: ['kind'], registers });

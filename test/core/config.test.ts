@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../core/index.js';
+import { ConfigError, effectiveMaxSampleAgeMs, loadConfig } from '../../core/index.js';
 
 function yamlFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
@@ -51,5 +51,24 @@ describe('bad config names the key and what was expected', () => {
   it.each(cases)('$name', ({ opts, message }) => {
     expect(() => loadConfig(opts)).toThrowError(ConfigError);
     expect(() => loadConfig(opts)).toThrowError(message);
+  });
+});
+
+describe('the maximum sample age ingest accepts', () => {
+  const DAY = 24 * 3600_000;
+  it.each([
+    ['default: the retention', {}, 15 * DAY],
+    ['follows the retention', { 'store.retentionMs': 3 * DAY }, 3 * DAY],
+    ['ingest.maxSampleAgeMs when shorter', { 'ingest.maxSampleAgeMs': DAY }, DAY],
+    ['never beyond the retention', { 'ingest.maxSampleAgeMs': 365 * DAY }, 15 * DAY],
+    ['the old spelling limits.maxSampleAgeMs still counts', { 'limits.maxSampleAgeMs': 2 * DAY }, 2 * DAY],
+    ['the new spelling wins over the old', { 'limits.maxSampleAgeMs': 2 * DAY, 'ingest.maxSampleAgeMs': 4 * DAY }, 4 * DAY],
+  ])('%s', (_name, flags, expected) => {
+    const nested: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(flags)) {
+      const [a, b] = k.split('.') as [string, string];
+      nested[a] = { ...(nested[a] as object), [b]: v };
+    }
+    expect(effectiveMaxSampleAgeMs(loadConfig({ flags: nested }))).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Event, LogRecord, TimeSeries, WriteRequest } from '../../core/index.js';
-import { createLogger, emptyWriteRequest, limitsSchema, VigilError } from '../../core/index.js';
+import { createLogger, emptyWriteRequest, limitsSchema, sampleAgeLimitMs, VigilError } from '../../core/index.js';
 import type { PushPipelineOptions } from '../../ingest/index.js';
 import { createPushPipeline, prepareWrite, Rejections } from '../../ingest/index.js';
 import { RecordingProducer } from './recordingProducer.js';
@@ -52,27 +52,47 @@ function event(overrides: Partial<Event> = {}): Event {
 
 describe('push pipeline: sample timestamps', () => {
   it.each([
-    ['NaN', NaN, 'timestamp NaN is not a finite number'],
-    ['+Inf', Infinity, 'timestamp Infinity is not a finite number'],
-    ['-Inf', -Infinity, 'timestamp -Infinity is not a finite number'],
-    ['a fraction of a millisecond', NOW + 0.5, 'is not a whole number of milliseconds'],
-    ['older than the max age', NOW - limits.maxSampleAgeMs - 1, 'is older than the accepted age'],
-    ['too far in the future', NOW + limits.maxFutureMs + 1, 'ms in the future'],
-  ])('rejects %s, keeps the good samples of the same series', async (_name, bad, message) => {
-    const { pipeline, producer } = setup();
+    ['NaN', NaN, 'timestamp NaN is not a finite number', 'bad_timestamp'],
+    ['+Inf', Infinity, 'timestamp Infinity is not a finite number', 'bad_timestamp'],
+    ['-Inf', -Infinity, 'timestamp -Infinity is not a finite number', 'bad_timestamp'],
+    ['a fraction of a millisecond', NOW + 0.5, 'is not a whole number of milliseconds', 'bad_timestamp'],
+    ['older than the max age (default: the 15-day retention)', NOW - 15 * 24 * 3600_000 - 1, 'is older than the accepted age of 1296000000 ms', 'too_old'],
+    ['a year old', NOW - 365 * 24 * 3600_000, 'is older than the accepted age', 'too_old'],
+    ['too far in the future', NOW + limits.maxFutureMs + 1, 'ms in the future', 'too_far_in_future'],
+  ])('rejects %s, keeps the good samples of the same series, counts the reason', async (_name, bad, message, reason) => {
+    const { pipeline, producer, registry } = setup();
     const result = await pipeline.push(req({ series: [series('up', NOW - 1, bad, NOW)] }));
     expect(result.accepted.samples).toBe(2);
     expect(result.rejected.samples).toBe(1);
     expect(result.errorMessage).toContain(message);
     expect(result.errorMessage).toContain('up:');
+    expect(result.errorMessage).toContain(`(1 samples rejected: ${reason})`);
     expect(producer.payloads('metrics')[0]?.series).toEqual([series('up', NOW - 1, NOW)]);
+    expect(await registry.getSingleMetricAsString('vigil_ingest_rejected_total')).toContain(`vigil_ingest_rejected_total{kind="samples",reason="${reason}"} 1`);
+  });
+
+  it.each([
+    ['too old', NOW - 16 * 24 * 3600_000, 'too_old'],
+    ['too far in the future', NOW + 11 * 60_000, 'too_far_in_future'],
+  ])('rejects log records %s per record, counted by reason', async (_name, ms, reason) => {
+    const { pipeline, registry } = setup();
+    const result = await pipeline.push(req({ logs: [log(), log({ timeNs: BigInt(ms) * 1_000_000n })] }));
+    expect(result).toMatchObject({ accepted: { logs: 1 }, rejected: { logs: 1 } });
+    expect(result.errorMessage).toContain(`(1 logs rejected: ${reason})`);
+    expect(await registry.getSingleMetricAsString('vigil_ingest_rejected_total')).toContain(`{kind="logs",reason="${reason}"} 1`);
+  });
+
+  it('honours a shorter configured maximum age', async () => {
+    const { pipeline } = setup({ limits: { ...limits, maxSampleAgeMs: 3600_000 } });
+    const result = await pipeline.push(req({ series: [series('up', NOW - 3600_001, NOW)] }));
+    expect(result).toMatchObject({ accepted: { samples: 1 }, rejected: { samples: 1 } });
   });
 
   it('rejects the whole request with bad_data when no sample is left', async () => {
     const { pipeline, producer } = setup();
     const err = await pipeline.push(req({ series: [series('up', NaN)] })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VigilError);
-    expect(err).toMatchObject({ code: 'bad_data', message: 'all 1 records rejected: up: timestamp NaN is not a finite number' });
+    expect(err).toMatchObject({ code: 'bad_data', message: 'all 1 records rejected: up: timestamp NaN is not a finite number (1 samples rejected: bad_timestamp)' });
     expect(producer.sent).toEqual([]);
   });
 
@@ -180,7 +200,7 @@ describe('push pipeline: publishing', () => {
 
 describe('prepareWrite + publish: the two halves of push', () => {
   const context = { limits, nowMs: NOW, bounds: { maxSamples: 2, maxEntries: 10, maxLogChars: 1000 } };
-  const tooOld = NOW - limits.maxSampleAgeMs - 1;
+  const tooOld = NOW - sampleAgeLimitMs(limits) - 1;
 
   it.each([
     { name: 'all valid', request: req({ series: [series('a', NOW, NOW + 1, NOW + 2)] }), records: 2, accepted: 3, rejected: 0, error: undefined },
