@@ -33,8 +33,8 @@ beforeAll(async () => {
   const logger = createLogger('silent');
   root = createHttpServer({ logger, registry: new Registry(), bodyLimit: 16 * MB, ready: () => true, auth: { enabled: false, defaultTenant: 'default', verifiers: () => [], publicMetrics: false } });
   root.post('/echo', async (req) => ({ type: typeof req.body }));
-  // The director is never reached: every body here fails before a route uses it.
-  await root.register(directorApi, { prefix: directorApiPrefix, director: {} as never });
+  // The director is never reached: every body here fails before a route uses it (refusals are audited).
+  await root.register(directorApi, { prefix: directorApiPrefix, director: { audit: () => undefined } as never });
   await root.register(prometheusApi, { store: new MemoryStore(), registry: new Registry(), logger });
   await root.ready();
 });

@@ -155,7 +155,7 @@ describe('process CPI and agent', () => {
     ['a wrong credential', 'GET', '/state', 'Bearer nope', undefined, 401, /answers only its director/],
     ['a wrong credential on /apply', 'POST', '/apply', `Bearer ${secret}x`, '{}', 401, /answers only its director/],
     ['basic auth', 'POST', '/apply', `Basic ${Buffer.from(`x:${secret}`).toString('base64')}`, '{}', 401, /answers only its director/],
-    ['a body that is not JSON', 'POST', '/apply', `Bearer ${secret}`, 'rm -rf /', 400, /body is not JSON .*: "rm -rf \/"/],
+    ['a body that is not JSON', 'POST', '/apply', `Bearer ${secret}`, 'rm -rf /', 400, /malformed JSON body.*"rm -rf \/"/],
     ['a spec of the wrong shape', 'POST', '/apply', `Bearer ${secret}`, '{"jobs":3}', 400, /apply spec is invalid: body\.deployment/],
     ['an unknown route', 'GET', '/debug', `Bearer ${secret}`, undefined, 404, /no route "GET \/debug"/],
   ] as const)('the agent refuses %s', async (_n, method, path, authorization, body, status, want) => {

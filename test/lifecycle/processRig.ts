@@ -55,7 +55,7 @@ export class ProcessDirector {
       const t = setTimeout(() => reject(new Error(`director did not start: ${buf}`)), 30_000);
       child.stdout.on('data', (c: Buffer) => {
         buf += c.toString();
-        const m = /"url":"(http:\/\/[^"]+)".*director listening/.exec(buf);
+        const m = /"url":"(http:\/\/[^"]+)".*"msg":"vigil started"/.exec(buf);
         if (m !== null) {
           clearTimeout(t);
           resolve(m[1] as string);
