@@ -17,6 +17,8 @@ export interface CreateDirectorOptions {
   readonly healthIntervalMs?: number;
   /** The tenant agents' log shipping is bound to (normally the platform's tenant.default). */
   readonly agentTenant?: string;
+  /** Added to the environment of agents the process CPI starts. */
+  readonly agentEnv?: Readonly<Record<string, string>>;
 }
 
 /** Builds a director with the CPI the configuration names. The dummy CPI is returned too, for tests. */
@@ -38,7 +40,7 @@ export function createDirector(o: CreateDirectorOptions): { director: Director; 
     dummy.startHeartbeats((id, st) => director.heartbeat(id, st));
     return { director, dummy, processCpi: null };
   }
-  const processCpi = new ProcessCpi({ root: join(o.dataDir, 'director', 'cpi'), agentCommand: o.agentCommand, agentPort: o.config.agentPort, directorUrl: o.directorUrl });
+  const processCpi = new ProcessCpi({ root: join(o.dataDir, 'director', 'cpi'), agentCommand: o.agentCommand, agentPort: o.config.agentPort, directorUrl: o.directorUrl, ...(o.agentEnv !== undefined ? { agentEnv: o.agentEnv } : {}) });
   const director = new Director({ ...common, cpi: processCpi, agents: new HttpAgentTransport(o.config.agentPort) });
   return { director, dummy: null, processCpi };
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { createDirector, directorApi, directorApiPrefix } from '../../lifecycle/index.js';
 import { agentCommand } from '../commands/lifecycle.js';
 import type { Role, RunningRole } from '../role.js';
@@ -14,10 +15,14 @@ export const directorRole: Role = {
   dependsOn: [],
   async start(ctx): Promise<RunningRole> {
     if (!ctx.config.director.enabled) return { stop: async () => undefined, ready: () => true };
+    // Agents reach this server on loopback, over TLS when the listener speaks it: they then trust the
+    // listener's own certificate (which must name 127.0.0.1, or http.host when that is loopback).
+    const tls = ctx.config.http.tls;
+    const scheme = tls.cert === '' ? 'http' : 'https';
+    const host = ctx.config.http.host === '0.0.0.0' || ctx.config.http.host === '::' ? '127.0.0.1' : ctx.config.http.host;
     const selfUrl = (): string => {
       const addr = ctx.http.server.address() as AddressInfo | null;
-      const host = ctx.config.http.host === '0.0.0.0' || ctx.config.http.host === '::' ? '127.0.0.1' : ctx.config.http.host;
-      return `http://${host}:${addr?.port ?? ctx.config.http.port}`;
+      return `${scheme}://${host}:${addr?.port ?? ctx.config.http.port}`;
     };
     const { director, dummy } = createDirector({
       config: ctx.config.director,
@@ -25,8 +30,9 @@ export const directorRole: Role = {
       logger: ctx.logger.child({ role: 'director' }),
       agentCommand: agentCommand(),
       directorUrl: selfUrl,
-      platformUrl: `http://127.0.0.1:${ctx.config.http.port}`,
+      platformUrl: `${scheme}://${host}:${ctx.config.http.port}`,
       agentTenant: ctx.config.tenant.default,
+      ...(tls.cert === '' ? {} : { agentEnv: { NODE_EXTRA_CA_CERTS: resolve(tls.cert) } }),
     });
     await ctx.http.register(scoped('lifecycle', directorApi), { prefix: directorApiPrefix, director, maxJsonDepth: ctx.config.limits.maxJsonDepth });
     director.start();

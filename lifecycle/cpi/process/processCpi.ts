@@ -33,6 +33,8 @@ export interface ProcessCpiOptions {
   readonly agentPort: number;
   /** The director's base URL for heartbeats, read at each create_vm (the port may be known late). */
   readonly directorUrl: () => string;
+  /** Added to agents' environment, e.g. NODE_EXTRA_CA_CERTS when the director speaks TLS. */
+  readonly agentEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,7 +89,7 @@ export class ProcessCpi implements CpiProtocol {
       cwd: dir,
       detached: true, // own session and process group: the VM boundary
       stdio: ['ignore', log, log],
-      env: { ...process.env, VIGIL_VM_CID: cid },
+      env: { ...process.env, ...this.opts.agentEnv, VIGIL_VM_CID: cid },
     });
     closeSync(log);
     child.unref();
