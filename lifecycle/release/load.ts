@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { x as untar } from 'tar';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -36,9 +36,28 @@ function fingerprint(parts: readonly string[]): string {
 
 function dirs(path: string): string[] {
   if (!existsSync(path)) return [];
+  if (lstatSync(path).isSymbolicLink()) throw bad(`release: ${path} is a symbolic link; releases carry plain files and directories only`);
   return readdirSync(path)
-    .filter((n) => statSync(join(path, n)).isDirectory())
+    .filter((n) => {
+      const st = lstatSync(join(path, n));
+      if (st.isSymbolicLink()) throw bad(`release: ${join(path, n)} is a symbolic link; releases carry plain files and directories only`);
+      return st.isDirectory();
+    })
     .sort();
+}
+
+/**
+ * Reads a file a spec names, refusing anything that is not a regular file inside `base` (after
+ * resolving links): a release must never read the director host's files (its agent key, tokens).
+ */
+function readInside(base: string, rel: string, what: string): Buffer {
+  const file = resolve(base, rel);
+  const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir + sep);
+  if (!within(file, resolve(base))) throw bad(`release: ${what} leaves its directory`);
+  if (!existsSync(file)) throw bad(`release: ${what} does not exist`);
+  if (lstatSync(file).isSymbolicLink() || !statSync(file).isFile()) throw bad(`release: ${what} is not a regular file`);
+  if (!within(realpathSync(file), realpathSync(base))) throw bad(`release: ${what} leaves its directory`);
+  return readFileSync(file);
 }
 
 function loadJob(root: string, dir: string): ReleaseJob {
@@ -48,9 +67,7 @@ function loadJob(root: string, dir: string): ReleaseJob {
   const templates: Record<string, string> = {};
   const parts: string[] = [JSON.stringify(spec)];
   for (const src of Object.keys(spec.templates).sort()) {
-    const file = join(root, 'jobs', dir, 'templates', src);
-    if (!existsSync(file)) throw bad(`release: ${rel}: template "${src}" is listed but jobs/${dir}/templates/${src} does not exist`);
-    const text = readFileSync(file, 'utf8');
+    const text = readInside(join(root, 'jobs', dir, 'templates'), src, `${rel}: template ${JSON.stringify(src)} (jobs/${dir}/templates/${src})`).toString('utf8');
     const nodes = parseTemplate(text, `jobs/${dir}/templates/${src}`);
     for (const use of propertiesRead(nodes)) {
       if (!(use.name in spec.properties))
@@ -78,9 +95,7 @@ function loadPackage(root: string, dir: string): ReleasePackage {
   const files: Record<string, string> = {};
   const parts: string[] = [JSON.stringify(spec)];
   for (const f of spec.files ?? []) {
-    const file = join(root, 'packages', dir, f);
-    if (!existsSync(file)) throw bad(`release: ${rel}: file "${f}" is listed but packages/${dir}/${f} does not exist`);
-    const b64 = readFileSync(file).toString('base64');
+    const b64 = readInside(join(root, 'packages', dir), f, `${rel}: file ${JSON.stringify(f)} (packages/${dir}/${f})`).toString('base64');
     files[f] = b64;
     parts.push(f, b64);
   }
@@ -123,7 +138,15 @@ export async function loadReleaseTarball(file: string): Promise<Release> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-release-'));
   try {
     try {
-      await untar({ file, cwd: dir, strict: true });
+      // Plain files and directories only: links could point a later read outside the release.
+      const refused: string[] = [];
+      await untar({ file, cwd: dir, strict: true, filter: (path, entry) => {
+        const type = 'type' in entry ? entry.type : undefined;
+        const ok = type === undefined || type === 'File' || type === 'Directory' || type === 'OldFile' || type === 'ContiguousFile';
+        if (!ok) refused.push(`${path} (${String(type)})`);
+        return ok;
+      } });
+      if (refused.length > 0) throw new Error(`it holds entries that are neither files nor directories: ${refused.slice(0, 3).join(', ')}`);
     } catch (err) {
       throw bad(`release: ${file} is not a readable tarball: ${(err as Error).message}`);
     }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A path that stays inside its directory: relative, no "..", no odd characters (load.ts checks again on disk). */
+const relativePath = (what: string) => z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, what);
+
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'a name of letters, digits, "_", "-" or "."');
 
 const checksums = z
@@ -20,7 +23,7 @@ export const jobSpecSchema = z
     name,
     description: z.string().optional(),
     /** Template source (under templates/) → destination path inside the job directory on the VM. */
-    templates: z.record(z.string(), z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path inside the job directory')).default({}),
+    templates: z.record(relativePath('a relative path inside templates/'), relativePath('a relative path inside the job directory')).default({}),
     packages: z.array(name).default([]),
     /** The processes the agent keeps running (monit-like); `executable` is relative to the job directory. */
     processes: z
@@ -41,7 +44,7 @@ export const packageSpecSchema = z
     name,
     description: z.string().optional(),
     host_binaries: z.array(z.string().regex(/^[\w.+-]+$/, 'a program name')).optional(),
-    files: z.array(z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path')).optional(),
+    files: z.array(relativePath('a relative path inside the package directory')).optional(),
   })
   .strict()
   .refine((p) => (p.host_binaries?.length ?? 0) + (p.files?.length ?? 0) > 0, { message: 'a package needs host_binaries or files' });

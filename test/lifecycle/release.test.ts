@@ -50,7 +50,7 @@ describe('release', () => {
     ['no release.yml', (r: string) => rmSync(join(r, 'release.yml')), /release: release\.yml is missing/],
     ['a version-less release.yml', (r: string) => writeFileSync(join(r, 'release.yml'), 'name: etcd\n'), /release: release\.yml: version: Invalid input/],
     ['a job whose name differs from its directory', (r: string) => edit(r, 'jobs/etcd/spec.yml', /^name: etcd/m, 'name: etcd2'), /jobs\/etcd\/spec\.yml: name "etcd2" does not match its directory "etcd"/],
-    ['a listed template that is missing', (r: string) => rmSync(join(r, 'jobs/etcd/templates/health.sh.tpl')), /template "health\.sh\.tpl" is listed but jobs\/etcd\/templates\/health\.sh\.tpl does not exist/],
+    ['a listed template that is missing', (r: string) => rmSync(join(r, 'jobs/etcd/templates/health.sh.tpl')), /template "health\.sh\.tpl" \(jobs\/etcd\/templates\/health\.sh\.tpl\) does not exist/],
     ['a template reading an undeclared property', (r: string) => edit(r, 'jobs/etcd/templates/run.sh.tpl', 'p("etcd.log_level")', 'p("etcd.loglevel")'), /jobs\/etcd\/templates\/run\.sh\.tpl line 19: reads property "etcd\.loglevel", which jobs\/etcd\/spec\.yml does not declare/],
     ['a template with an unclosed block', (r: string) => edit(r, 'jobs/etcd/templates/run.sh.tpl', '{{/each}}', ''), /template jobs\/etcd\/templates\/run\.sh\.tpl line 14: \{\{#each\}\} is never closed/],
     ['a template with a broken expression', (r: string) => edit(r, 'jobs/etcd/templates/run.sh.tpl', '{{spec.address}}:{{p("etcd.client_port")}} \\\n  --advertise', '{{spec.address)}} \\\n  --advertise'), /run\.sh\.tpl line 10: unexpected "\)"/],
@@ -59,6 +59,16 @@ describe('release', () => {
     ['a link sharing an undeclared property', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'properties: [etcd.client_port, etcd.peer_port]', 'properties: [etcd.port]'), /link "etcd" provides property "etcd\.port", which the job does not declare/],
     ['a package with nothing in it', (r: string) => writeFileSync(join(r, 'packages/etcd/spec.yml'), 'name: etcd\n'), /packages\/etcd\/spec\.yml: \(root\): a package needs host_binaries or files/],
     ['an unknown key in a job spec', (r: string) => edit(r, 'jobs/etcd/spec.yml', 'packages: [etcd]', 'packages: [etcd]\nmonit: x'), /jobs\/etcd\/spec\.yml: \(root\): Unrecognized key: "monit"/],
+    // A template source outside the release would carry a host file (the director's key) into it, unchecked.
+    ['a template source that climbs out of the release', (r: string) => edit(r, 'jobs/etcd/spec.yml', /^templates:\n/m, 'templates:\n  ../../../../../../etc/hostname: bin/leak\n'), /jobs\/etcd\/spec\.yml: templates\.\.\.\/\.\.\/.*: Invalid key in record/],
+    ['a template that is a link to a host file', (r: string) => {
+      edit(r, 'jobs/etcd/spec.yml', /^templates:\n/m, 'templates:\n  leak.tpl: bin/leak\n');
+      symlinkSync('/etc/hostname', join(r, 'jobs/etcd/templates/leak.tpl'));
+    }, /template "leak\.tpl" \(jobs\/etcd\/templates\/leak\.tpl\) is not a regular file/],
+    ['a symlinked jobs directory', (r: string) => {
+      rmSync(join(r, 'jobs'), { recursive: true });
+      symlinkSync(join(etcdReleaseDir, 'jobs'), join(r, 'jobs'));
+    }, /jobs is a symbolic link/],
   ])('refuses %s', (_name, change, want) => {
     expect(() => loadReleaseDir(variant(change))).toThrow(want);
   });
