@@ -59,7 +59,9 @@ export async function startPlatform(config: VigilConfig, opts: StartPlatformOpti
   if (exposure === 'insecure') {
     logger.warn({ host: config.http.host }, 'INSECURE: serving without authentication on a non-loopback address (--insecure-no-auth): anyone who reaches it can read, write and run deployments');
   }
-  const tokens = new TokenStore(tokensFileOf(config));
+  const tokens = new TokenStore(tokensFileOf(config), (err) =>
+    logger.error({ err: err.message }, 'the tokens file became unreadable: still accepting the tokens loaded before; fix or restore the file'),
+  );
   if (config.auth.enabled && tokens.size === 0) {
     logger.warn({ tokensFile: tokens.file }, 'authentication is on but no token exists: every request will be refused; create one with `vigil token create`');
   }

@@ -257,6 +257,12 @@ export function coerceValue(dottedKey: string, text: string): unknown {
 }
 
 /**
+ * VIGIL_* variables that are not configuration keys: the CLI's own (where the config file is, which
+ * server the client commands talk to and with what token) and what a VM's agent is given.
+ */
+const notConfigKeys: ReadonlySet<string> = new Set(['VIGIL_CONFIG', 'VIGIL_URL', 'VIGIL_TOKEN', 'VIGIL_VM_CID', 'VIGIL_FUZZ_SEED']);
+
+/**
  * Environment variables: VIGIL_HTTP_PORT → http.port, VIGIL_DATA_DIR → dataDir,
  * VIGIL_BUS__MAX_LAG_BYTES → bus.maxLagBytes ('__' separates levels, '_' joins words).
  */
@@ -271,7 +277,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): PlainObject {
   };
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('VIGIL_') || raw === undefined) continue;
-    if (name === 'VIGIL_CONFIG' || name === 'VIGIL_URL') continue;
+    if (notConfigKeys.has(name)) continue;
     const dotted = shortcuts[name] ?? envNameToPath(name.slice('VIGIL_'.length));
     setPath(out, dotted.split('.'), coerceValue(dotted, raw));
   }

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { CredentialVerifier, Principal, Scope } from '../../core/index.js';
-import { ALL_TENANTS, SCOPES, formatZodIssues, isValidTenant } from '../../core/index.js';
+import { ALL_TENANTS, SCOPES, VigilError, formatZodIssues, isValidTenant } from '../../core/index.js';
 import { newToken, parseToken } from './tokenFormat.js';
 
 /**
@@ -17,6 +17,8 @@ const KEY_BYTES = 32;
 const RELOAD_CHECK_MS = 1000;
 /** Verified tokens remembered (by SHA-256 of the presented text) so only a first use pays scrypt. */
 const CACHE_ENTRIES = 1024;
+/** Key derivations in flight at once (they run on the thread pool DuckDB and the bus share). */
+const MAX_CONCURRENT_DERIVATIONS = 4;
 
 const storedToken = z
   .object({
@@ -55,12 +57,18 @@ function derive(secret: string, salt: string): Promise<Buffer> {
  */
 export class TokenStore implements CredentialVerifier {
   private tokens = new Map<string, StoredToken>();
-  private loadedMtimeMs = -1;
+  private lastReloadError = '';
   private nextCheck = 0;
   private readonly verified = new Map<string, Principal>();
-  private readonly dummySalt = randomBytes(16).toString('base64');
+  private deriving = 0;
+  /** The file's identity when last loaded: a rewrite within the same mtime tick still differs in size or inode. */
+  private loadedStamp = '';
 
-  constructor(readonly file: string) {
+  /** `onReloadError` hears about a tokens file that became unreadable while the server runs. */
+  constructor(
+    readonly file: string,
+    private readonly onReloadError: (err: Error) => void = () => undefined,
+  ) {
     this.reload();
   }
 
@@ -79,10 +87,17 @@ export class TokenStore implements CredentialVerifier {
     if (req.tenant !== ALL_TENANTS && !isValidTenant(req.tenant)) throw new Error(`invalid tenant ${JSON.stringify(req.tenant)}: a tenant id or "*" for all tenants`);
     if (req.scopes.length === 0) throw new Error(`a token needs at least one scope (${SCOPES.join(', ')})`);
     this.reload();
+    if ([...this.tokens.values()].some((x) => x.name === req.name && x.revokedAt === undefined)) {
+      throw new Error(`an active token is already named ${JSON.stringify(req.name)}: pick another name, or revoke that one first`);
+    }
     const t = newToken();
     const salt = randomBytes(16).toString('base64');
     const hash = (await derive(t.secret, salt)).toString('base64');
-    const stored: StoredToken = { id: t.id, name: req.name, scopes: [...new Set(req.scopes)], tenant: req.tenant, salt, hash, createdAt: new Date().toISOString() };
+    const candidate = { id: t.id, name: req.name, scopes: [...new Set(req.scopes)], tenant: req.tenant, salt, hash, createdAt: new Date().toISOString() };
+    // What is written must load again: one bad entry would lock every client out.
+    const checked = storedToken.safeParse(candidate);
+    if (!checked.success) throw new Error(`cannot create this token: ${formatZodIssues(checked.error.issues)}`);
+    const stored: StoredToken = checked.data;
     this.tokens.set(t.id, stored);
     this.save();
     const { salt: _s, hash: _h, ...info } = stored;
@@ -112,13 +127,22 @@ export class TokenStore implements CredentialVerifier {
     if (cached !== undefined) return cached;
     const parts = parseToken(presented);
     if (parts === null) return null;
+    // The id is public (it names the token in lists and audit entries), so refusing an unknown or
+    // revoked id at once reveals nothing and spends no key derivation on a flood of made-up tokens.
     const stored = this.tokens.get(parts.id);
-    const usable = stored !== undefined && stored.revokedAt === undefined;
-    // An unknown or revoked id costs the same derivation as a known one.
-    const key = await derive(parts.secret, usable ? stored.salt : this.dummySalt);
-    const expected = usable ? Buffer.from(stored.hash, 'base64') : Buffer.alloc(KEY_BYTES);
-    const match = expected.length === key.length && timingSafeEqual(key, expected) && usable;
-    if (!match || stored === undefined) return null;
+    if (stored === undefined || stored.revokedAt !== undefined) return null;
+    if (this.deriving >= MAX_CONCURRENT_DERIVATIONS) {
+      throw new VigilError('too_many_requests', 'too many token checks in flight; retry shortly', { retryAfterMs: 1000 });
+    }
+    this.deriving++;
+    let key: Buffer;
+    try {
+      key = await derive(parts.secret, stored.salt);
+    } finally {
+      this.deriving--;
+    }
+    const expected = Buffer.from(stored.hash, 'base64');
+    if (expected.length !== key.length || !timingSafeEqual(key, expected)) return null;
     const principal: Principal = { name: stored.name, id: `token:${stored.id}`, scopes: stored.scopes, tenant: stored.tenant };
     if (this.verified.size >= CACHE_ENTRIES) this.verified.clear();
     this.verified.set(cacheKey, principal);
@@ -129,16 +153,25 @@ export class TokenStore implements CredentialVerifier {
     const now = Date.now();
     if (now < this.nextCheck) return;
     this.nextCheck = now + RELOAD_CHECK_MS;
-    this.reload();
+    try {
+      this.reload();
+    } catch (err) {
+      // A running server keeps the tokens it had rather than lock every client out; the operator
+      // sees why in the log and `vigil token list` shows the same error.
+      if (this.lastReloadError !== (err as Error).message) this.onReloadError(err as Error);
+      this.lastReloadError = (err as Error).message;
+    }
   }
 
+  /** Loads the file when it changed; throws with the file's name and what is wrong. */
   private reload(): void {
     if (!existsSync(this.file)) {
-      if (this.loadedMtimeMs !== 0) this.replace(new Map(), 0);
+      if (this.loadedStamp !== 'absent') this.replace(new Map(), 'absent');
       return;
     }
-    const mtime = statSync(this.file).mtimeMs;
-    if (mtime === this.loadedMtimeMs) return;
+    const st = statSync(this.file);
+    const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    if (stamp === this.loadedStamp) return;
     let doc: unknown;
     try {
       doc = JSON.parse(readFileSync(this.file, 'utf8'));
@@ -147,12 +180,13 @@ export class TokenStore implements CredentialVerifier {
     }
     const parsed = tokenFile.safeParse(doc);
     if (!parsed.success) throw new Error(`tokens file ${this.file} is invalid: ${formatZodIssues(parsed.error.issues)}`);
-    this.replace(new Map(parsed.data.tokens.map((t) => [t.id, t])), mtime);
+    this.replace(new Map(parsed.data.tokens.map((t) => [t.id, t])), stamp);
+    this.lastReloadError = '';
   }
 
-  private replace(tokens: Map<string, StoredToken>, mtime: number): void {
+  private replace(tokens: Map<string, StoredToken>, stamp: string): void {
     this.tokens = tokens;
-    this.loadedMtimeMs = mtime;
+    this.loadedStamp = stamp;
     this.verified.clear(); // a revoked token must not live on in the cache
   }
 
@@ -163,7 +197,8 @@ export class TokenStore implements CredentialVerifier {
     writeFileSync(tmp, `${JSON.stringify({ version: 1, tokens: [...this.tokens.values()] }, null, 2)}\n`, { mode: 0o600 });
     chmodSync(tmp, 0o600);
     renameSync(tmp, this.file);
-    this.loadedMtimeMs = statSync(this.file).mtimeMs;
+    const st = statSync(this.file);
+    this.loadedStamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
     this.verified.clear();
   }
 }

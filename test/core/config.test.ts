@@ -32,6 +32,11 @@ describe('config precedence: defaults < file < env < flags', () => {
     expect(cfg.roles).toEqual(['ingest', 'writer']);
   });
 
+  it('ignores the CLI\'s own VIGIL_* variables (a shell that exported VIGIL_TOKEN can still start Vigil)', () => {
+    const env = { VIGIL_TOKEN: 'vgl_x', VIGIL_URL: 'http://h:1', VIGIL_CONFIG: '/nowhere', VIGIL_VM_CID: 'vm-1', VIGIL_HTTP_PORT: '9100' };
+    expect(loadConfig({ env }).http.port).toBe(9100);
+  });
+
   it('defaults give the embedded platform on port 8470', () => {
     const cfg = loadConfig();
     expect(cfg).toMatchObject({ dataDir: './data', http: { port: 8470 }, bus: { kind: 'embedded' }, store: { kind: 'duckdb' }, roles: ['all'] });

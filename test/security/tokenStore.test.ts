@@ -50,6 +50,33 @@ describe('TokenStore', () => {
     await expect(fresh().create({ ...req, scopes: [...req.scopes] })).rejects.toThrow(error);
   });
 
+  it('refuses a second active token of the same name, and a name that would not load again', async () => {
+    const store = fresh();
+    await store.create({ name: 'grafana', scopes: ['read'], tenant: '*' });
+    await expect(store.create({ name: 'grafana', scopes: ['read'], tenant: '*' })).rejects.toThrow(/already named "grafana"/);
+    await expect(store.create({ name: 'x'.repeat(300), scopes: ['read'], tenant: '*' })).rejects.toThrow(/cannot create this token: name/);
+    expect(new TokenStore(store.file).list()).toHaveLength(1);
+    store.revoke('grafana');
+    await expect(store.create({ name: 'grafana', scopes: ['read'], tenant: '*' })).resolves.toBeDefined();
+  });
+
+  it('keeps serving the tokens it had when the file is damaged while it runs, and says so once', async () => {
+    const errors: string[] = [];
+    const file = join(dir, 'running', 'tokens.json');
+    const cli = new TokenStore(file);
+    const { token } = await cli.create({ name: 'ci', scopes: ['read'], tenant: '*' });
+    const { token: unused } = await cli.create({ name: 'not-yet-used', scopes: ['read'], tenant: '*' });
+    const server = new TokenStore(file, (err) => errors.push(err.message));
+    expect(await server.verify(token)).not.toBeNull();
+    writeFileSync(file, '{ damaged');
+    await new Promise((r) => setTimeout(r, 1100)); // past the server's once-a-second look at the file
+    expect(await server.verify(`${token.slice(0, -1)}x`)).toBeNull();
+    // Not in the cache of verified tokens: only the kept token set can vouch for it.
+    expect(await server.verify(unused)).not.toBeNull();
+    expect(await server.verify(token)).not.toBeNull();
+    expect(errors).toEqual([expect.stringMatching(/tokens\.json is not valid JSON/)]);
+  });
+
   it('refuses a tampered tokens file with a message naming the file and the field', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{"version":1,"tokens":[{"id":"zz"}]}');

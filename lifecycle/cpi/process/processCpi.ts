@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fail, ok } from '../protocol.js';
 import type { CpiMethod, CpiProtocol, CpiResponse, CreateVmArgs } from '../protocol.js';
 import { isAlive, killGroup } from './processTree.js';
@@ -44,7 +44,12 @@ export interface ProcessCpiOptions {
  * disks are directories outside the VM directories, so they survive VM recreation.
  */
 export class ProcessCpi implements CpiProtocol {
-  constructor(private readonly opts: ProcessCpiOptions) {
+  private readonly opts: ProcessCpiOptions;
+
+  constructor(opts: ProcessCpiOptions) {
+    // Absolute: agents run with their VM directory as working directory, and the paths handed to them
+    // (settings, disks) must not depend on where the director was started (`--data-dir ./data`).
+    this.opts = { ...opts, root: resolve(opts.root) };
     mkdirSync(join(opts.root, 'vms'), { recursive: true });
     mkdirSync(join(opts.root, 'disks'), { recursive: true });
   }
