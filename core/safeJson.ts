@@ -1,5 +1,6 @@
 import { VigilError } from './errors.js';
 import { quote } from './quote.js';
+import secureJson from 'secure-json-parse';
 
 /**
  * JSON.parse with a nesting limit, for every JSON body Vigil accepts. V8's parser itself copes
@@ -127,9 +128,12 @@ export function parseJsonSafely(text: string, options: SafeJsonOptions = {}): un
   const problem = checkJsonStructure(text, options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH);
   if (problem !== undefined) throw new VigilError('bad_data', `${what}: ${problem}`);
   try {
-    return JSON.parse(text) as unknown;
+    // secure-json-parse (fastify's own) catches poisoning keys however they are spelt ("\u005f_proto__").
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }) as unknown;
   } catch (err) {
-    throw new VigilError('bad_data', `malformed JSON ${what}: ${capMessage((err as Error).message, 200)}`, { cause: err });
+    const message = (err as Error).message;
+    if (/forbidden prototype property/.test(message)) throw new VigilError('bad_data', `${what}: forbidden key "__proto__" or "constructor.prototype"`, { cause: err });
+    throw new VigilError('bad_data', `malformed JSON ${what}: ${capMessage(message, 200)}`, { cause: err });
   }
 }
 

@@ -39,6 +39,8 @@ describe('parseJsonSafely', () => {
   it.each([
     ['deep nesting', nested(100), 'body: nesting deeper than 64 levels at $[0]'],
     ['a syntax error, short whatever the body', `{"a":${'x'.repeat(1 << 20)}`, 'malformed JSON body: '],
+    ['__proto__ spelt with an escape', '{"\\u005f_proto__":{"polluted":1}}', 'body: forbidden key'],
+    ['constructor.prototype spelt with escapes', '{"constructor":{"\\u0070rototype":{"polluted":1}}}', 'body: forbidden key'],
   ])('%s → 400 bad_data', (_name, text, message) => {
     let caught: unknown;
     try {
