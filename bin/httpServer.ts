@@ -114,8 +114,12 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       return reply.code(httpStatusOf(err.code)).send({ status: 'error', errorType: err.code, error: capMessage(err.message) });
     }
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ status: 'error', errorType: status >= 500 ? 'internal' : 'bad_data', error: capMessage(err.message) });
+    if (status >= 500) {
+      // The detail (paths, database errors) goes to the log, not to the client.
+      req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ status: 'error', errorType: 'internal', error: 'internal error (see the server log)' });
+    }
+    return reply.code(status).send({ status: 'error', errorType: 'bad_data', error: capMessage(err.message) });
   });
 
   app.get('/-/healthy', async () => 'Vigil is Healthy.\n');

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { CredentialVerifier, Principal, RequestIdentity, Scope } from '../../core/index.js';
-import { ALL_TENANTS, hasScope, tenantHeader, VigilError } from '../../core/index.js';
+import { ALL_TENANTS, hasScope, presentedSecret, tenantHeader, VigilError } from '../../core/index.js';
 import { routeScope } from './routeScope.js';
 
 export interface AuthenticationOptions {
@@ -14,22 +14,6 @@ export interface AuthenticationOptions {
   readonly publicRoutes: ReadonlySet<string>;
   /** Counts refusals by reason ('missing', 'invalid', 'scope', 'tenant'). */
   readonly refused: Counter<'reason'>;
-}
-
-/** The presented secret: `Authorization: Bearer <t>`, or Basic with the token as the password. */
-export function presentedSecret(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  if (header === undefined) return undefined;
-  const space = header.indexOf(' ');
-  const kind = (space < 0 ? header : header.slice(0, space)).toLowerCase();
-  const value = space < 0 ? '' : header.slice(space + 1).trim();
-  if (kind === 'bearer') return value;
-  if (kind === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon < 0 ? decoded : decoded.slice(colon + 1);
-  }
-  return undefined;
 }
 
 /**
@@ -63,8 +47,8 @@ export function installAuthentication(app: FastifyInstance, opts: Authentication
 }
 
 async function authenticate(req: FastifyRequest, reply: FastifyReply, opts: AuthenticationOptions): Promise<Principal> {
-  const secret = presentedSecret(req);
-  if (secret === undefined || secret.length === 0) {
+  const secret = presentedSecret(req.headers.authorization, { basic: true });
+  if (secret === undefined) {
     opts.refused.inc({ reason: 'missing' });
     void reply.header('WWW-Authenticate', 'Bearer realm="vigil"');
     throw new VigilError('unauthorized', 'authentication required: send "Authorization: Bearer <token>" (create one with `vigil token create`)');

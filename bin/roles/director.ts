@@ -19,7 +19,8 @@ export const directorRole: Role = {
     // listener's own certificate (which must name 127.0.0.1, or http.host when that is loopback).
     const tls = ctx.config.http.tls;
     const scheme = tls.cert === '' ? 'http' : 'https';
-    const host = ctx.config.http.host === '0.0.0.0' || ctx.config.http.host === '::' ? '127.0.0.1' : ctx.config.http.host;
+    const listen = ctx.config.http.host === '0.0.0.0' || ctx.config.http.host === '::' ? '127.0.0.1' : ctx.config.http.host;
+    const host = listen.includes(':') ? `[${listen}]` : listen; // an IPv6 address in a URL is bracketed
     const selfUrl = (): string => {
       const addr = ctx.http.server.address() as AddressInfo | null;
       return `${scheme}://${host}:${addr?.port ?? ctx.config.http.port}`;

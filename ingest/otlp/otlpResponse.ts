@@ -8,6 +8,8 @@ function grpcCodeOf(httpStatus: number): number {
   if (httpStatus === 429 || httpStatus === 413) return 8; // RESOURCE_EXHAUSTED
   if (httpStatus === 503) return 14; // UNAVAILABLE
   if (httpStatus === 404) return 5; // NOT_FOUND
+  if (httpStatus === 401) return 16; // UNAUTHENTICATED
+  if (httpStatus === 403) return 7; // PERMISSION_DENIED
   if (httpStatus >= 500) return 13; // INTERNAL
   return 3; // INVALID_ARGUMENT
 }

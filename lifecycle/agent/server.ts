@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { capMessage, httpStatusOf, isVigilError, parseJsonSafely, quote } from '../../core/index.js';
+import { capMessage, httpStatusOf, isVigilError, parseJsonSafely, presentedSecret, quote, secretsEqual } from '../../core/index.js';
 import type { Agent } from './agent.js';
 import { BadSpecError, parseApplySpec } from './applySpecSchema.js';
 
@@ -22,14 +21,6 @@ class HttpError extends Error {
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
-}
-
-/** Constant-time check of `Authorization: Bearer <secret>` (digests compared, so lengths never leak). */
-function authorized(req: IncomingMessage, secretDigest: Buffer): boolean {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
-  const presented = createHash('sha256').update(header.slice('Bearer '.length)).digest();
-  return timingSafeEqual(presented, secretDigest);
 }
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
@@ -53,11 +44,11 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
  */
 export function agentServer(agent: Agent, secret: string, opts: { maxBodyBytes?: number } = {}): Server {
   if (secret.length === 0) throw new Error('the agent server needs a secret');
-  const digest = createHash('sha256').update(secret).digest();
   const limit = opts.maxBodyBytes ?? MAX_APPLY_BYTES;
   return createServer((req, res) => {
     const handle = async (): Promise<void> => {
-      if (!authorized(req, digest)) {
+      const presented = presentedSecret(req.headers.authorization);
+      if (presented === undefined || !secretsEqual(presented, secret)) {
         // Unread bodies are not drained: the connection closes after the answer.
         res.setHeader('connection', 'close');
         throw new HttpError(401, 'unauthorized', 'this agent answers only its director: send Authorization: Bearer <the VM\'s agent secret>');

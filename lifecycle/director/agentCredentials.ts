@@ -1,8 +1,8 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncCredentialVerifier, Principal } from '../../core/index.js';
-import { VigilError } from '../../core/index.js';
+import { VigilError, secretsEqual } from '../../core/index.js';
 import type { DirectorStore } from './store.js';
 
 /** Longest secret worth hashing: ours are 43 characters; anything far longer is not one of ours. */
@@ -10,13 +10,6 @@ const MAX_SECRET_LENGTH = 256;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** Constant-time string equality (for equal-length inputs; different lengths are simply unequal). */
-export function secretsEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { gaugeRequest, json, JSON_TYPE, PROTO_TYPE, T } from './badInputCases.js
 import type { Harness } from './harness.js';
 import { NOW_MS, otlpHarness } from './harness.js';
 import { kvlistChain, LOGS_TO_BODY, METRICS_TO_ATTRIBUTE_VALUE, nested } from './protobufBytes.js';
+import { partitionTables } from '../support/index.js';
 
 /**
  * Issue #9's regressions: deeply nested bodies get a 400 naming where (not a 500 from a stack
@@ -111,18 +111,6 @@ describe('a 1 MB bad body gets an error under 1 KB', () => {
   });
 });
 
-/** The partition tables DuckDB's own catalog lists, read from the closed database file. */
-async function partitionTables(path: string): Promise<string[]> {
-  const instance = await DuckDBInstance.create(path);
-  try {
-    const conn = await instance.connect();
-    const rows = (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE regexp_matches(table_name, '^(samples|logs)_p') ORDER BY 1")).getRows();
-    conn.disconnectSync();
-    return rows.map((r) => r[0] as string);
-  } finally {
-    instance.closeSync();
-  }
-}
 
 describe('a year-old sample', () => {
   it('is refused per sample (partial success naming the reason and the series), counted, and creates no partition', async () => {

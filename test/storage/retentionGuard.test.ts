@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../core/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
+import { partitionTables } from '../support/index.js';
 
 /**
  * The store's own guard: whatever reaches it (a bus replaying records that aged while the writer
@@ -28,18 +28,6 @@ function log(ms: number): LogRecord {
   return { timeNs: ns, observedTimeNs: ns, severityNumber: 9, severityText: 'INFO', body: 'x', stream: { job: 'a' }, attributes: {}, resource: {}, traceId: '', spanId: '' };
 }
 
-/** The partition tables DuckDB's own catalog lists, read from the closed database file. */
-async function partitionTables(path: string): Promise<string[]> {
-  const instance = await DuckDBInstance.create(path);
-  try {
-    const conn = await instance.connect();
-    const rows = (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE regexp_matches(table_name, '^(samples|logs)_p') ORDER BY 1")).getRows();
-    conn.disconnectSync();
-    return rows.map((r) => r[0] as string);
-  } finally {
-    instance.closeSync();
-  }
-}
 
 describe('DuckDB store: nothing outside retention is written', () => {
   it.each([

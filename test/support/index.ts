@@ -1,2 +1,3 @@
 /** Test support shared by tests and benchmarks: running the built CLI as a child process. */
 export * from './vigilProcess.js';
+export * from './duckdbCatalog.js';

@@ -37,6 +37,12 @@ export interface ProcessCpiOptions {
   readonly agentEnv?: Readonly<Record<string, string>>;
 }
 
+/** The director's environment minus its own credentials: agents and their jobs must not inherit them. */
+function agentBaseEnv(): NodeJS.ProcessEnv {
+  const { VIGIL_TOKEN: _token, ...env } = process.env;
+  return env;
+}
+
 /**
  * The first real CPI: a VM is a process tree on this host. create_vm writes agent settings into a fresh
  * directory and starts the agent in its own session and process group; the agent starts the jobs as its
@@ -94,7 +100,7 @@ export class ProcessCpi implements CpiProtocol {
       cwd: dir,
       detached: true, // own session and process group: the VM boundary
       stdio: ['ignore', log, log],
-      env: { ...process.env, ...this.opts.agentEnv, VIGIL_VM_CID: cid },
+      env: { ...agentBaseEnv(), ...this.opts.agentEnv, VIGIL_VM_CID: cid },
     });
     closeSync(log);
     child.unref();
