@@ -31,6 +31,8 @@ export function installAuthentication(app: FastifyInstance, opts: Authentication
       return;
     }
     const principal = await authenticate(req, reply, opts);
+    // Known from here on, also when authorisation fails below: audit entries name who was refused.
+    req.identity = { tenant: principal.tenant === ALL_TENANTS ? opts.defaultTenant : principal.tenant, principal };
     const scope: Scope | undefined = routeScope(req);
     if (scope === undefined) {
       // Unmatched URLs (404) and routes without a group: nothing to authorise against.

@@ -40,6 +40,9 @@ function actorOf(req: FastifyRequest): Actor {
   return p === null || p === undefined ? anonymous : { id: p.id, name: p.name };
 }
 
+/** Who a request refused for its credential was: nobody we know. */
+const unauthenticated = { id: 'unauthenticated', name: 'unauthenticated' } as const;
+
 /** An audit entry as the API shows it. */
 function auditView(e: AuditEntry): Record<string, unknown> {
   return {
@@ -72,6 +75,7 @@ export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: F
    * task's id, or the refusal's message. Input validation runs inside, so bad requests are recorded too.
    */
   async function audited<T>(req: FastifyRequest, action: string, target: string, run: () => T | Promise<T>, detail: (r: T) => { taskId?: number; detail?: string; target?: string } = () => ({})): Promise<T> {
+    recorded.add(req);
     const actor = actorOf(req);
     try {
       const r = await run();
@@ -83,6 +87,16 @@ export const directorApi: FastifyPluginAsync<DirectorApiOptions> = async (app: F
     }
   }
   const task = (taskId: number): { taskId: number } => ({ taskId });
+
+  // Requests refused before any handler ran — no or a wrong credential, a body too large or too deep —
+  // are attempts too: record every refused change, and every refused credential, that no handler did.
+  const recorded = new WeakSet<FastifyRequest>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode < 400 || recorded.has(req) || req.routeOptions.url?.endsWith('/heartbeat') === true) return;
+    if (req.method === 'GET' && reply.statusCode !== 401 && reply.statusCode !== 403) return;
+    const actor = req.identity === undefined && reply.statusCode === 401 ? unauthenticated : actorOf(req);
+    d.audit({ actor, action: `${req.method} ${req.routeOptions.url ?? req.url}`.slice(0, 200), target: req.url.split('?')[0]?.slice(0, 200) ?? '', result: 'refused', error: `HTTP ${reply.statusCode}` });
+  });
   app.addContentTypeParser(['application/gzip', 'application/x-gzip', 'application/x-tar', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 512 * 1024 * 1024 }, (_req, body, done) =>
     done(null, body),
   );

@@ -76,6 +76,17 @@ describe('authentication and scopes', () => {
     // With the lifecycle scope the request reaches the director, which judges the tarball itself.
     const allowed = await upload(bearer('ops'));
     expect([400, 415]).toContain(allowed.statusCode);
+    // Every attempt is in the audit log, with who tried when the credential was known.
+    const audit = await platform.app.inject({ method: 'GET', url: '/api/v1/director/audit?limit=10', headers: bearer('ops') });
+    const entries = (audit.json() as { entries: { actor: { name: string }; action: string; result: string; error: string | null }[] }).entries;
+    const uploads = entries.filter((e) => e.action === 'upload_release' || e.action === 'POST /api/v1/director/releases');
+    expect(uploads.map((e) => [e.actor.name, e.result, e.error?.slice(0, 8)])).toEqual([
+      ['ops', 'refused', expect.any(String)],
+      ['acmeWriter', 'refused', 'HTTP 403'],
+      ['ingester', 'refused', 'HTTP 403'],
+      ['reader', 'refused', 'HTTP 403'],
+      ['unauthenticated', 'refused', 'HTTP 401'],
+    ]);
   });
 
   it.each([
