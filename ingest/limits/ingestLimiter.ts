@@ -23,7 +23,13 @@ interface TenantState {
   readonly limits: TenantLimits;
   readonly bucket: TokenBucket;
   readonly series: ActiveSeriesTable;
+  lastWriteMs: number;
 }
+
+/** A new tenant's active-series table starts this small (~0.8 KB) and grows with its series. */
+const INITIAL_TABLE_SLOTS = 64;
+/** How often idle tenants are forgotten. */
+const SWEEP_EVERY_MS = 60_000;
 
 /** A prepared write after the limits: what to publish, and what the limits dropped from it. */
 export interface LimitedWrite {
@@ -43,11 +49,14 @@ const MAX_EXAMPLE_CHARS = 200;
  * limits, every refusal names the tenant and the configuration key to raise.
  *
  * A series counts as active once admitted, even if publishing then fails (it expires after the
- * window like any other). Tenants are kept for the life of the process.
+ * window like any other). A tenant that wrote nothing for a whole window is forgotten: its series
+ * have all expired and its bucket is full again, so forgetting changes no answer, and a client
+ * cycling through made-up tenant ids cannot grow memory beyond one window's worth.
  */
 export class IngestLimiter {
   private readonly tenants = new Map<string, TenantState>();
   private readonly metrics: IngestLimitMetrics;
+  private nextSweepMs = 0;
 
   constructor(private readonly options: IngestLimiterOptions) {
     this.metrics = createIngestLimitMetrics(options.registry, () => [...this.tenants].map(([tenant, s]) => [tenant, s.series.size]));
@@ -58,16 +67,40 @@ export class IngestLimiter {
    * retryAfterMs) over the rate, 'limit_exceeded' when the active-series limit leaves nothing.
    */
   apply(prepared: PreparedWrite, nowMs: number): LimitedWrite {
+    this.forgetIdleTenants(nowMs);
     const state = this.stateOf(prepared.tenant, nowMs);
+    state.lastWriteMs = Math.max(state.lastWriteMs, nowMs);
     this.checkRate(prepared, state, nowMs);
     return this.limitSeries(prepared, state, nowMs);
+  }
+
+  /** Tenants whose limiter state is held (for tests and the operator's curiosity). */
+  get tenantCount(): number {
+    return this.tenants.size;
+  }
+
+  private get windowMs(): number {
+    return this.options.activeSeriesWindowMs ?? 3_600_000;
+  }
+
+  private forgetIdleTenants(nowMs: number): void {
+    if (nowMs < this.nextSweepMs) return;
+    this.nextSweepMs = nowMs + SWEEP_EVERY_MS;
+    // Idle for a window and a minute: the table stamps minutes, so every series has expired by then.
+    const cutoff = nowMs - this.windowMs - SWEEP_EVERY_MS;
+    for (const [tenant, state] of this.tenants) if (state.lastWriteMs < cutoff) this.tenants.delete(tenant);
   }
 
   private stateOf(tenant: string, nowMs: number): TenantState {
     let state = this.tenants.get(tenant);
     if (state === undefined) {
       const limits = tenantLimits(this.options.limits, tenant);
-      state = { limits, bucket: new TokenBucket(limits.ingestRate, limits.ingestBurst, nowMs), series: new ActiveSeriesTable(this.options.activeSeriesWindowMs) };
+      state = {
+        limits,
+        bucket: new TokenBucket(limits.ingestRate, limits.ingestBurst, nowMs),
+        series: new ActiveSeriesTable(this.windowMs, INITIAL_TABLE_SLOTS),
+        lastWriteMs: nowMs,
+      };
       this.tenants.set(tenant, state);
     }
     return state;

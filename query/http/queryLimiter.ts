@@ -30,10 +30,20 @@ export class QueryLimiter {
       );
     }
     try {
-      return await waiting;
+      const release = await waiting;
+      // An idle tenant's gate is dropped, so made-up tenant ids cannot pile up gates.
+      return () => {
+        release();
+        if (gate.running === 0 && gate.waiting === 0 && this.gates.get(tenant) === gate) this.gates.delete(tenant);
+      };
     } catch {
       throw new VigilError('timeout', `query timed out waiting for one of tenant ${JSON.stringify(tenant)}'s ${gate.permits} query slots (limits.maxQueryConcurrency)`);
     }
+  }
+
+  /** Tenants with a query running or waiting. */
+  get tenantCount(): number {
+    return this.gates.size;
   }
 
   /** The tenant's sample limit per query, named for the error that exceeds it. */

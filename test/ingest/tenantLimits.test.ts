@@ -141,3 +141,22 @@ describe.each([
     });
   });
 });
+
+describe('limiter state of idle tenants', () => {
+  it('is forgotten after a whole window without writes, so made-up tenant ids cannot grow memory', async () => {
+    const a = await build({ maxActiveSeries: 100 }, inProcessDecoder);
+    try {
+      const tenantsHeld = async (): Promise<number> => ((await a.registry.getSingleMetricAsString('vigil_ingest_active_series')).match(/^vigil_ingest_active_series\{/gm) ?? []).length;
+      for (let i = 0; i < 50; i++) expect((await push(a, `made-up-${i}`, [1])).status).toBe(200);
+      expect(await tenantsHeld()).toBe(50);
+      a.clock.now += 30 * MIN;
+      expect((await push(a, 'made-up-0', [2])).status).toBe(200);
+      expect(await tenantsHeld()).toBe(50); // within the window: every tenant's series still count
+      a.clock.now += 60 * MIN;
+      expect((await push(a, 'fresh', [1])).status).toBe(200);
+      expect(await tenantsHeld()).toBe(2); // made-up-0 wrote 60 minutes ago: kept; the other 49, idle for 90, forgotten
+    } finally {
+      await a.app.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Release } from '../../query/index.js';
-import { Semaphore } from '../../query/index.js';
+import { QueryLimiter, Semaphore } from '../../query/index.js';
+import { limitsSchema } from '../../core/index.js';
 
 /**
  * Steps: 'acquire' (a new caller asks; it gets a permit now, waits, or is refused: 'full'),
@@ -107,5 +108,23 @@ describe('semaphore with a bounded queue', () => {
     const sem = new Semaphore(1, 1);
     await expect(sem.acquire(AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
     expect(sem.running).toBe(0);
+  });
+});
+
+describe('QueryLimiter', () => {
+  it('drops the gate of a tenant with nothing running or waiting, so made-up tenant ids cannot pile up gates', async () => {
+    const limiter = new QueryLimiter(limitsSchema.parse({ maxQueryConcurrency: 1, maxQueryQueue: 1 }));
+    const signal = new AbortController().signal;
+    const releases = await Promise.all(Array.from({ length: 100 }, (_, i) => limiter.acquire(`made-up-${i}`, signal)));
+    expect(limiter.tenantCount).toBe(100);
+    for (const release of releases) release();
+    expect(limiter.tenantCount).toBe(0);
+
+    const first = await limiter.acquire('acme', signal);
+    const second = limiter.acquire('acme', signal); // waits for the one slot
+    first();
+    expect(limiter.tenantCount).toBe(1); // the slot passed to the waiter: the gate stays
+    (await second)();
+    expect(limiter.tenantCount).toBe(0);
   });
 });
