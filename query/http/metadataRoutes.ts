@@ -5,7 +5,7 @@ import { sortByLabels } from '../engine/index.js';
 import { isParseError, parseSeriesSelector } from '../promql/index.js';
 import { invalidParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, positiveLimitParam, timeParam } from './params.js';
 import type { Form } from './params.js';
-import type { ApiContext, ApiHandler, ApiResult } from './plugin.js';
+import type { ApiContext, ApiHandler, ApiResult } from './apiContext.js';
 import { labelsJson } from './promJson.js';
 
 const truncatedWarning = 'results truncated due to limit';

@@ -4,7 +4,8 @@ import type { Registry } from 'prom-client';
 import type { Limits } from '../../core/index.js';
 import { DEFAULT_TENANT, requestTenant } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
-import type { Engine, Queryable, QueryableStore } from '../engine/index.js';
+import type { Engine, QueryableStore } from '../engine/index.js';
+import type { ApiContext, ApiHandler } from './apiContext.js';
 import { toPromError } from './apiError.js';
 import { Form } from './params.js';
 import { errorJson, successJson } from './promJson.js';
@@ -43,26 +44,6 @@ export interface PrometheusApiOptions {
    */
   readonly limits?: Limits;
 }
-
-/** What every endpoint handler receives: the merged form, the tenant's queryable, the request's deadline. */
-export interface ApiContext {
-  readonly form: Form;
-  readonly tenant: string;
-  readonly queryable: Queryable;
-  readonly engine: Engine;
-  readonly now: () => number;
-  readonly queryTimeoutMs: number;
-  readonly params: Readonly<Record<string, string>>;
-  /** The tenant's sample limit per query, when per-tenant limits are configured. */
-  readonly maxSamples?: { readonly limit: number; readonly name: string };
-}
-
-/** A handler returns the serialised `data` of the success envelope, and any warnings. */
-export interface ApiResult {
-  readonly data: string;
-  readonly warnings?: readonly string[];
-}
-export type ApiHandler = (ctx: ApiContext) => Promise<ApiResult>;
 
 /**
  * The Prometheus HTTP API under /api/v1, in Prometheus' exact formats: query, query_range,
