@@ -1,3 +1,4 @@
+import type { CardinalityStats } from '../../storage/index.js';
 import type { Engine, Queryable } from '../engine/index.js';
 import type { Form } from './params.js';
 
@@ -15,6 +16,8 @@ export interface ApiContext {
   readonly params: Readonly<Record<string, string>>;
   /** The tenant's sample limit per query, when per-tenant limits are configured. */
   readonly maxSamples?: { readonly limit: number; readonly name: string };
+  /** The tenant's cardinality (top `limit` per list), when the store reports it (Store.cardinality). */
+  readonly cardinality?: (limit: number) => Promise<CardinalityStats>;
 }
 
 /** A handler returns the serialised `data` of the success envelope, and any warnings. */

@@ -38,7 +38,8 @@ export async function queryRangeHandler(ctx: ApiContext): Promise<ApiResult> {
   return { data: queryDataJson(value) };
 }
 
-function queryParam(form: Form): Expr {
+/** The `query` parameter, parsed; a parse error names the parameter, as Prometheus' do. */
+export function queryParam(form: Form): Expr {
   try {
     return parseExpr(form.get('query'));
   } catch (err) {
