@@ -3,8 +3,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { configSchema, createLogger } from '../../core/index.js';
 import type { Engine } from '../../query/index.js';
-import type { ServiceMap } from '../../bin/role.js';
-import { queryRole } from '../../bin/roles/queryRole.js';
+import type { ServiceMap } from '../../bin/index.js';
+import { allRoles } from '../../bin/index.js';
 import { MemoryStore } from '../query/memoryStore.js';
 
 /** The query role builds the one engine of the process and offers it to later roles (rules, alerting). */
@@ -17,6 +17,8 @@ describe('query role', () => {
       set: (name, service) => void services.set(name, service),
     };
     const http = Fastify();
+    const queryRole = allRoles.get('query');
+    if (queryRole === undefined) throw new Error('no query role');
     const running = await queryRole.start({ config: configSchema.parse({}), logger: createLogger('silent'), registry: new Registry(), http, services: serviceMap });
     const engine = serviceMap.get<Engine>('engine');
     expect(engine.lookbackDeltaMs).toBe(5 * 60_000);
