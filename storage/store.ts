@@ -36,6 +36,37 @@ export interface Store {
   applyRetention(beforeMs: number): Promise<number>;
   /** Flushes and closes; idempotent. */
   close(): Promise<void>;
+  /**
+   * Optional: the cardinality of everything one tenant has stored (every series in retention),
+   * for Prometheus' /api/v1/status/tsdb. Each list holds the `limit` largest entries, largest
+   * first, ties by name. Like every read, it counts only what `tenant` wrote; an unknown tenant
+   * has zero series. A store that cannot answer cheaply leaves it out (the API then answers 503).
+   */
+  cardinality?(tenant: string, limit: number): Promise<CardinalityStats>;
+}
+
+/** One entry of a cardinality list: a metric name, label name or `name=value` pair and its count. */
+export interface NamedCount {
+  readonly name: string;
+  readonly value: number;
+}
+
+/** What Prometheus' TSDB status reports, over one tenant's stored series (see Store.cardinality). */
+export interface CardinalityStats {
+  readonly numSeries: number;
+  /** Distinct label name/value pairs (`__name__` included). */
+  readonly numLabelPairs: number;
+  /** Earliest and latest sample timestamp (ms); undefined when the tenant has no samples. */
+  readonly minTimeMs: number | undefined;
+  readonly maxTimeMs: number | undefined;
+  /** Series per metric name. */
+  readonly seriesCountByMetricName: readonly NamedCount[];
+  /** Distinct values per label name. */
+  readonly labelValueCountByLabelName: readonly NamedCount[];
+  /** Per label name, the bytes of its values summed over series (Prometheus' "memory in bytes"). */
+  readonly memoryInBytesByLabelName: readonly NamedCount[];
+  /** Series per `name=value` pair. */
+  readonly seriesCountByLabelValuePair: readonly NamedCount[];
 }
 
 /**

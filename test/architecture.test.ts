@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
  * 1. A folder may import only the folders listed for it (depend inward; bin/ is the composition root).
  * 2. An import that crosses into another top-level folder must name that folder's index.ts
  *    (bin/, test/ and bench/ may also name a backend's own index, e.g. storage/duckdb/index.ts).
- * 3. No import cycles between top-level folders.
+ * 3. No import cycles between top-level folders, nor between files (a cycle inside a folder, such
+ *    as a plugin and the handlers it registers importing each other, is a knot too: shared types
+ *    go to a file of their own).
  */
 const root = resolve(import.meta.dirname, '..');
 
@@ -70,6 +72,63 @@ function edges(): Edge[] {
   return out;
 }
 
+/** Every file's relative imports, as paths from the root (`.js` specifiers name `.ts` files). */
+function fileGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const top of Object.keys(allowed)) {
+    let files: string[];
+    try {
+      files = tsFiles(join(root, top));
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const targets: string[] = [];
+      for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+        const target = resolve(dirname(file), (m[1] ?? m[2]) as string).replace(/\.js$/, '.ts');
+        targets.push(relative(root, target).split(sep).join('/'));
+      }
+      graph.set(relative(root, file).split(sep).join('/'), targets);
+    }
+  }
+  return graph;
+}
+
+/** The strongly connected components with more than one file (Tarjan): each is an import cycle. */
+function fileCycles(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const connect = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop() as string;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) connect(v);
+  return cycles;
+}
+
 describe('architecture', () => {
   const all = edges();
 
@@ -107,5 +166,18 @@ describe('architecture', () => {
     };
     for (const node of graph.keys()) visit(node, []);
     expect(cycles).toEqual([]);
+  });
+
+  it('has no cycles between files', () => {
+    expect(fileCycles(fileGraph())).toEqual([]);
+  });
+
+  it('finds a cycle between files when there is one', () => {
+    const graph = new Map([
+      ['q/plugin.ts', ['q/routes.ts']],
+      ['q/routes.ts', ['q/plugin.ts', 'q/types.ts']],
+      ['q/types.ts', []],
+    ]);
+    expect(fileCycles(graph)).toEqual([['q/plugin.ts', 'q/routes.ts']]);
   });
 });

@@ -18,11 +18,6 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** How a director started by this binary starts VM agents: this same binary, same loader flags. */
-export function agentCommand(): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1] ?? 'bin/vigil.ts', 'agent'];
-}
-
 /**
  * A standalone director is the platform with only the director role: the same listener, loopback
  * default, authentication, TLS and audit as `vigil start`, so there is no second, unguarded API.

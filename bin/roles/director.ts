@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createDirector, directorApi, directorApiPrefix } from '../../lifecycle/index.js';
-import { agentCommand } from '../commands/lifecycle.js';
+import { agentCommand } from '../commands/agentCommand.js';
 import type { Role, RunningRole } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 

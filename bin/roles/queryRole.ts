@@ -1,19 +1,30 @@
-import { prometheusApi } from '../../query/index.js';
+import type { Engine } from '../../query/index.js';
+import { createEngine, prometheusApi } from '../../query/index.js';
 import type { Store } from '../../storage/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 
-/** The Prometheus-compatible HTTP query API over the store. */
+/** Prometheus' default --query.lookback-delta. */
+const LOOKBACK_MS = 5 * 60_000;
+
+/**
+ * The PromQL engine and the Prometheus-compatible HTTP query API over the store. The engine is
+ * built here, once, and registered as the service 'engine', so that later users (rule
+ * evaluation, alerting) evaluate with the same engine and settings as the API.
+ */
 export const queryRole: Role = {
   name: 'query',
   dependsOn: ['store'],
   async start(ctx) {
+    const engine: Engine = createEngine({ lookbackDeltaMs: LOOKBACK_MS });
+    ctx.services.set('engine', engine);
     await ctx.http.register(scoped('read', prometheusApi), {
       store: ctx.services.get<Store>('store'),
-      lookbackMs: 5 * 60_000,
+      engine,
       defaultTenant: ctx.config.tenant.default,
       // Per-tenant query concurrency, queue and samples per query (limits.* and limits.tenants).
       limits: ctx.config.limits,
+      retentionMs: ctx.config.store.retentionMs,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'query' }),
     });

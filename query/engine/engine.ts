@@ -26,7 +26,7 @@ export interface QueryOptions {
 /**
  * Evaluates PromQL. The store comes with each query (a Queryable bound to a tenant), so one
  * engine serves every tenant. Errors are VigilErrors: 'bad_data' for a query that cannot run
- * (parse errors, wrong expression type), 'limit_exceeded' for too many samples, 'timeout'
+ * (parse errors, wrong expression type), 'execution' for too many samples (Prometheus' 422), 'timeout'
  * when the signal aborts; whatever the querier throws passes through unchanged.
  */
 export interface Engine {
@@ -49,7 +49,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (n > limit) {
       // Prometheus' message, word for word, then which limit it was when the caller named one.
       const name = opts.maxSamples === undefined ? '' : ` (${opts.maxSamples.name})`;
-      throw new VigilError('limit_exceeded', `query processing would load too many samples into memory in query execution${name}`);
+      throw new VigilError('execution', `query processing would load too many samples into memory in query execution${name}`);
     }
   };
 

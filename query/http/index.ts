@@ -1,6 +1,8 @@
 export { prometheusApi } from './plugin.js';
 export type { PrometheusApiOptions } from './plugin.js';
-export type { BuildInfo } from './metadataRoutes.js';
+export type { BuildInfo } from './statusRoutes.js';
+export { apiRoutes } from './routes.js';
+export type { ApiRoute } from './routes.js';
 export { MAX_POINTS_PER_SERIES } from './queryRoutes.js';
 export { formatSampleValue, formatTimestamp } from './promJson.js';
 export { parseTimeMs, parseDurationParamMs, MIN_TIME_MS, MAX_TIME_MS } from './params.js';

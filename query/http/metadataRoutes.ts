@@ -5,7 +5,7 @@ import { sortByLabels } from '../engine/index.js';
 import { isParseError, parseSeriesSelector } from '../promql/index.js';
 import { invalidParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, positiveLimitParam, timeParam } from './params.js';
 import type { Form } from './params.js';
-import type { ApiContext, ApiHandler, ApiResult } from './plugin.js';
+import type { ApiContext, ApiResult } from './apiContext.js';
 import { labelsJson } from './promJson.js';
 
 const truncatedWarning = 'results truncated due to limit';
@@ -75,25 +75,6 @@ export async function metadataHandler(ctx: ApiContext): Promise<ApiResult> {
     data[name] = [...entries.values()].map((m) => ({ type: m.type, help: m.help, unit: m.unit }));
   }
   return { data: JSON.stringify(data) };
-}
-
-export interface BuildInfo {
-  readonly version: string;
-  readonly revision: string;
-  readonly branch: string;
-  readonly buildUser: string;
-  readonly buildDate: string;
-  readonly goVersion: string;
-}
-
-/**
- * GET /api/v1/status/buildinfo. Grafana probes it and picks query features by `version`,
- * so the default names the Prometheus release whose semantics the engine follows.
- */
-export function buildInfoHandler(overrides: Partial<BuildInfo>): ApiHandler {
-  const info: BuildInfo = { version: '3.0.0', revision: '', branch: '', buildUser: 'vigil', buildDate: '', goVersion: '', ...overrides };
-  const data = JSON.stringify(info);
-  return () => Promise.resolve({ data });
 }
 
 function range(form: Form): { start: number; end: number } {

@@ -4,20 +4,22 @@ import type { Registry } from 'prom-client';
 import type { Limits } from '../../core/index.js';
 import { DEFAULT_TENANT, requestTenant } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
-import type { Engine, Queryable, QueryableStore } from '../engine/index.js';
+import type { Engine, QueryableStore } from '../engine/index.js';
+import type { Store } from '../../storage/index.js';
+import type { ApiContext, ApiHandler } from './apiContext.js';
 import { toPromError } from './apiError.js';
 import { Form } from './params.js';
 import { errorJson, successJson } from './promJson.js';
 import { createQueryMetrics } from './queryMetrics.js';
-import { queryHandler, queryRangeHandler, requestTimeoutMs } from './queryRoutes.js';
+import { requestTimeoutMs } from './queryRoutes.js';
 import { QueryLimiter } from './queryLimiter.js';
 import type { Release } from './semaphore.js';
-import { buildInfoHandler, labelNamesHandler, labelValuesHandler, metadataHandler, seriesHandler } from './metadataRoutes.js';
-import type { BuildInfo } from './metadataRoutes.js';
+import { apiRoutes } from './routes.js';
+import type { BuildInfo } from './statusRoutes.js';
 
 export interface PrometheusApiOptions {
-  /** Where queries read; only `querier()` is used. */
-  readonly store: QueryableStore;
+  /** Where queries read: `querier()`, and `cardinality()` for /status/tsdb when the store has it. */
+  readonly store: QueryableStore & Partial<Pick<Store, 'cardinality'>>;
   readonly registry: Registry;
   readonly logger: Logger;
   /** Lookback delta of instant selectors (default 5 minutes). */
@@ -42,31 +44,14 @@ export interface PrometheusApiOptions {
    * per tenant and maxSamples applies.
    */
   readonly limits?: Limits;
+  /** store.retentionMs, reported by /status/flags and /status/runtimeinfo. */
+  readonly retentionMs?: number;
 }
-
-/** What every endpoint handler receives: the merged form, the tenant's queryable, the request's deadline. */
-export interface ApiContext {
-  readonly form: Form;
-  readonly tenant: string;
-  readonly queryable: Queryable;
-  readonly engine: Engine;
-  readonly now: () => number;
-  readonly queryTimeoutMs: number;
-  readonly params: Readonly<Record<string, string>>;
-  /** The tenant's sample limit per query, when per-tenant limits are configured. */
-  readonly maxSamples?: { readonly limit: number; readonly name: string };
-}
-
-/** A handler returns the serialised `data` of the success envelope, and any warnings. */
-export interface ApiResult {
-  readonly data: string;
-  readonly warnings?: readonly string[];
-}
-export type ApiHandler = (ctx: ApiContext) => Promise<ApiResult>;
 
 /**
- * The Prometheus HTTP API under /api/v1, in Prometheus' exact formats: query, query_range,
- * series, labels, label values, metadata and build info. Register it on the process's server:
+ * The Prometheus HTTP API under /api/v1, in Prometheus' exact formats: every endpoint of
+ * routes.ts (query, query_range, series, labels, label values, metadata, format_query, status
+ * and the empty answers Grafana probes for). Register it on the process's server:
  * `app.register(prometheusApi, options)`. It owns its scope: a form-body parser and an error
  * handler that answers in Prometheus' error envelope.
  */
@@ -78,6 +63,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
   const metrics = createQueryMetrics(opts.registry);
   const log = opts.logger;
   const limiter = opts.limits === undefined ? undefined : new QueryLimiter(opts.limits);
+  const cardinality = opts.store.cardinality?.bind(opts.store);
 
   // Prometheus reads parameters from the URL and form bodies only; any other body is refused with 415.
   app.removeAllContentTypeParsers();
@@ -120,6 +106,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
           queryTimeoutMs,
           params: (req.params ?? {}) as Record<string, string>,
           ...(maxSamples === undefined ? {} : { maxSamples }),
+          ...(cardinality === undefined ? {} : { cardinality: (limit: number) => cardinality(tenant, limit) }),
         };
         if (limited && limiter !== undefined) release = await limiter.acquire(tenant, waitSignal(reply, requestTimeoutMs(form, queryTimeoutMs)));
         const result = await handler(ctx);
@@ -138,14 +125,17 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
       return send(reply, status, body, retryAfterMs);
     };
 
-  const both = ['GET', 'POST'] as const;
-  app.route({ method: [...both], url: '/api/v1/query', handler: route('query', queryHandler, true) });
-  app.route({ method: [...both], url: '/api/v1/query_range', handler: route('query_range', queryRangeHandler, true) });
-  app.route({ method: [...both], url: '/api/v1/series', handler: route('series', seriesHandler, true) });
-  app.route({ method: [...both], url: '/api/v1/labels', handler: route('labels', labelNamesHandler, true) });
-  app.get('/api/v1/label/:name/values', route('label_values', labelValuesHandler, true));
-  app.get('/api/v1/metadata', route('metadata', metadataHandler));
-  app.get('/api/v1/status/buildinfo', route('buildinfo', buildInfoHandler(opts.buildInfo ?? {})));
+  const status = {
+    lookbackMs: engine.lookbackDeltaMs,
+    queryTimeoutMs,
+    maxSamples: opts.maxSamples ?? 50_000_000,
+    startedAt: new Date(now()),
+    ...(opts.buildInfo === undefined ? {} : { buildInfo: opts.buildInfo }),
+    ...(opts.retentionMs === undefined ? {} : { retentionMs: opts.retentionMs }),
+  };
+  for (const r of apiRoutes(status)) {
+    app.route({ method: [...r.methods], url: `/api/v1${r.path}`, handler: route(r.endpoint, r.handler, r.limited) });
+  }
 };
 
 /** Aborts when waiting for a query slot should stop: the request's timeout, or the client gone. */

@@ -1,4 +1,4 @@
-import type { Labels } from '../../core/index.js';
+import type { Labels, PromErrorType } from '../../core/index.js';
 import { sortLabels } from '../../core/index.js';
 import type { MatrixSeries, Point, QueryValue, VectorElement } from '../engine/index.js';
 
@@ -73,8 +73,6 @@ export function successJson(dataJson: string, warnings: readonly string[] = []):
   const w = warnings.length > 0 ? `,"warnings":${JSON.stringify(warnings)}` : '';
   return escapeHtml(`{"status":"success","data":${dataJson}${w}}`);
 }
-
-export type PromErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'too_many_requests' | 'unauthorized' | 'forbidden';
 
 export function errorJson(errorType: PromErrorType, message: string): string {
   return escapeHtml(`{"status":"error","errorType":"${errorType}","error":${JSON.stringify(message)}}`);

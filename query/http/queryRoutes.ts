@@ -4,7 +4,7 @@ import type { Expr } from '../promql/index.js';
 import { isParseError, parseExpr } from '../promql/index.js';
 import { durationParam, invalidParam, requiredTimeParam, timeParam } from './params.js';
 import type { Form } from './params.js';
-import type { ApiContext, ApiResult } from './plugin.js';
+import type { ApiContext, ApiResult } from './apiContext.js';
 import { queryDataJson } from './promJson.js';
 
 /** Prometheus' guard against huge responses: at most this many steps per series. */
@@ -38,7 +38,8 @@ export async function queryRangeHandler(ctx: ApiContext): Promise<ApiResult> {
   return { data: queryDataJson(value) };
 }
 
-function queryParam(form: Form): Expr {
+/** The `query` parameter, parsed; a parse error names the parameter, as Prometheus' do. */
+export function queryParam(form: Form): Expr {
   try {
     return parseExpr(form.get('query'));
   } catch (err) {

@@ -5,9 +5,10 @@ import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { VigilError } from '../../core/index.js';
-import type { Appender, Querier, Store } from '../store.js';
+import type { Appender, CardinalityStats, Querier, Store } from '../store.js';
 import type { Batch } from './batch.js';
 import { writeBatch } from './batchWriter.js';
+import { readCardinality } from './cardinality.js';
 import { ConnectionPool } from './connectionPool.js';
 import { DuckDbAppender } from './duckDbAppender.js';
 import { DuckDbQuerier } from './duckDbQuerier.js';
@@ -42,6 +43,18 @@ export interface DuckDbStoreOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** A tenant that never wrote. */
+const emptyCardinality: CardinalityStats = {
+  numSeries: 0,
+  numLabelPairs: 0,
+  minTimeMs: undefined,
+  maxTimeMs: undefined,
+  seriesCountByMetricName: [],
+  labelValueCountByLabelName: [],
+  memoryInBytesByLabelName: [],
+  seriesCountByLabelValuePair: [],
+};
 
 /**
  * Database files opened by a store in this process. DuckDB's file lock keeps other processes
@@ -126,6 +139,15 @@ export class DuckDbStore implements Store {
   querier(tenant: string, minT: number, maxT: number): Querier {
     const pool = this.assertOpen().pool;
     return new DuckDbQuerier({ pool, state: this.state, metrics: this.metrics }, tenant, minT, maxT);
+  }
+
+  /** Store.cardinality: computed in storage/duckdb/cardinality.ts over the tenant's series. */
+  async cardinality(tenant: string, limit: number): Promise<CardinalityStats> {
+    const { pool } = this.assertOpen();
+    const tenantId = this.state.tenantIds.get(tenant);
+    if (tenantId === undefined) return emptyCardinality;
+    const samples = this.state.catalog.overlapping('samples', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    return pool.use((conn) => readCardinality(conn, tenantId, samples, limit));
   }
 
   async committedOffsets(group: string): Promise<Map<string, bigint>> {

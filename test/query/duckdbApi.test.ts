@@ -40,6 +40,8 @@ const requests = [
   '/api/v1/label/job/values',
   '/api/v1/label/__name__/values?start=1700000001&end=1700000002',
   '/api/v1/metadata',
+  '/api/v1/status/tsdb',
+  '/api/v1/status/tsdb?limit=2',
 ];
 
 async function app(store: QueryableStore): Promise<FastifyInstance> {
@@ -59,6 +61,8 @@ describe('Prometheus API over DuckDB', () => {
     const appender = duck.appender();
     for (const s of series) appender.appendSeries('default', s);
     for (const m of metadata) appender.appendMetadata('default', m);
+    // Only in DuckDB, under another tenant: equal answers show the store keeps it out (tsdb status included).
+    appender.appendSeries('other', { labels: { __name__: 'up', job: 'other', instance: 'z' }, samples: [{ t: T0 - 1, v: 5 }] });
     await appender.commit();
     const memory = new MemoryStore().add('default', ...series).addMetadata('default', ...metadata);
     overDuck = await app(duck);

@@ -1,7 +1,7 @@
 import type { Labels, MetricMetadata, Sample, TimeSeries } from '../../core/index.js';
 import { seriesId, sortedLabelPairs } from '../../core/index.js';
 import type { QueryableStore } from '../../query/index.js';
-import type { LabelMatcher, Querier, SeriesSamples, StoredSeries } from '../../storage/index.js';
+import type { CardinalityStats, LabelMatcher, NamedCount, Querier, SeriesSamples, StoredSeries } from '../../storage/index.js';
 import { matchesAll } from '../../storage/index.js';
 
 interface StoredEntry {
@@ -62,5 +62,40 @@ export class MemoryStore implements QueryableStore {
       logLabelNames: () => Promise.resolve([]),
       logLabelValues: () => Promise.resolve([]),
     };
+  }
+
+  /** Store.cardinality, counted the plain way: one pass over the tenant's series and their pairs. */
+  cardinality(tenant: string, limit: number): Promise<CardinalityStats> {
+    const series = [...(this.series.get(tenant)?.values() ?? [])];
+    const pairs = new Map<string, { name: string; value: string; series: number }>();
+    for (const s of series) {
+      for (const [name, value] of Object.entries(s.labels)) {
+        const key = `${name}=${value}`;
+        const p = pairs.get(key) ?? { name, value, series: 0 };
+        p.series++;
+        pairs.set(key, p);
+      }
+    }
+    const byName = (f: (p: { value: string; series: number }) => number): Map<string, number> => {
+      const out = new Map<string, number>();
+      for (const p of pairs.values()) out.set(p.name, (out.get(p.name) ?? 0) + f(p));
+      return out;
+    };
+    const top = (entries: Iterable<[string, number]>): NamedCount[] =>
+      [...entries]
+        .map(([name, value]) => ({ name, value }))
+        .sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .slice(0, limit);
+    const times = series.flatMap((s) => s.samples.map((p) => p.t));
+    return Promise.resolve({
+      numSeries: series.length,
+      numLabelPairs: pairs.size,
+      minTimeMs: times.length === 0 ? undefined : Math.min(...times),
+      maxTimeMs: times.length === 0 ? undefined : Math.max(...times),
+      seriesCountByMetricName: top([...pairs.values()].filter((p) => p.name === '__name__').map((p) => [p.value, p.series])),
+      labelValueCountByLabelName: top(byName(() => 1)),
+      memoryInBytesByLabelName: top(byName((p) => Buffer.byteLength(p.value) * p.series)),
+      seriesCountByLabelValuePair: top([...pairs.entries()].map(([key, p]) => [key, p.series])),
+    });
   }
 }

@@ -1,0 +1,29 @@
+import type { CardinalityStats } from '../../storage/index.js';
+import type { Engine, Queryable } from '../engine/index.js';
+import type { Form } from './params.js';
+
+/**
+ * What every endpoint handler receives and returns. Its own file so that handlers and the plugin
+ * that registers them both import it, and neither imports the other (no cycle in query/http).
+ */
+export interface ApiContext {
+  readonly form: Form;
+  readonly tenant: string;
+  readonly queryable: Queryable;
+  readonly engine: Engine;
+  readonly now: () => number;
+  readonly queryTimeoutMs: number;
+  readonly params: Readonly<Record<string, string>>;
+  /** The tenant's sample limit per query, when per-tenant limits are configured. */
+  readonly maxSamples?: { readonly limit: number; readonly name: string };
+  /** The tenant's cardinality (top `limit` per list), when the store reports it (Store.cardinality). */
+  readonly cardinality?: (limit: number) => Promise<CardinalityStats>;
+}
+
+/** A handler returns the serialised `data` of the success envelope, and any warnings. */
+export interface ApiResult {
+  readonly data: string;
+  readonly warnings?: readonly string[];
+}
+
+export type ApiHandler = (ctx: ApiContext) => Promise<ApiResult>;
