@@ -28,7 +28,7 @@ export function formatExpr(expr: Expr): string {
     case 'UnaryExpr':
       return `${expr.op}${formatExpr(expr.expr)}`;
     case 'BinaryExpr':
-      return `${formatExpr(expr.lhs)} ${expr.op}${expr.returnBool ? ' bool' : ''}${formatMatching(expr)} ${formatExpr(expr.rhs)}`;
+      return `${formatPowerBase(expr)} ${expr.op}${expr.returnBool ? ' bool' : ''}${formatMatching(expr)} ${formatExpr(expr.rhs)}`;
     case 'AggregateExpr': {
       let grouping = '';
       if (expr.without) grouping = ` without (${expr.grouping.join(', ')}) `;
@@ -39,6 +39,15 @@ export function formatExpr(expr: Expr): string {
     case 'Call':
       return `${expr.func.name}(${expr.args.map(formatExpr).join(', ')})`;
   }
+}
+
+/**
+ * The left operand. Prometheus prints +Inf as "+Inf", but as the base of `^` that reads back as
+ * `+(Inf ^ …)` (a sign binds looser than `^`); unsigned "Inf" keeps the tree.
+ */
+function formatPowerBase(e: BinaryExpr): string {
+  if (e.op === '^' && e.lhs.type === 'NumberLiteral' && e.lhs.value === Infinity) return 'Inf';
+  return formatExpr(e.lhs);
 }
 
 function formatVectorSelector(sel: VectorSelector): string {

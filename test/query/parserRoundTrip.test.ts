@@ -48,6 +48,7 @@ describe('PromQL printer: canonical text as Prometheus 2.42 String() prints it',
     { input: 'nan', printed: 'NaN' },
     { input: "'it\\'s'", printed: '"it\'s"' },
     { input: '- -1', printed: '1' },
+    { input: 'Inf ^ 2 + Inf', printed: 'Inf ^ 2 + +Inf' }, // found by the fuzzer: "+Inf ^ 2" would read back as +(Inf ^ 2)
     { input: '-(1)', printed: '-(1)' },
     { input: 'label_join(x,"a",",","b")', printed: 'label_join(x, "a", ",", "b")' },
     { input: 'rate(x[5m]) # trailing comment', printed: 'rate(x[5m])' },

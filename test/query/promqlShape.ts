@@ -31,7 +31,7 @@ export function shape(e: Expr, options: { keepMatcherOrder?: boolean } = {}): un
     case 'AggregateExpr':
       return { type: e.type, op: e.op, expr: shape(e.expr), param: e.param === null ? null : shape(e.param), grouping: e.grouping, without: e.without };
     case 'Call':
-      return { type: e.type, func: e.func.name, args: e.args.map(shape) };
+      return { type: e.type, func: e.func.name, args: e.args.map((a) => shape(a)) };
   }
 }
 
