@@ -3,6 +3,7 @@ import type { SeriesSamples } from '../../storage/index.js';
 import type { Expr } from '../promql/index.js';
 import { parseExpr } from '../promql/index.js';
 import { sortByLabels } from './labelOrder.js';
+import { supportedExpr } from './supported.js';
 import { instantVector, rangeVector, stepVector } from './selectors.js';
 import type { MatrixSeries, Queryable, QueryValue } from './types.js';
 
@@ -57,7 +58,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     lookbackDeltaMs,
 
     async instantQuery(queryable, query, timeMs, opts = {}) {
-      const expr = typeof query === 'string' ? parseExpr(query) : query;
+      const expr = supportedExpr(typeof query === 'string' ? parseExpr(query) : query);
       switch (expr.type) {
         case 'VectorSelector': {
           const series = await abortable(queryable.querier(timeMs - lookbackDeltaMs + 1, timeMs).selectSamples(expr.matchers), opts.signal);
@@ -76,7 +77,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async rangeQuery(queryable, query, startMs, endMs, stepMs, opts = {}) {
       if (!(stepMs > 0)) throw new VigilError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
       if (endMs < startMs) throw new VigilError('bad_data', 'end timestamp must not be before start time');
-      const expr = typeof query === 'string' ? parseExpr(query) : query;
+      const expr = supportedExpr(typeof query === 'string' ? parseExpr(query) : query);
       if (expr.type === 'MatrixSelector') {
         throw new VigilError('bad_data', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
       }

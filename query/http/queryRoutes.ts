@@ -1,7 +1,7 @@
-import { VigilError } from '../../core/index.js';
+import { quote, VigilError } from '../../core/index.js';
 import type { QueryOptions } from '../engine/index.js';
 import type { Expr } from '../promql/index.js';
-import { isParseError, parseExpr } from '../promql/index.js';
+import { documentedType, isParseError, parseExpr, valueTypeOf } from '../promql/index.js';
 import { durationParam, invalidParam, requiredTimeParam, timeParam } from './params.js';
 import type { Form } from './params.js';
 import type { ApiContext, ApiResult } from './apiContext.js';
@@ -31,8 +31,9 @@ export async function queryRangeHandler(ctx: ApiContext): Promise<ApiResult> {
   }
   const signal = deadline(ctx);
   const expr = queryParam(ctx.form);
-  if (expr.type === 'MatrixSelector') {
-    throw invalidParam('query', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+  const type = valueTypeOf(expr);
+  if (type !== 'vector' && type !== 'scalar') {
+    throw invalidParam('query', `invalid expression type ${quote(documentedType(type))} for range query, must be Scalar or instant Vector`);
   }
   const value = await ctx.engine.rangeQuery(ctx.queryable, expr, start, end, step, queryOptions(signal, ctx));
   return { data: queryDataJson(value) };

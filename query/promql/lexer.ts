@@ -30,8 +30,9 @@ export interface Token {
   readonly end: number;
 }
 
+// Prometheus 2.42's aggregators (limitk and limit_ratio came later and are plain identifiers here).
 const aggregators = new Set([
-  'sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'count_values', 'quantile', 'limitk', 'limit_ratio',
+  'sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'count_values', 'quantile',
 ]);
 const keywords = new Set([
   'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'and', 'or', 'unless', 'atan2', 'start', 'end',

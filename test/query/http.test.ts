@@ -215,8 +215,8 @@ describe('Prometheus API: errors answer with Prometheus status, errorType and wo
 
   const cases: { url: string; method?: 'GET' | 'POST'; form?: string; contentType?: string; headers?: Record<string, string>; status: number; type: string; error: string }[] = [
     { url: '/api/v1/query', status: 400, type: 'bad_data', error: 'invalid parameter "query": parse error at char 1: no expression found in input' },
-    { url: '/api/v1/query?query=up{', status: 400, type: 'bad_data', error: 'invalid parameter "query": parse error at char 4: unexpected end of input in label matching, expected label name' },
-    { url: '/api/v1/query?query=sum(up)', status: 400, type: 'bad_data', error: 'invalid parameter "query": parse error at char 1: aggregation "sum" is not supported yet' },
+    { url: '/api/v1/query?query=up{', status: 400, type: 'bad_data', error: 'invalid parameter "query": parse error at char 4: unexpected end of input in label matching, expected identifier or "}"' },
+    { url: '/api/v1/query?query=sum(up)', status: 400, type: 'bad_data', error: 'aggregation "sum" is not supported yet' },
     { url: '/api/v1/query?query=up&time=yesterday', status: 400, type: 'bad_data', error: 'invalid parameter "time": Invalid time value for \'time\': cannot parse "yesterday" to a valid timestamp' },
     { url: '/api/v1/query?query=up&timeout=soon', status: 400, type: 'bad_data', error: 'invalid parameter "timeout": cannot parse "soon" to a valid duration' },
     { url: '/api/v1/query_range?query=up&end=10&step=1', status: 400, type: 'bad_data', error: 'invalid parameter "start": cannot parse "" to a valid timestamp' },
@@ -240,7 +240,7 @@ describe('Prometheus API: errors answer with Prometheus status, errorType and wo
     { url: '/api/v1/series?match[]={a=""}', status: 400, type: 'bad_data', error: 'invalid parameter "match[]": parse error at char 1: vector selector must contain at least one non-empty matcher' },
     { url: '/api/v1/series?match[]=up&start=x', status: 400, type: 'bad_data', error: 'invalid parameter "start": Invalid time value for \'start\': cannot parse "x" to a valid timestamp' },
     { url: '/api/v1/series?match[]=up&limit=-1', status: 400, type: 'bad_data', error: 'invalid parameter "limit": "-1" is not a positive integer' },
-    { url: '/api/v1/labels?match[]=up}', status: 400, type: 'bad_data', error: 'parse error at char 3: unexpected punct "}"' },
+    { url: '/api/v1/labels?match[]=up}', status: 400, type: 'bad_data', error: 'parse error at char 3: unexpected "}"' },
     { url: '/api/v1/label/1bad/values', status: 400, type: 'bad_data', error: 'invalid label name: "1bad"' },
     { url: '/api/v1/metadata?limit=ten', status: 400, type: 'bad_data', error: 'limit must be a number' },
     { url: '/api/v1/query?query=up', headers: { 'x-scope-orgid': 'a/b' }, status: 400, type: 'bad_data', error: 'invalid X-Scope-OrgID "a/b": 1-150 characters of letters, digits and !-_.*\'()' },
