@@ -1,2 +1,3 @@
 export type * from './store.js';
 export * from './matchers.js';
+export { anchoredPattern, regexSyntaxError } from './regex.js';

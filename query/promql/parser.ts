@@ -1,6 +1,6 @@
 import { quote } from '../../core/index.js';
 import type { LabelMatcher, MatchType } from '../../storage/index.js';
-import { compileMatcher } from '../../storage/index.js';
+import { compileMatcher, regexSyntaxError } from '../../storage/index.js';
 import type { Expr, MatrixSelector, VectorSelector } from './ast.js';
 import { parseDurationMs } from './duration.js';
 import { lex } from './lexer.js';
@@ -186,10 +186,8 @@ function describe(t: Token): string {
   }
 }
 
+/** Prometheus' regexes are Go's RE2: validated with the store's own RE2 check, never JS RegExp. */
 function checkRegex(source: string, pos: number): void {
-  try {
-    new RegExp(`^(?:${source})$`, 's');
-  } catch (err) {
-    throw new ParseError(pos, `invalid regular expression ${quote(source)}: ${(err as Error).message}`);
-  }
+  const error = regexSyntaxError(source);
+  if (error !== undefined) throw new ParseError(pos, `invalid regular expression ${quote(source)}: ${error}`);
 }
