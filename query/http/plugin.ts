@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Limits } from '../../core/index.js';
-import { DEFAULT_TENANT, requestTenant } from '../../core/index.js';
+import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_TENANT, requestTenant, VigilError } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, Queryable, QueryableStore } from '../engine/index.js';
 import { toPromError } from './apiError.js';
@@ -53,6 +53,14 @@ export interface ApiContext {
   readonly now: () => number;
   readonly queryTimeoutMs: number;
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * Aborts when the request's work should stop: its deadline (the server's query timeout, or a
+   * shorter `timeout` parameter on query endpoints) or the client closing the connection.
+   * Handlers pass it to every querier they create; the store then interrupts its statement.
+   */
+  readonly signal: AbortSignal;
+  /** Longest query text (query, match[]) in UTF-8 bytes: limits.maxQueryLength. */
+  readonly maxQueryLength: number;
   /** The tenant's sample limit per query, when per-tenant limits are configured. */
   readonly maxSamples?: { readonly limit: number; readonly name: string };
 }
@@ -78,6 +86,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
   const metrics = createQueryMetrics(opts.registry);
   const log = opts.logger;
   const limiter = opts.limits === undefined ? undefined : new QueryLimiter(opts.limits);
+  const maxQueryLength = opts.limits?.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH;
 
   // Prometheus reads parameters from the URL and form bodies only; any other body is refused with 415.
   app.removeAllContentTypeParsers();
@@ -111,6 +120,8 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
         const tenant = requestTenant(req, defaultTenant);
         const form = formOf(req);
         const maxSamples = limiter?.maxSamples(tenant);
+        // Query endpoints honour the `timeout` parameter; the others run under the server's limit.
+        const signal = requestSignal(reply, limited ? requestTimeoutMs(form, queryTimeoutMs) : queryTimeoutMs);
         const ctx: ApiContext = {
           form,
           tenant,
@@ -119,9 +130,11 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
           now,
           queryTimeoutMs,
           params: (req.params ?? {}) as Record<string, string>,
+          signal,
+          maxQueryLength,
           ...(maxSamples === undefined ? {} : { maxSamples }),
         };
-        if (limited && limiter !== undefined) release = await limiter.acquire(tenant, waitSignal(reply, requestTimeoutMs(form, queryTimeoutMs)));
+        if (limited && limiter !== undefined) release = await limiter.acquire(tenant, signal);
         const result = await handler(ctx);
         body = successJson(result.data, result.warnings);
       } catch (err) {
@@ -148,13 +161,21 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
   app.get('/api/v1/status/buildinfo', route('buildinfo', buildInfoHandler(opts.buildInfo ?? {})));
 };
 
-/** Aborts when waiting for a query slot should stop: the request's timeout, or the client gone. */
-function waitSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
-  const gone = new AbortController();
+/**
+ * Aborts when the request's work should stop: after `timeoutMs`, or when the client closes the
+ * connection before the answer is sent (its reason then says so; nobody will read the reply).
+ * One controller and a plain timer, not AbortSignal.any(AbortSignal.timeout(…)): the composite
+ * holds its sources weakly, and a query that allocates millions of samples had its timeout
+ * signal garbage-collected and never fire (seen in test/query/cancelApi.test.ts).
+ */
+function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) gone.abort(new Error('client closed the connection'));
+    clearTimeout(timer);
+    if (!reply.raw.writableFinished) controller.abort(new VigilError('timeout', 'query canceled: the client closed the connection'));
   });
-  return AbortSignal.any([AbortSignal.timeout(timeoutMs), gone.signal]);
+  return controller.signal;
 }
 
 function formOf(req: FastifyRequest): Form {
