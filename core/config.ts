@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { isValidTenant } from './auth.js';
 import { tenantLimitFields, tenantOverridesSchema } from './tenantLimits.js';
 
+/** limits.maxQueryLength by default: 64 KiB of PromQL, far more than any dashboard sends. */
+export const DEFAULT_MAX_QUERY_LENGTH = 64 * 1024;
+
 /** store.retentionMs by default: 15 days. */
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
 
@@ -31,6 +34,11 @@ export const limitsSchema = z
     ...tenantLimitFields,
     /** Per-tenant overrides of the fields above that apply per tenant (core/tenantLimits.ts). */
     tenants: tenantOverridesSchema.default({}),
+    /**
+     * Longest PromQL text (query, match[]) the query API parses, in UTF-8 bytes; longer is a 400
+     * naming this limit. A query's text alone must not cost memory: see issue #10.
+     */
+    maxQueryLength: z.number().int().positive().default(DEFAULT_MAX_QUERY_LENGTH),
     /** Deepest nesting of objects and arrays in a JSON body (OTLP JSON, the director's API); deeper is a 400. */
     maxJsonDepth: z.number().int().min(8).max(1024).default(64),
   })

@@ -1,6 +1,9 @@
+import { quote, VigilError } from '../core/index.js';
+import { regexTester } from './regex.js';
+
 /**
- * Label matchers, as in PromQL and LogQL stream selectors. Regular expressions are fully
- * anchored, as Prometheus anchors them: `job=~"api"` does not match "api-2".
+ * Label matchers, as in PromQL and LogQL stream selectors. Regular expressions are RE2, fully
+ * anchored, as Prometheus anchors them: `job=~"api"` does not match "api-2" (see regex.ts).
  */
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -10,7 +13,10 @@ export interface LabelMatcher {
   readonly value: string;
 }
 
-/** Compiles a matcher into a predicate on a label value ('' when the label is absent). */
+/**
+ * Compiles a matcher into a predicate on a label value ('' when the label is absent). A regex
+ * that is not valid RE2 throws VigilError 'bad_data' naming the matcher.
+ */
 export function compileMatcher(m: LabelMatcher): (value: string) => boolean {
   switch (m.type) {
     case '=':
@@ -18,14 +24,21 @@ export function compileMatcher(m: LabelMatcher): (value: string) => boolean {
     case '!=':
       return (v) => v !== m.value;
     case '=~': {
-      const re = new RegExp(`^(?:${m.value})$`, 's');
-      return (v) => re.test(v);
+      const test = checkedRegex(m);
+      return (v) => test(v);
     }
     case '!~': {
-      const re = new RegExp(`^(?:${m.value})$`, 's');
-      return (v) => !re.test(v);
+      const test = checkedRegex(m);
+      return (v) => !test(v);
     }
   }
+}
+
+/** The matcher's regex as a full-match test; throws 'bad_data' naming the matcher when it is not valid RE2. */
+export function checkedRegex(m: LabelMatcher): (value: string) => boolean {
+  const test = regexTester(m.value);
+  if (typeof test === 'string') throw new VigilError('bad_data', `invalid regular expression in matcher ${m.name}${m.type}${quote(m.value)}: ${test}`);
+  return test;
 }
 
 /** True when the label set satisfies every matcher (absent labels read as ''). */

@@ -25,8 +25,11 @@ export interface Store {
   isOpen(): boolean;
   /** A new appender. Appenders are not safe for concurrent use; use one per batch. */
   appender(): Appender;
-  /** A querier for one tenant and the inclusive range [minT, maxT] in ms; it sees that tenant's data only. */
-  querier(tenant: string, minT: number, maxT: number): Querier;
+  /**
+   * A querier for one tenant and the inclusive range [minT, maxT] in ms; it sees that tenant's
+   * data only. `options.signal` cancels its reads (see QuerierOptions).
+   */
+  querier(tenant: string, minT: number, maxT: number, options?: QuerierOptions): Querier;
   /**
    * Consumer offsets committed together with data (see Appender.setOffset): the next offset to
    * read per topic/partition for a consumer group, or an empty map when none was stored.
@@ -93,6 +96,20 @@ export interface Appender {
   rollback(): Promise<void>;
 }
 
+/**
+ * What a querier is created with, like the context Prometheus passes to Queryable.Querier: one
+ * querier serves one query, so its cancellation is the query's.
+ */
+export interface QuerierOptions {
+  /**
+   * Aborting it stops every read of this querier, running or not yet started: the store
+   * interrupts the running statement and frees its connection, and the read rejects with the
+   * signal's reason when that is a VigilError, else VigilError('timeout') (storage/readErrors.ts).
+   * A read never resolves with partial results once the signal has aborted.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** A series as stored: its identity and labels. */
 export interface StoredSeries {
   readonly id: bigint;
@@ -116,6 +133,13 @@ export interface SelectHints {
   readonly aggregation?: StepAggregation;
   /** At most this many series. */
   readonly limit?: number;
+  /**
+   * selectSamples: the most samples the call may load. The store counts while reading and stops
+   * as soon as the count goes over, rejecting with VigilError('limit_exceeded') and Prometheus'
+   * message (storage/readErrors.ts), so an over-budget query never holds all its samples.
+   * Absent or Infinity: no budget.
+   */
+  readonly maxSamples?: number;
 }
 
 export interface LogLineFilter {

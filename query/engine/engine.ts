@@ -1,5 +1,6 @@
 import { VigilError } from '../../core/index.js';
-import type { SeriesSamples } from '../../storage/index.js';
+import type { LabelMatcher, SeriesSamples } from '../../storage/index.js';
+import { isTooManySamples, throwIfAborted, TOO_MANY_SAMPLES } from '../../storage/index.js';
 import type { Expr } from '../promql/index.js';
 import { parseExpr } from '../promql/index.js';
 import { sortByLabels } from './labelOrder.js';
@@ -15,7 +16,11 @@ export interface EngineOptions {
 }
 
 export interface QueryOptions {
-  /** Aborting it fails the query with a VigilError('timeout'); the HTTP layer passes its deadline here. */
+  /**
+   * Aborting it cancels the query: the store stops its running statement, and the query fails
+   * with the signal's reason when that is a VigilError, else VigilError('timeout'). The HTTP
+   * layer passes its deadline and the client's disconnect here.
+   */
   readonly signal?: AbortSignal;
   /**
    * This query's sample limit instead of the engine's maxSamples (the HTTP layer passes the
@@ -43,15 +48,35 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const maxSamples = options.maxSamples ?? 50_000_000;
   if (!(lookbackDeltaMs > 0)) throw new VigilError('bad_data', `lookbackDeltaMs must be positive, got ${lookbackDeltaMs}`);
 
+  const tooMany = (opts: QueryOptions): VigilError => {
+    // Prometheus' message, word for word, then which limit it was when the caller named one.
+    const name = opts.maxSamples === undefined ? '' : ` (${opts.maxSamples.name})`;
+    return new VigilError('execution', `${TOO_MANY_SAMPLES}${name}`);
+  };
+
   const checkSamples = (series: readonly SeriesSamples[] | readonly MatrixSeries[], opts: QueryOptions): void => {
     let n = 0;
     for (const s of series) n += 'samples' in s ? s.samples.length : s.points.length;
-    const limit = opts.maxSamples?.limit ?? maxSamples;
-    if (n > limit) {
-      // Prometheus' message, word for word, then which limit it was when the caller named one.
-      const name = opts.maxSamples === undefined ? '' : ` (${opts.maxSamples.name})`;
-      throw new VigilError('execution', `query processing would load too many samples into memory in query execution${name}`);
+    if (n > (opts.maxSamples?.limit ?? maxSamples)) throw tooMany(opts);
+  };
+
+  /**
+   * Reads a selector's samples. The querier gets the query's signal (an abort interrupts the
+   * store's work, not only this promise) and the sample budget, which the store counts while
+   * reading; the count is checked again here for stores that load first and count after.
+   */
+  const select = async (queryable: Queryable, minT: number, maxT: number, matchers: readonly LabelMatcher[], opts: QueryOptions): Promise<SeriesSamples[]> => {
+    throwIfAborted(opts.signal);
+    const querier = queryable.querier(minT, maxT, opts.signal === undefined ? {} : { signal: opts.signal });
+    let series: SeriesSamples[];
+    try {
+      series = await querier.selectSamples(matchers, { maxSamples: opts.maxSamples?.limit ?? maxSamples });
+    } catch (err) {
+      throw isTooManySamples(err) ? tooMany(opts) : err;
     }
+    throwIfAborted(opts.signal);
+    checkSamples(series, opts);
+    return series;
   };
 
   return {
@@ -61,14 +86,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const expr = supportedExpr(typeof query === 'string' ? parseExpr(query) : query);
       switch (expr.type) {
         case 'VectorSelector': {
-          const series = await abortable(queryable.querier(timeMs - lookbackDeltaMs + 1, timeMs).selectSamples(expr.matchers), opts.signal);
-          checkSamples(series, opts);
+          const series = await select(queryable, timeMs - lookbackDeltaMs + 1, timeMs, expr.matchers, opts);
           return { resultType: 'vector', result: sortByLabels(instantVector(series, timeMs, lookbackDeltaMs)) };
         }
         case 'MatrixSelector': {
-          const q = queryable.querier(timeMs - expr.rangeMs + 1, timeMs);
-          const series = await abortable(q.selectSamples(expr.vector.matchers), opts.signal);
-          checkSamples(series, opts);
+          const series = await select(queryable, timeMs - expr.rangeMs + 1, timeMs, expr.vector.matchers, opts);
           return { resultType: 'matrix', result: sortByLabels(rangeVector(series, timeMs, expr.rangeMs)) };
         }
       }
@@ -81,36 +103,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (expr.type === 'MatrixSelector') {
         throw new VigilError('bad_data', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
       }
-      const q = queryable.querier(startMs - lookbackDeltaMs + 1, endMs);
-      const series = await abortable(q.selectSamples(expr.matchers), opts.signal);
-      checkSamples(series, opts);
+      const series = await select(queryable, startMs - lookbackDeltaMs + 1, endMs, expr.matchers, opts);
       const matrix = stepVector(series, startMs, endMs, stepMs, lookbackDeltaMs);
       checkSamples(matrix, opts);
       return { resultType: 'matrix', result: sortByLabels(matrix) };
     },
   };
-}
-
-/** Rejects with a timeout as soon as the signal aborts, even if the store call is still running. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  const timeout = (): VigilError => new VigilError('timeout', 'query timed out in expression evaluation');
-  if (signal.aborted) {
-    work.catch(() => undefined); // the result is no longer wanted; do not leave its failure unhandled
-    return Promise.reject(timeout());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(timeout());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

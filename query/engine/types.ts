@@ -1,5 +1,5 @@
 import type { Labels } from '../../core/index.js';
-import type { Querier, Store } from '../../storage/index.js';
+import type { Querier, QuerierOptions, Store } from '../../storage/index.js';
 
 /**
  * Where a query reads from: a querier per time range, already bound to one tenant. The engine
@@ -7,8 +7,8 @@ import type { Querier, Store } from '../../storage/index.js';
  * and every store.
  */
 export interface Queryable {
-  /** A querier over the inclusive range [minT, maxT] in milliseconds. */
-  querier(minT: number, maxT: number): Querier;
+  /** A querier over the inclusive range [minT, maxT] in milliseconds; `options.signal` cancels its reads. */
+  querier(minT: number, maxT: number, options?: QuerierOptions): Querier;
 }
 
 /** The part of a Store the query path needs. */
@@ -16,7 +16,7 @@ export type QueryableStore = Pick<Store, 'querier'>;
 
 /** Binds a store to one tenant. */
 export function tenantQueryable(store: QueryableStore, tenant: string): Queryable {
-  return { querier: (minT, maxT) => store.querier(tenant, minT, maxT) };
+  return { querier: (minT, maxT, options) => store.querier(tenant, minT, maxT, options) };
 }
 
 /** One element of an instant vector: a series and its value at the evaluation time `t` (ms). */

@@ -14,6 +14,14 @@ export interface ApiContext {
   readonly now: () => number;
   readonly queryTimeoutMs: number;
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * Aborts when the request's work should stop: its deadline (the server's query timeout, or a
+   * shorter `timeout` parameter on query endpoints) or the client closing the connection.
+   * Handlers pass it to every querier they create; the store then interrupts its statement.
+   */
+  readonly signal: AbortSignal;
+  /** Longest query text (query, match[]) in UTF-8 bytes: limits.maxQueryLength. */
+  readonly maxQueryLength: number;
   /** The tenant's sample limit per query, when per-tenant limits are configured. */
   readonly maxSamples?: { readonly limit: number; readonly name: string };
   /** The tenant's cardinality (top `limit` per list), when the store reports it (Store.cardinality). */

@@ -14,7 +14,7 @@ export function exemplarsHandler(ctx: ApiContext): Promise<ApiResult> {
   const start = timeParam(ctx.form, 'start', MIN_TIME_MS);
   const end = timeParam(ctx.form, 'end', MAX_TIME_MS);
   if (end < start) throw invalidParam('end', 'end timestamp must not be before start timestamp');
-  queryParam(ctx.form);
+  queryParam(ctx);
   return Promise.resolve({ data: '[]' });
 }
 

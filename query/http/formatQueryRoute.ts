@@ -7,5 +7,5 @@ import { queryParam } from './queryRoutes.js';
  * does not parse is 400 bad_data naming the parameter, as Prometheus answers.
  */
 export function formatQueryHandler(ctx: ApiContext): Promise<ApiResult> {
-  return Promise.resolve({ data: JSON.stringify(formatExpr(queryParam(ctx.form))) });
+  return Promise.resolve({ data: JSON.stringify(formatExpr(queryParam(ctx))) });
 }

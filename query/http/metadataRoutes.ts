@@ -7,6 +7,7 @@ import { invalidParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, positiveLimitParam,
 import type { Form } from './params.js';
 import type { ApiContext, ApiResult } from './apiContext.js';
 import { labelsJson } from './promJson.js';
+import { checkQueryLength } from './queryRoutes.js';
 
 const truncatedWarning = 'results truncated due to limit';
 
@@ -14,9 +15,9 @@ const truncatedWarning = 'results truncated due to limit';
 export async function seriesHandler(ctx: ApiContext): Promise<ApiResult> {
   if (ctx.form.all('match[]').length === 0) throw new VigilError('bad_data', 'no match[] parameter provided');
   const { start, end } = range(ctx.form);
-  const sets = matcherSets(ctx.form, true);
+  const sets = matcherSets(ctx, true);
   const limit = positiveLimitParam(ctx.form, 'limit');
-  const q = ctx.queryable.querier(start, end);
+  const q = ctx.queryable.querier(start, end, { signal: ctx.signal });
   const byId = new Map<bigint, StoredSeries>();
   for (const matchers of sets) {
     for (const s of await q.selectSeries(matchers)) byId.set(s.id, s);
@@ -29,9 +30,9 @@ export async function seriesHandler(ctx: ApiContext): Promise<ApiResult> {
 /** GET|POST /api/v1/labels: optional match[], start, end, limit. */
 export async function labelNamesHandler(ctx: ApiContext): Promise<ApiResult> {
   const { start, end } = range(ctx.form);
-  const sets = matcherSets(ctx.form, false);
+  const sets = matcherSets(ctx, false);
   const limit = positiveLimitParam(ctx.form, 'limit');
-  const q = ctx.queryable.querier(start, end);
+  const q = ctx.queryable.querier(start, end, { signal: ctx.signal });
   const names = new Set<string>();
   if (sets.length === 0) for (const n of await q.labelNames()) names.add(n);
   for (const matchers of sets) for (const n of await q.labelNames(matchers)) names.add(n);
@@ -43,9 +44,9 @@ export async function labelValuesHandler(ctx: ApiContext): Promise<ApiResult> {
   const name = ctx.params['name'] ?? '';
   if (!isValidLabelName(name)) throw new VigilError('bad_data', `invalid label name: ${quote(name)}`);
   const { start, end } = range(ctx.form);
-  const sets = matcherSets(ctx.form, false);
+  const sets = matcherSets(ctx, false);
   const limit = positiveLimitParam(ctx.form, 'limit');
-  const q = ctx.queryable.querier(start, end);
+  const q = ctx.queryable.querier(start, end, { signal: ctx.signal });
   const values = new Set<string>();
   if (sets.length === 0) for (const v of await q.labelValues(name)) values.add(v);
   for (const matchers of sets) for (const v of await q.labelValues(name, matchers)) values.add(v);
@@ -57,7 +58,7 @@ export async function metadataHandler(ctx: ApiContext): Promise<ApiResult> {
   const limit = limitParam(ctx.form, 'limit');
   const perMetric = limitParam(ctx.form, 'limit_per_metric');
   const metric = ctx.form.get('metric');
-  const rows = await ctx.queryable.querier(MIN_TIME_MS, MAX_TIME_MS).metadata(metric === '' ? undefined : metric);
+  const rows = await ctx.queryable.querier(MIN_TIME_MS, MAX_TIME_MS, { signal: ctx.signal }).metadata(metric === '' ? undefined : metric);
   const byMetric = new Map<string, Map<string, MetricMetadata>>();
   for (const m of rows) {
     let entries = byMetric.get(m.metricFamilyName);
@@ -85,8 +86,9 @@ function range(form: Form): { start: number; end: number } {
 }
 
 /** Every match[] as a list of matchers. Series errors name the parameter, as Prometheus' do. */
-function matcherSets(form: Form, nameParam: boolean): LabelMatcher[][] {
-  return form.all('match[]').map((text) => {
+function matcherSets(ctx: ApiContext, nameParam: boolean): LabelMatcher[][] {
+  return ctx.form.all('match[]').map((text) => {
+    checkQueryLength('match[]', text, ctx.maxQueryLength);
     try {
       return parseSeriesSelector(text);
     } catch (err) {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Limits } from '../../core/index.js';
-import { DEFAULT_TENANT, requestTenant } from '../../core/index.js';
+import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_TENANT, requestTenant, VigilError } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, QueryableStore } from '../engine/index.js';
 import type { Store } from '../../storage/index.js';
@@ -64,6 +64,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
   const log = opts.logger;
   const limiter = opts.limits === undefined ? undefined : new QueryLimiter(opts.limits);
   const cardinality = opts.store.cardinality?.bind(opts.store);
+  const maxQueryLength = opts.limits?.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH;
 
   // Prometheus reads parameters from the URL and form bodies only; any other body is refused with 415.
   app.removeAllContentTypeParsers();
@@ -97,6 +98,8 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
         const tenant = requestTenant(req, defaultTenant);
         const form = formOf(req);
         const maxSamples = limiter?.maxSamples(tenant);
+        // Query endpoints honour the `timeout` parameter; the others run under the server's limit.
+        const signal = requestSignal(reply, limited ? requestTimeoutMs(form, queryTimeoutMs) : queryTimeoutMs);
         const ctx: ApiContext = {
           form,
           tenant,
@@ -105,10 +108,12 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
           now,
           queryTimeoutMs,
           params: (req.params ?? {}) as Record<string, string>,
+          signal,
+          maxQueryLength,
           ...(maxSamples === undefined ? {} : { maxSamples }),
           ...(cardinality === undefined ? {} : { cardinality: (limit: number) => cardinality(tenant, limit) }),
         };
-        if (limited && limiter !== undefined) release = await limiter.acquire(tenant, waitSignal(reply, requestTimeoutMs(form, queryTimeoutMs)));
+        if (limited && limiter !== undefined) release = await limiter.acquire(tenant, signal);
         const result = await handler(ctx);
         body = successJson(result.data, result.warnings);
       } catch (err) {
@@ -138,13 +143,21 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
   }
 };
 
-/** Aborts when waiting for a query slot should stop: the request's timeout, or the client gone. */
-function waitSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
-  const gone = new AbortController();
+/**
+ * Aborts when the request's work should stop: after `timeoutMs`, or when the client closes the
+ * connection before the answer is sent (its reason then says so; nobody will read the reply).
+ * One controller and a plain timer, not AbortSignal.any(AbortSignal.timeout(…)): the composite
+ * holds its sources weakly, and a query that allocates millions of samples had its timeout
+ * signal garbage-collected and never fire (seen in test/query/cancelApi.test.ts).
+ */
+function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) gone.abort(new Error('client closed the connection'));
+    clearTimeout(timer);
+    if (!reply.raw.writableFinished) controller.abort(new VigilError('timeout', 'query canceled: the client closed the connection'));
   });
-  return AbortSignal.any([AbortSignal.timeout(timeoutMs), gone.signal]);
+  return controller.signal;
 }
 
 function formOf(req: FastifyRequest): Form {

@@ -13,9 +13,8 @@ export const MAX_POINTS_PER_SERIES = 11_000;
 /** GET|POST /api/v1/query: query, time (default now), timeout. */
 export async function queryHandler(ctx: ApiContext): Promise<ApiResult> {
   const time = timeParam(ctx.form, 'time', ctx.now());
-  const signal = deadline(ctx);
-  const expr = queryParam(ctx.form);
-  const value = await ctx.engine.instantQuery(ctx.queryable, expr, time, queryOptions(signal, ctx));
+  const expr = queryParam(ctx);
+  const value = await ctx.engine.instantQuery(ctx.queryable, expr, time, queryOptions(ctx));
   return { data: queryDataJson(value) };
 }
 
@@ -29,29 +28,31 @@ export async function queryRangeHandler(ctx: ApiContext): Promise<ApiResult> {
   if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
     throw new VigilError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }
-  const signal = deadline(ctx);
-  const expr = queryParam(ctx.form);
+  const expr = queryParam(ctx);
   const type = valueTypeOf(expr);
   if (type !== 'vector' && type !== 'scalar') {
     throw invalidParam('query', `invalid expression type ${quote(documentedType(type))} for range query, must be Scalar or instant Vector`);
   }
-  const value = await ctx.engine.rangeQuery(ctx.queryable, expr, start, end, step, queryOptions(signal, ctx));
+  const value = await ctx.engine.rangeQuery(ctx.queryable, expr, start, end, step, queryOptions(ctx));
   return { data: queryDataJson(value) };
 }
 
-/** The `query` parameter, parsed; a parse error names the parameter, as Prometheus' do. */
-export function queryParam(form: Form): Expr {
+/** The `query` parameter, parsed, after its length check; a parse error names the parameter, as Prometheus' do. */
+export function queryParam(ctx: Pick<ApiContext, 'form' | 'maxQueryLength'>): Expr {
+  const text = ctx.form.get('query');
+  checkQueryLength('query', text, ctx.maxQueryLength);
   try {
-    return parseExpr(form.get('query'));
+    return parseExpr(text);
   } catch (err) {
     if (isParseError(err)) throw invalidParam('query', err.message);
     throw err;
   }
 }
 
-/** The query's deadline: the server's limit, or the `timeout` parameter when that is shorter. */
-function deadline(ctx: ApiContext): AbortSignal {
-  return AbortSignal.timeout(requestTimeoutMs(ctx.form, ctx.queryTimeoutMs));
+/** Refuses query text over limits.maxQueryLength before any parsing: its memory must not depend on what clients send. */
+export function checkQueryLength(param: string, text: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) throw invalidParam(param, `the query is ${bytes} bytes long, more than limits.maxQueryLength (${maxBytes} bytes)`);
 }
 
 /** The server's limit, or the request's `timeout` parameter when that is shorter. */
@@ -62,6 +63,6 @@ export function requestTimeoutMs(form: Form, serverMs: number): number {
   return Math.min(serverMs, asked);
 }
 
-function queryOptions(signal: AbortSignal, ctx: ApiContext): QueryOptions {
-  return ctx.maxSamples === undefined ? { signal } : { signal, maxSamples: ctx.maxSamples };
+function queryOptions(ctx: ApiContext): QueryOptions {
+  return ctx.maxSamples === undefined ? { signal: ctx.signal } : { signal: ctx.signal, maxSamples: ctx.maxSamples };
 }

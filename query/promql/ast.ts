@@ -1,5 +1,6 @@
 import type { LabelMatcher } from '../../storage/index.js';
 import type { FunctionSignature } from './functions.js';
+import type { ValueType } from './valueType.js';
 
 /**
  * The PromQL syntax tree: plain data, no behaviour, so the engine, the printer and later the
@@ -15,8 +16,7 @@ export interface PositionRange {
   readonly end: number;
 }
 
-/** The PromQL type an expression evaluates to (Prometheus' ValueType: "vector" is an instant vector, "matrix" a range vector). */
-export type ValueType = 'vector' | 'matrix' | 'scalar' | 'string';
+export type { ValueType } from './valueType.js';
 
 /**
  * `@ <timestamp>` in milliseconds (Prometheus rounds the seconds written to the nearest ms),

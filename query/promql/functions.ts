@@ -1,4 +1,4 @@
-import type { ValueType } from './ast.js';
+import type { ValueType } from './valueType.js';
 
 /**
  * The signature of a PromQL function: what the parser checks a call against. Implementations

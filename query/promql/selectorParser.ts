@@ -1,5 +1,6 @@
 import { quote } from '../../core/index.js';
 import type { LabelMatcher, MatchType } from '../../storage/index.js';
+import { regexSyntaxError } from '../../storage/index.js';
 import type { VectorSelector } from './ast.js';
 import type { Token } from './lexer.js';
 import { ParseError } from './parseError.js';
@@ -52,14 +53,8 @@ function parseMatchers(s: TokenStream, into: LabelMatcher[]): number {
   }
 }
 
+/** Prometheus' regexes are Go's RE2: validated with the store's own RE2 check, never JS RegExp. */
 function checkRegex(source: string, pos: number): void {
-  try {
-    new RegExp(`^(?:${source})$`, 's');
-  } catch (err) {
-    // JS's message repeats the whole pattern ("Invalid regular expression: /…/s: reason"); keep the reason only, so a long regex is not echoed twice.
-    const message = (err as Error).message;
-    const cut = message.lastIndexOf('/s: ');
-    const reason = cut >= 0 ? message.slice(cut + 4) : message;
-    throw new ParseError(pos, `invalid regular expression ${quote(source)}: ${reason}`);
-  }
+  const error = regexSyntaxError(source);
+  if (error !== undefined) throw new ParseError(pos, `invalid regular expression ${quote(source)}: ${error}`);
 }

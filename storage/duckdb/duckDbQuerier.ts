@@ -3,7 +3,8 @@ import { BIGINT, INTEGER, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@d
 import type { Attributes, Event, MetricMetadata, MetricType, Sample } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
-import type { EventSelection, LogSelection, Querier, SelectHints, SeriesSamples, StepAggregation, StoredLogRecord, StoredSeries } from '../store.js';
+import { tooManySamples } from '../readErrors.js';
+import type { EventSelection, LogSelection, Querier, QuerierOptions, SelectHints, SeriesSamples, StepAggregation, StoredLogRecord, StoredSeries } from '../store.js';
 import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
@@ -50,7 +51,8 @@ const eventLabel: LabelValueSql = (name, fromMap) => {
 
 /**
  * Reads one tenant over [minT, maxT] (ms, inclusive). Each call borrows a read connection, names
- * only the partitions its range overlaps, and binds every caller value as a parameter.
+ * only the partitions its range overlaps, and binds every caller value as a parameter. The
+ * querier's signal interrupts the running statement (ConnectionPool.use).
  *
  * Every statement filters every table it reads (series, samples, presence, log_streams, logs,
  * metric_metadata, events) on `tenant_id = $n`: series ids are shared between tenants with the
@@ -62,6 +64,7 @@ export class DuckDbQuerier implements Querier {
     private readonly tenant: string,
     private readonly minT: number,
     private readonly maxT: number,
+    private readonly options: QuerierOptions = {},
   ) {
     if (!Number.isSafeInteger(minT) || !Number.isSafeInteger(maxT)) throw new VigilError('bad_data', `query range [${minT}, ${maxT}] must be integer milliseconds`);
   }
@@ -93,12 +96,29 @@ export class DuckDbQuerier implements Querier {
           SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id)`;
       }
       const perSeries: Sample[][] = series.map(() => []);
+      const budget = hints?.maxSamples ?? Infinity;
+      let loaded = 0;
       // Streamed chunk by chunk (2048 rows each), so converting a large result never holds the
-      // event loop for long.
+      // event loop for long, and a read over its sample budget stops at the first chunk past it
+      // (the statement is interrupted: DuckDB stops producing rows nobody will fetch).
       const result = await conn.stream(sql, params.values, params.types);
+      const signal = this.options.signal;
       for (;;) {
+        // Checked per chunk as well: an interrupt that lands while DuckDB is still starting the
+        // stream can be lost (seen: a second canceled query on a connection kept streaming for
+        // seconds), and ConnectionPool.use turns the early stop into the abort error.
+        if (signal?.aborted === true) {
+          conn.interrupt();
+          break;
+        }
         const chunk = await result.fetchChunk();
         if (chunk === null || chunk.rowCount === 0) break;
+        loaded += chunk.rowCount;
+        this.ctx.metrics.samplesRead.inc(chunk.rowCount);
+        if (loaded > budget) {
+          conn.interrupt();
+          throw tooManySamples();
+        }
         const idx = chunk.getColumnVector(0);
         const time = chunk.getColumnVector(1);
         const value = chunk.getColumnVector(2);
@@ -267,7 +287,7 @@ export class DuckDbQuerier implements Querier {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.ctx.pool.use((conn) => work(conn, tenantId));
+          return await this.ctx.pool.use((conn) => work(conn, tenantId), this.options.signal);
         } catch (err) {
           // Retention may drop a partition between reading the catalog and running the query;
           // by now the catalog no longer lists it, so a retry reads what is left.
@@ -275,6 +295,7 @@ export class DuckDbQuerier implements Querier {
         }
       }
     } catch (err) {
+      if (this.options.signal?.aborted === true) this.ctx.metrics.readsCanceled.inc({ op });
       throw asQueryError(err);
     } finally {
       end();

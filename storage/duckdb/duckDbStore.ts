@@ -5,7 +5,7 @@ import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { VigilError } from '../../core/index.js';
-import type { Appender, CardinalityStats, Querier, Store } from '../store.js';
+import type { Appender, CardinalityStats, Querier, QuerierOptions, Store } from '../store.js';
 import type { Batch } from './batch.js';
 import { writeBatch } from './batchWriter.js';
 import { readCardinality } from './cardinality.js';
@@ -136,9 +136,9 @@ export class DuckDbStore implements Store {
     return new DuckDbAppender((batch) => this.commitBatch(batch));
   }
 
-  querier(tenant: string, minT: number, maxT: number): Querier {
+  querier(tenant: string, minT: number, maxT: number, options?: QuerierOptions): Querier {
     const pool = this.assertOpen().pool;
-    return new DuckDbQuerier({ pool, state: this.state, metrics: this.metrics }, tenant, minT, maxT);
+    return new DuckDbQuerier({ pool, state: this.state, metrics: this.metrics }, tenant, minT, maxT, options);
   }
 
   /** Store.cardinality: computed in storage/duckdb/cardinality.ts over the tenant's series. */

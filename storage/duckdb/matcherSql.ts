@@ -1,13 +1,16 @@
 import { VARCHAR } from '@duckdb/node-api';
 import { METRIC_NAME, VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
+import { checkedRegex } from '../matchers.js';
+import { anchoredPattern } from '../regex.js';
 import type { SqlParams } from './sqlParams.js';
 
 /**
  * Label matchers as SQL predicates over a `labels MAP(VARCHAR, VARCHAR)` column, with
  * Prometheus' semantics: an absent label reads as '', regular expressions are RE2 (the syntax
- * Prometheus uses) and fully anchored (regexp_full_match), and '.' matches newlines as in
- * Prometheus' (?s) mode.
+ * Prometheus uses, and DuckDB's), checked with the same validation as the in-memory matcher
+ * before any SQL runs, and sent as the same anchored pattern (storage/regex.ts), so DuckDB and
+ * compileMatcher agree on every value.
  */
 
 /**
@@ -28,12 +31,18 @@ export function matcherSql(m: LabelMatcher, params: SqlParams, label: LabelValue
     case '!=':
       return `${expr} <> ${params.add(m.value, VARCHAR)}`;
     case '=~':
-      return `regexp_full_match(${expr}, ${params.add(m.value, VARCHAR)}, 's')`;
+      return `regexp_full_match(${expr}, ${regexParam(m, params)})`;
     case '!~':
-      return `NOT regexp_full_match(${expr}, ${params.add(m.value, VARCHAR)}, 's')`;
+      return `NOT regexp_full_match(${expr}, ${regexParam(m, params)})`;
     default:
       throw new VigilError('bad_data', `unknown matcher type ${JSON.stringify((m as { type: unknown }).type)} for label ${m.name}`);
   }
+}
+
+/** The matcher's pattern as a bound parameter; throws 'bad_data' naming the matcher when it is not valid RE2. */
+function regexParam(m: LabelMatcher, params: SqlParams): string {
+  checkedRegex(m);
+  return params.add(anchoredPattern(m.value), VARCHAR);
 }
 
 /** All matchers ANDed ('TRUE' when there are none). */

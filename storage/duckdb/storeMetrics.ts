@@ -9,6 +9,8 @@ export class StoreMetrics {
   readonly queryDuration: Histogram<'op'>;
   readonly partitions: Gauge<'kind'>;
   readonly dropped: Counter<'kind' | 'reason'>;
+  readonly samplesRead: Counter;
+  readonly readsCanceled: Counter<'op'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -31,6 +33,17 @@ export class StoreMetrics {
       name: 'vigil_store_dropped_total',
       help: 'Samples, log records and events the store did not write, by reason (outside_retention: older than the retention at write time, e.g. replayed from the bus).',
       labelNames: ['kind', 'reason'],
+      registers,
+    });
+    this.samplesRead = new Counter({
+      name: 'vigil_store_samples_read_total',
+      help: 'Samples (or per-step values) selectSamples fetched from DuckDB into memory; a read over its budget stops at the first chunk past it.',
+      registers,
+    });
+    this.readsCanceled = new Counter({
+      name: 'vigil_store_reads_canceled_total',
+      help: "Querier calls stopped because their query's signal aborted (timeout, client gone), per operation.",
+      labelNames: ['op'],
       registers,
     });
     this.partitions = new Gauge({ name: 'vigil_store_partitions', help: 'Time partitions currently stored, per kind.', labelNames: ['kind'], registers });

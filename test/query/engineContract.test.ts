@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, tenantQueryable } from '../../query/index.js';
 import type { Queryable } from '../../query/index.js';
-import { MemoryStore } from './memoryStore.js';
+import { busyUntilAborted, MemoryStore } from './memoryStore.js';
 
 function storeWithOneSeries(): MemoryStore {
   return new MemoryStore().add('acme', { labels: { __name__: 'm' }, samples: [{ t: 1_000_000, v: 1 }] });
@@ -28,7 +28,8 @@ describe('engine and its queriers', () => {
   });
 
   it('fails with a timeout when the signal aborts while the store is busy', async () => {
-    const stuck: Queryable = { querier: (minT, maxT) => ({ ...storeWithOneSeries().querier('acme', minT, maxT), selectSamples: () => new Promise(() => undefined) }) };
+    // The store gets the signal and stops: the engine no longer abandons a read that keeps running.
+    const stuck: Queryable = { querier: (minT, maxT, options) => ({ ...storeWithOneSeries().querier('acme', minT, maxT), selectSamples: () => busyUntilAborted(options) }) };
     const run = createEngine().instantQuery(stuck, 'm', 1_000_000, { signal: AbortSignal.timeout(10) });
     await expect(run).rejects.toMatchObject({ code: 'timeout', message: 'query timed out in expression evaluation' });
   });

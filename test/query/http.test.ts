@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, STALE_NAN } from '../../core/index.js';
 import type { QueryableStore } from '../../query/index.js';
 import { prometheusApi } from '../../query/index.js';
-import { MemoryStore } from './memoryStore.js';
+import { busyUntilAborted, MemoryStore } from './memoryStore.js';
 
 const T0 = 1_700_000_000_000; // 2023-11-14T22:13:20Z
 const NOW = T0 + 60_000;
@@ -262,13 +262,30 @@ describe('Prometheus API: errors answer with Prometheus status, errorType and wo
 
   it('answers 503 timeout when the store does not answer within the timeout', async () => {
     const never: QueryableStore = {
-      querier: (tenant, minT, maxT) => ({ ...new MemoryStore().querier(tenant, minT, maxT), selectSamples: () => new Promise(() => undefined) }),
+      querier: (tenant, minT, maxT, options) => ({ ...new MemoryStore().querier(tenant, minT, maxT), selectSamples: () => busyUntilAborted(options) }),
     };
     const slow = await buildApp(never);
     const res = await slow.inject({ url: '/api/v1/query?query=up&timeout=20ms' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
     await slow.close();
+  });
+
+  it.each([
+    ['/api/v1/query', 'query'],
+    ['/api/v1/query_range', 'query'],
+    ['/api/v1/series', 'match[]'],
+  ])('%s refuses %s text over limits.maxQueryLength (64 KiB) with a 400 naming the limit, before parsing', async (url, param) => {
+    const app = await buildApp(buildStore());
+    const text = `up{job=~"${'a|'.repeat(33_000)}a"}`;
+    const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ [param]: text, start: '1', end: '2', step: '1' }).toString() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: `invalid parameter "${param}": the query is ${text.length} bytes long, more than limits.maxQueryLength (65536 bytes)`,
+    });
+    await app.close();
   });
 
   it('answers 500 internal when the store fails', async () => {

@@ -1,8 +1,8 @@
 import type { Labels, MetricMetadata, Sample, TimeSeries } from '../../core/index.js';
 import { seriesId, sortedLabelPairs } from '../../core/index.js';
 import type { QueryableStore } from '../../query/index.js';
-import type { CardinalityStats, LabelMatcher, NamedCount, Querier, SeriesSamples, StoredSeries } from '../../storage/index.js';
-import { matchesAll } from '../../storage/index.js';
+import type { CardinalityStats, LabelMatcher, NamedCount, Querier, QuerierOptions, SeriesSamples, StoredSeries } from '../../storage/index.js';
+import { abortError, matchesAll, throwIfAborted } from '../../storage/index.js';
 
 interface StoredEntry {
   readonly labels: Labels;
@@ -39,8 +39,10 @@ export class MemoryStore implements QueryableStore {
     return this;
   }
 
-  querier(tenant: string, minT: number, maxT: number): Querier {
+  querier(tenant: string, minT: number, maxT: number, options: QuerierOptions = {}): Querier {
     this.ranges.push({ tenant, minT, maxT });
+    // Answers at once, so cancellation only matters before a read starts; as the contract says, an aborted querier reads nothing.
+    const signal = options.signal;
     const all = [...(this.series.get(tenant) ?? new Map<bigint, StoredEntry>()).entries()];
     const inRange = (matchers: readonly LabelMatcher[]): SeriesSamples[] =>
       all
@@ -49,9 +51,11 @@ export class MemoryStore implements QueryableStore {
         .filter((s) => s.samples.length > 0);
     const meta = this.meta.get(tenant) ?? [];
     return {
-      selectSamples: (matchers) => Promise.resolve(inRange(matchers)),
+      selectSamples: (matchers) => (signal?.aborted === true ? Promise.reject(abortError(signal)) : Promise.resolve(inRange(matchers))),
       selectSeries: (matchers, hints) =>
-        Promise.resolve(inRange(matchers).slice(0, hints?.limit).map((s): StoredSeries => ({ id: s.id, labels: s.labels }))),
+        Promise.resolve()
+          .then(() => throwIfAborted(signal))
+          .then(() => inRange(matchers).slice(0, hints?.limit).map((s): StoredSeries => ({ id: s.id, labels: s.labels }))),
       labelNames: (matchers = []) =>
         Promise.resolve([...new Set(inRange(matchers).flatMap((s) => sortedLabelPairs(s.labels).map(([k]) => k)))].sort()),
       labelValues: (name, matchers = []) =>
@@ -98,4 +102,14 @@ export class MemoryStore implements QueryableStore {
       seriesCountByLabelValuePair: top([...pairs.entries()].map(([key, p]) => [key, p.series])),
     });
   }
+}
+
+/** A read that is busy until its querier's signal aborts, then rejects as a store must: for timeout and disconnect tests. */
+export function busyUntilAborted(options: QuerierOptions | undefined): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const signal = options?.signal;
+    if (signal === undefined) return; // never answers: a caller that passes no signal waits forever
+    if (signal.aborted) reject(abortError(signal));
+    else signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
+  });
 }

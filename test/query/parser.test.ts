@@ -212,7 +212,8 @@ describe('PromQL parser: errors name the position (1-based) and the problem in P
     { input: 'up{job="\\400"}', error: 'parse error at char 9: escape sequence is invalid or out of range' },
     { input: 'up{job="\\ud800"}', error: 'parse error at char 9: escape sequence is invalid or out of range' },
     { input: 'up{job="\\xff"}', error: 'parse error at char 8: string is not valid UTF-8' },
-    { input: 'up{job=~"(a"}', error: 'parse error at char 9: invalid regular expression "(a": Unterminated group' },
+    { input: 'up{job=~"(a"}', error: 'parse error at char 9: invalid regular expression "(a": error parsing regexp: missing closing ): `(a`' },
+    { input: 'up{job=~"(?=a)"}', error: 'parse error at char 9: invalid regular expression "(?=a)": error parsing regexp: invalid or unsupported Perl syntax: `(?=`' },
     // Ranges, subqueries, offset and @.
     { input: 'up[5]', error: 'parse error at char 4: missing unit character in duration' },
     { input: 'up[]', error: 'parse error at char 4: missing unit character in duration' },

@@ -6,7 +6,7 @@ import { createLogger, limitsSchema } from '../../core/index.js';
 import type { Limits } from '../../core/index.js';
 import type { QueryableStore } from '../../query/index.js';
 import { prometheusApi } from '../../query/index.js';
-import type { Querier } from '../../storage/index.js';
+import type { Querier, QuerierOptions } from '../../storage/index.js';
 import { MemoryStore } from './memoryStore.js';
 
 /**
@@ -34,8 +34,8 @@ class GatedStore implements QueryableStore {
     this.opened();
   }
 
-  querier(tenant: string, minT: number, maxT: number): Querier {
-    const q = this.inner.querier(tenant, minT, maxT);
+  querier(tenant: string, minT: number, maxT: number, options?: QuerierOptions): Querier {
+    const q = this.inner.querier(tenant, minT, maxT, options);
     if (tenant !== this.gatedTenant) return q;
     return {
       ...q,

@@ -108,7 +108,10 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         ['!= "" requires the label', [m('!=', 'instance', ''), m('!=', 'job', '')], ['up{instance="a", job="api"}', 'up{instance="b", job="api"}', 'up{instance="c", job="api-2"}']],
         ['a regex that matches "" also selects series without the label', [m('=~', 'job', 'api-2|'), m('=~', '__name__', 'up|node_load1')], ['node_load1{instance="a"}', 'up{instance="c", job="api-2"}']],
         ['=~ on the metric name with alternation', [m('=~', '__name__', 'node_.*|http_.+')], ['http_requests_total{job="api", path="/x\\ny"}', 'node_load1{instance="a"}']],
-        ['. matches a newline, as in Prometheus', [m('=~', 'path', '/x.y')], ['http_requests_total{job="api", path="/x\\ny"}']],
+        // Prometheus 2.42 (Go's RE2 defaults): `.` stops at a newline unless the pattern says (?s).
+        ['. does not match a newline, as in Prometheus 2.42', [m('=~', 'path', '/x.y')], []],
+        ['(?s) lets . match a newline', [m('=~', 'path', '(?s)/x.y')], ['http_requests_total{job="api", path="/x\\ny"}']],
+        ['(?i) matches case-insensitively (RE2)', [m('=~', 'job', '(?i)API')], ['http_requests_total{job="api", path="/x\\ny"}', 'up{instance="a", job="api"}', 'up{instance="b", job="api"}']],
         ['values are matched exactly, not as SQL patterns', [m('=', 'job', 'api%')], []],
         ['a value that looks like SQL is only a value', [m('=', 'job', "api' OR '1'='1")], []],
         ['a label name that looks like SQL is only a name', [m('=', "job') OR TRUE OR ('", 'api')], []],
