@@ -1,0 +1,28 @@
+import type { Expr } from '../../promql/index.js';
+import type { EvalValue } from '../values.js';
+
+/**
+ * What a function implementation knows besides its arguments, at one evaluation step.
+ *
+ * For a range-vector argument (a matrix selector or a subquery), the evaluator passes, for each
+ * series, the points in the window (rangeStartMs, rangeEndMs] — Prometheus 2.42 includes a sample
+ * at exactly rangeStartMs too: the window is closed, [rangeStartMs, rangeEndMs] — already shifted
+ * by offset and `@`. rate/increase/delta extrapolate to these bounds.
+ */
+export interface CallContext {
+  /** The evaluation time of this step, in ms (the output elements' timestamp). */
+  readonly t: number;
+  /** For a range-vector argument: the window's bounds in ms (after offset and @); undefined otherwise. */
+  readonly rangeStartMs?: number;
+  readonly rangeEndMs?: number;
+  /** The argument expressions as written: absent() and absent_over_time() derive labels from a selector's equality matchers. */
+  readonly argExprs: readonly Expr[];
+}
+
+/**
+ * One PromQL function: from its evaluated arguments (types as its signature in
+ * query/promql/functions.ts says; optional arguments absent from `args` when not written) to a
+ * vector (elements' `t` = ctx.t) or a scalar. Throws VigilError('execution', …) for a run-time
+ * error Prometheus reports (e.g. label_replace's invalid target label), with Prometheus' message.
+ */
+export type FunctionImpl = (args: readonly EvalValue[], ctx: CallContext) => EvalValue;
