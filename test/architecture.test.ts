@@ -48,8 +48,9 @@ interface Edge {
   toPath: string;
 }
 
-function edges(): Edge[] {
-  const out: Edge[] = [];
+/** Every relative import of every source file: the importing file and the spec as written. */
+function imports(): { file: string; spec: string; top: string }[] {
+  const out: { file: string; spec: string; top: string }[] = [];
   for (const top of Object.keys(allowed)) {
     let files: string[];
     try {
@@ -59,15 +60,19 @@ function edges(): Edge[] {
     }
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-        const spec = (m[1] ?? m[2]) as string;
-        const target = resolve(dirname(file), spec);
-        const rel = relative(root, target);
-        const toTop = rel.split(sep)[0] as string;
-        if (toTop === top || !(toTop in allowed)) continue;
-        out.push({ from: relative(root, file), spec, fromTop: top, toTop, toPath: rel.split(sep).join('/') });
-      }
+      for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) out.push({ file, spec: (m[1] ?? m[2]) as string, top });
     }
+  }
+  return out;
+}
+
+function edges(): Edge[] {
+  const out: Edge[] = [];
+  for (const { file, spec, top } of imports()) {
+    const rel = relative(root, resolve(dirname(file), spec));
+    const toTop = rel.split(sep)[0] as string;
+    if (toTop === top || !(toTop in allowed)) continue;
+    out.push({ from: relative(root, file), spec, fromTop: top, toTop, toPath: rel.split(sep).join('/') });
   }
   return out;
 }
@@ -75,22 +80,10 @@ function edges(): Edge[] {
 /** Every file's relative imports, as paths from the root (`.js` specifiers name `.ts` files). */
 function fileGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const top of Object.keys(allowed)) {
-    let files: string[];
-    try {
-      files = tsFiles(join(root, top));
-    } catch {
-      continue;
-    }
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      const targets: string[] = [];
-      for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-        const target = resolve(dirname(file), (m[1] ?? m[2]) as string).replace(/\.js$/, '.ts');
-        targets.push(relative(root, target).split(sep).join('/'));
-      }
-      graph.set(relative(root, file).split(sep).join('/'), targets);
-    }
+  for (const { file, spec } of imports()) {
+    const from = relative(root, file).split(sep).join('/');
+    const target = relative(root, resolve(dirname(file), spec).replace(/\.js$/, '.ts')).split(sep).join('/');
+    graph.set(from, [...(graph.get(from) ?? []), target]);
   }
   return graph;
 }
