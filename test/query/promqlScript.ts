@@ -17,6 +17,13 @@ import { formatSampleValue, parseDurationMs, parseExpr } from '../../query/index
  *     m 0 10 _ 30 40
  *   eval_fail instant at 0 <expr>      (the query must fail with this exact message)
  *     expected_fail_message <message>
+ *   eval_fail instant at 0 <expr>      (without a message, as Prometheus 2.42 writes it: any failure)
+ *   eval_ordered instant at 5m <expr>  (the result's order is part of the expectation; plain eval
+ *                                        compares instant vectors as sets, as promqltest does)
+ *   eval instant at 5m 1 + 1           (a scalar result: a line with the value only)
+ *     2
+ *   eval instant at 5m vector(1)       (a series without labels is written {})
+ *     {} 1
  *
  * Value tokens: numbers, NaN, Inf, -Inf, stale, _ (no sample), a+bxn / a-bxn (n+1 values
  * stepping by b), _xn (n gaps).
@@ -25,10 +32,14 @@ export type Command =
   | { readonly kind: 'load'; readonly line: number; readonly series: TimeSeries[] }
   | { readonly kind: 'clear'; readonly line: number }
   | { readonly kind: 'lookback'; readonly line: number; readonly ms: number }
-  | { readonly kind: 'evalInstant'; readonly line: number; readonly atMs: number; readonly expr: string; readonly expect: Expectation }
+  | { readonly kind: 'evalInstant'; readonly line: number; readonly atMs: number; readonly expr: string; readonly ordered: boolean; readonly expect: Expectation }
   | { readonly kind: 'evalRange'; readonly line: number; readonly startMs: number; readonly endMs: number; readonly stepMs: number; readonly expr: string; readonly expect: Expectation };
 
-export type Expectation = { readonly fail: string } | { readonly series: readonly ExpectedSeries[] };
+/** `fail` is the exact message, or undefined when any failure will do. */
+export type Expectation = { readonly fail: string | undefined } | { readonly series: readonly ExpectedSeries[] };
+
+/** The `series` of a scalar result, which has no labels to print. */
+export const SCALAR = '(scalar)';
 
 /** A series as the runner compares it: its text form and its points as [ms, formatted value]. */
 export interface ExpectedSeries {
@@ -73,9 +84,10 @@ export function parseScript(text: string): Command[] {
       commands.push({ kind: 'clear', line: lineNo });
     } else if ((m = /^lookback_delta\s+(\S+)$/.exec(t)) !== null) {
       commands.push({ kind: 'lookback', line: lineNo, ms: parseDurationMs(m[1] as string) ?? fail('bad duration') });
-    } else if ((m = /^(eval|eval_fail)\s+instant\s+at\s+(\S+)\s+(.+)$/.exec(t)) !== null) {
+    } else if ((m = /^(eval|eval_fail|eval_ordered)\s+instant\s+at\s+(\S+)\s+(.+)$/.exec(t)) !== null) {
       const atMs = timeOf(m[2] as string) ?? fail('bad time');
-      commands.push({ kind: 'evalInstant', line: lineNo, atMs, expr: m[3] as string, expect: expectation(m[1] === 'eval_fail', body(), atMs, 0, 0) });
+      const expect = expectation(m[1] === 'eval_fail', body(), atMs, 0, 0);
+      commands.push({ kind: 'evalInstant', line: lineNo, atMs, expr: m[3] as string, ordered: m[1] === 'eval_ordered', expect });
     } else if ((m = /^(eval|eval_fail)\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/.exec(t)) !== null) {
       const startMs = timeOf(m[2] as string) ?? fail('bad start');
       const endMs = timeOf(m[3] as string) ?? fail('bad end');
@@ -92,11 +104,14 @@ export function parseScript(text: string): Command[] {
 function expectation(failing: boolean, lines: { line: number; text: string }[], startMs: number, stepMs: number, endMs: number): Expectation {
   if (failing) {
     const msg = lines.find((l) => l.text.startsWith('expected_fail_message '));
-    if (msg === undefined) throw new Error('eval_fail needs an expected_fail_message line');
-    return { fail: msg.text.slice('expected_fail_message '.length) };
+    return { fail: msg?.text.slice('expected_fail_message '.length) };
   }
   return {
     series: lines.map(({ line, text }) => {
+      if (/^[-+]?(\d|\.\d|NaN$|Inf$)/.test(text)) {
+        if (stepMs !== 0) throw new Error(`line ${line}: a range result is a matrix; write a scalar's series as {}`);
+        return { series: SCALAR, points: [[startMs, formatSampleValue(parseValue(text, line) ?? NaN)] as const] };
+      }
       const { labels, rest } = splitSeries(text, line);
       const series = formatSeries(labels);
       if (rest.some((tok) => tok.includes('@'))) {
@@ -132,6 +147,7 @@ function timeOf(text: string): number | undefined {
 
 /** Splits `name{labels} values…` into the label set (read with the real parser) and the value tokens. */
 function splitSeries(text: string, line: number): { labels: Labels; rest: string[] } {
+  if (text.startsWith('{}')) return { labels: {}, rest: text.slice(2).trim().split(/\s+/).filter((s) => s !== '') };
   const close = text.indexOf('}');
   const end = close >= 0 ? close + 1 : text.search(/\s|$/);
   const expr = parseExpr(text.slice(0, end));
