@@ -7,6 +7,8 @@ import { assertUniqueLabelsets } from './uniqueLabelsets.js';
 import { arithmeticOrComparison } from './vectorBinary.js';
 
 export type { Operators } from './operatorTypes.js';
+// For the evaluator's own vector results (unary minus, functions that drop the name): the same check and message.
+export { assertUniqueLabelsets } from './uniqueLabelsets.js';
 
 function checked(result: VectorElement[]): VectorElement[] {
   assertUniqueLabelsets(result);
