@@ -30,3 +30,5 @@ export const operators: Operators = {
   },
   scalarBinary: scalarScalar,
 };
+// Go's number and string forms, which count_values and error messages must reproduce.
+export { formatFloatF, formatFloatV, goQuote, labelsString } from './goFormat.js';

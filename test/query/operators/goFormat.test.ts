@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFloatF, formatFloatV, goQuote, labelsString } from '../../../query/engine/operators/goFormat.js';
+import { formatFloatF, formatFloatV, goQuote, labelsString } from '../../../query/engine/operators/index.js';
 
 describe("Go's float and string forms", () => {
   it.each([
