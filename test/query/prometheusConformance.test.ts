@@ -16,9 +16,8 @@ import { freePort } from '../support/index.js';
 /**
  * Differential test against a real Prometheus (2.42 from Debian, when installed): the same
  * samples are loaded into Prometheus' TSDB (promtool) and into the query path, and the same
- * requests must get byte-identical answers. Evaluation times stay off the edges of lookback and
- * range windows, where Prometheus 2 (closed windows) and 3 (open at the old end, what Vigil
- * follows) differ.
+ * requests must get byte-identical answers. Vigil follows 2.42's windows, closed at both ends
+ * (Prometheus 3 opens them at the old end).
  */
 const prometheus = '/usr/bin/prometheus';
 const promtool = '/usr/bin/promtool';
