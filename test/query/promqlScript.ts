@@ -6,6 +6,7 @@ import { formatSampleValue, parseDurationMs, parseExpr } from '../../query/index
  * Test scripts in the notation of Prometheus' promqltest, read by one runner:
  *
  *   lookback_delta 1m                  (optional, before the first eval: the engine's lookback)
+ *   max_samples 10                     (optional: the engine's sample limit from here on)
  *   load 1m                            (series; the i-th value is at i × 1m)
  *     metric{job="a"} 0+10x3 _ stale 7 (expands to 0 10 20 30, a gap, a staleness marker, 7)
  *   clear                              (forget loaded series)
@@ -17,6 +18,12 @@ import { formatSampleValue, parseDurationMs, parseExpr } from '../../query/index
  *     m 0 10 _ 30 40
  *   eval_fail instant at 0 <expr>      (the query must fail with this exact message)
  *     expected_fail_message <message>
+ *   eval instant at 1m 1 + 1           (a scalar result: the value alone)
+ *     2
+ *   eval instant at 1m "a"             (a string result: the string, quoted)
+ *     "a"
+ *   eval range from 0 to 2m step 1m time()   (a range query of a scalar: one series without labels)
+ *     {} 0 60 120
  *
  * Value tokens: numbers, NaN, Inf, -Inf, stale, _ (no sample), a+bxn / a-bxn (n+1 values
  * stepping by b), _xn (n gaps).
@@ -25,16 +32,23 @@ export type Command =
   | { readonly kind: 'load'; readonly line: number; readonly series: TimeSeries[] }
   | { readonly kind: 'clear'; readonly line: number }
   | { readonly kind: 'lookback'; readonly line: number; readonly ms: number }
+  | { readonly kind: 'maxSamples'; readonly line: number; readonly limit: number }
   | { readonly kind: 'evalInstant'; readonly line: number; readonly atMs: number; readonly expr: string; readonly expect: Expectation }
   | { readonly kind: 'evalRange'; readonly line: number; readonly startMs: number; readonly endMs: number; readonly stepMs: number; readonly expr: string; readonly expect: Expectation };
 
 export type Expectation = { readonly fail: string } | { readonly series: readonly ExpectedSeries[] };
 
-/** A series as the runner compares it: its text form and its points as [ms, formatted value]. */
+/**
+ * A series as the runner compares it: its text form and its points as [ms, formatted value].
+ * An instant query's scalar is the series SCALAR_RESULT, its string STRING_RESULT (the point's value is the string).
+ */
 export interface ExpectedSeries {
   readonly series: string;
   readonly points: readonly (readonly [number, string])[];
 }
+
+export const SCALAR_RESULT = '<scalar>';
+export const STRING_RESULT = '<string>';
 
 export function parseScript(text: string): Command[] {
   const lines = text.split('\n');
@@ -73,6 +87,8 @@ export function parseScript(text: string): Command[] {
       commands.push({ kind: 'clear', line: lineNo });
     } else if ((m = /^lookback_delta\s+(\S+)$/.exec(t)) !== null) {
       commands.push({ kind: 'lookback', line: lineNo, ms: parseDurationMs(m[1] as string) ?? fail('bad duration') });
+    } else if ((m = /^max_samples\s+(\d+)$/.exec(t)) !== null) {
+      commands.push({ kind: 'maxSamples', line: lineNo, limit: Number(m[1]) });
     } else if ((m = /^(eval|eval_fail)\s+instant\s+at\s+(\S+)\s+(.+)$/.exec(t)) !== null) {
       const atMs = timeOf(m[2] as string) ?? fail('bad time');
       commands.push({ kind: 'evalInstant', line: lineNo, atMs, expr: m[3] as string, expect: expectation(m[1] === 'eval_fail', body(), atMs, 0, 0) });
@@ -97,6 +113,10 @@ function expectation(failing: boolean, lines: { line: number; text: string }[], 
   }
   return {
     series: lines.map(({ line, text }) => {
+      if (stepMs === 0 && text.startsWith('"')) return { series: STRING_RESULT, points: [[startMs, JSON.parse(text) as string] as const] };
+      if (stepMs === 0 && !/\s/.test(text) && !/[{a-zA-Z_:]/.test(text.replace(/^[+-]?(Inf|NaN)$/, ''))) {
+        return { series: SCALAR_RESULT, points: [[startMs, formatSampleValue(parseValue(text, line) ?? NaN)] as const] };
+      }
       const { labels, rest } = splitSeries(text, line);
       const series = formatSeries(labels);
       if (rest.some((tok) => tok.includes('@'))) {
@@ -132,6 +152,8 @@ function timeOf(text: string): number | undefined {
 
 /** Splits `name{labels} values…` into the label set (read with the real parser) and the value tokens. */
 function splitSeries(text: string, line: number): { labels: Labels; rest: string[] } {
+  // `{}`: a series without labels (a range query of a scalar), which no selector can write.
+  if (text.startsWith('{}')) return { labels: {}, rest: text.slice(2).trim().split(/\s+/).filter((s) => s !== '') };
   const close = text.indexOf('}');
   const end = close >= 0 ? close + 1 : text.search(/\s|$/);
   const expr = parseExpr(text.slice(0, end));
