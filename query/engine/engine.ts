@@ -1,18 +1,22 @@
-import { VigilError } from '../../core/index.js';
-import type { LabelMatcher, SeriesSamples } from '../../storage/index.js';
-import { isTooManySamples, throwIfAborted, TOO_MANY_SAMPLES } from '../../storage/index.js';
+import { quote, VigilError } from '../../core/index.js';
 import type { Expr } from '../promql/index.js';
-import { parseExpr } from '../promql/index.js';
+import { documentedType, parseExpr, valueTypeOf } from '../promql/index.js';
+import type { EvalContext } from './evalTypes.js';
+import { evaluator } from './evaluator.js';
+import { instantResult } from './instantResult.js';
 import { sortByLabels } from './labelOrder.js';
-import { supportedExpr } from './supported.js';
-import { instantVector, rangeVector, stepVector } from './selectors.js';
-import type { MatrixSeries, Queryable, QueryValue } from './types.js';
+import { SampleBudget } from './sampleBudget.js';
+import { countPoints, scalarStepsToMatrix, vectorStepsToMatrix } from './stepMatrix.js';
+import { singleStep, stepsOf } from './stepTimes.js';
+import type { Queryable, QueryValue } from './types.js';
 
 export interface EngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus' --query.lookback-delta). Default 5 minutes. */
   readonly lookbackDeltaMs?: number;
-  /** Most samples one query may read or return before it fails (Prometheus' --query.max-samples). Default 50 million. */
+  /** Most samples one query may hold, counted across the query (Prometheus' --query.max-samples). Default 50 million. */
   readonly maxSamples?: number;
+  /** The step of a subquery written without one (`x[1h:]`): Prometheus' global evaluation_interval. Default 1 minute. */
+  readonly evaluationIntervalMs?: number;
 }
 
 export interface QueryOptions {
@@ -30,13 +34,18 @@ export interface QueryOptions {
 }
 
 /**
- * Evaluates PromQL. The store comes with each query (a Queryable bound to a tenant), so one
- * engine serves every tenant. Errors are VigilErrors: 'bad_data' for a query that cannot run
- * (parse errors, wrong expression type), 'execution' for too many samples (Prometheus' 422), 'timeout'
- * when the signal aborts; whatever the querier throws passes through unchanged.
+ * Evaluates PromQL as Prometheus 2.42 does. The store comes with each query (a Queryable bound
+ * to a tenant), so one engine serves every tenant. Errors are VigilErrors: 'bad_data' for a
+ * query that cannot run (parse errors, wrong expression type), 'execution' for run-time errors
+ * (too many samples: Prometheus' 422; duplicate label sets), 'timeout' when the signal aborts;
+ * whatever the querier throws passes through unchanged.
  */
 export interface Engine {
-  /** Evaluates `query` at `timeMs`: a vector for instant expressions, a matrix for range selectors. */
+  /**
+   * Evaluates `query` at `timeMs`: a vector, scalar or string for instant expressions, a matrix
+   * for range vectors. Vectors are sorted by labels, except that sort(), sort_desc(), topk() and
+   * bottomk() at the top keep their own order, as Prometheus' instant queries do.
+   */
   instantQuery(queryable: Queryable, query: string | Expr, timeMs: number, options?: QueryOptions): Promise<QueryValue>;
   /** Evaluates `query` at start, start + step, … ≤ end: always a matrix, sorted by labels. */
   rangeQuery(queryable: Queryable, query: string | Expr, startMs: number, endMs: number, stepMs: number, options?: QueryOptions): Promise<QueryValue>;
@@ -46,66 +55,46 @@ export interface Engine {
 export function createEngine(options: EngineOptions = {}): Engine {
   const lookbackDeltaMs = options.lookbackDeltaMs ?? 5 * 60 * 1000;
   const maxSamples = options.maxSamples ?? 50_000_000;
+  const evaluationIntervalMs = options.evaluationIntervalMs ?? 60 * 1000;
   if (!(lookbackDeltaMs > 0)) throw new VigilError('bad_data', `lookbackDeltaMs must be positive, got ${lookbackDeltaMs}`);
+  if (!(evaluationIntervalMs > 0)) throw new VigilError('bad_data', `evaluationIntervalMs must be positive, got ${evaluationIntervalMs}`);
 
-  const tooMany = (opts: QueryOptions): VigilError => {
-    // Prometheus' message, word for word, then which limit it was when the caller named one.
-    const name = opts.maxSamples === undefined ? '' : ` (${opts.maxSamples.name})`;
-    return new VigilError('execution', `${TOO_MANY_SAMPLES}${name}`);
-  };
-
-  const checkSamples = (series: readonly SeriesSamples[] | readonly MatrixSeries[], opts: QueryOptions): void => {
-    let n = 0;
-    for (const s of series) n += 'samples' in s ? s.samples.length : s.points.length;
-    if (n > (opts.maxSamples?.limit ?? maxSamples)) throw tooMany(opts);
-  };
-
-  /**
-   * Reads a selector's samples. The querier gets the query's signal (an abort interrupts the
-   * store's work, not only this promise) and the sample budget, which the store counts while
-   * reading; the count is checked again here for stores that load first and count after.
-   */
-  const select = async (queryable: Queryable, minT: number, maxT: number, matchers: readonly LabelMatcher[], opts: QueryOptions): Promise<SeriesSamples[]> => {
-    throwIfAborted(opts.signal);
-    const querier = queryable.querier(minT, maxT, opts.signal === undefined ? {} : { signal: opts.signal });
-    let series: SeriesSamples[];
-    try {
-      series = await querier.selectSamples(matchers, { maxSamples: opts.maxSamples?.limit ?? maxSamples });
-    } catch (err) {
-      throw isTooManySamples(err) ? tooMany(opts) : err;
-    }
-    throwIfAborted(opts.signal);
-    checkSamples(series, opts);
-    return series;
-  };
+  const context = (queryable: Queryable, startMs: number, endMs: number, opts: QueryOptions): EvalContext => ({
+    queryable,
+    signal: opts.signal,
+    budget: new SampleBudget(opts.maxSamples?.limit ?? maxSamples, opts.maxSamples?.name),
+    lookbackDeltaMs,
+    defaultSubqueryStepMs: evaluationIntervalMs,
+    queryStartMs: startMs,
+    queryEndMs: endMs,
+  });
 
   return {
     lookbackDeltaMs,
 
     async instantQuery(queryable, query, timeMs, opts = {}) {
-      const expr = supportedExpr(typeof query === 'string' ? parseExpr(query) : query);
-      switch (expr.type) {
-        case 'VectorSelector': {
-          const series = await select(queryable, timeMs - lookbackDeltaMs + 1, timeMs, expr.matchers, opts);
-          return { resultType: 'vector', result: sortByLabels(instantVector(series, timeMs, lookbackDeltaMs)) };
-        }
-        case 'MatrixSelector': {
-          const series = await select(queryable, timeMs - expr.rangeMs + 1, timeMs, expr.vector.matchers, opts);
-          return { resultType: 'matrix', result: sortByLabels(rangeVector(series, timeMs, expr.rangeMs)) };
-        }
-      }
+      const expr = typeof query === 'string' ? parseExpr(query) : query;
+      const ctx = context(queryable, timeMs, timeMs, opts);
+      // The interval of a one-step pass matters only to step-invariant repetition, which needs more than one step.
+      const value = await evaluator(ctx)(expr, singleStep(timeMs, 1));
+      const result = instantResult(expr, value, timeMs);
+      ctx.budget.checkResult(result.resultType === 'vector' ? result.result.length : result.resultType === 'matrix' ? countPoints(result.result) : 1);
+      return result;
     },
 
     async rangeQuery(queryable, query, startMs, endMs, stepMs, opts = {}) {
       if (!(stepMs > 0)) throw new VigilError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
       if (endMs < startMs) throw new VigilError('bad_data', 'end timestamp must not be before start time');
-      const expr = supportedExpr(typeof query === 'string' ? parseExpr(query) : query);
-      if (expr.type === 'MatrixSelector') {
-        throw new VigilError('bad_data', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+      const expr = typeof query === 'string' ? parseExpr(query) : query;
+      const type = valueTypeOf(expr);
+      if (type !== 'vector' && type !== 'scalar') {
+        throw new VigilError('bad_data', `invalid expression type ${quote(documentedType(type))} for range query, must be Scalar or instant Vector`);
       }
-      const series = await select(queryable, startMs - lookbackDeltaMs + 1, endMs, expr.matchers, opts);
-      const matrix = stepVector(series, startMs, endMs, stepMs, lookbackDeltaMs);
-      checkSamples(matrix, opts);
+      const ctx = context(queryable, startMs, endMs, opts);
+      const steps = stepsOf(startMs, endMs, stepMs);
+      const value = await evaluator(ctx)(expr, steps);
+      const matrix = value.kind === 'scalar' ? scalarStepsToMatrix(value.values, steps) : value.kind === 'vector' ? vectorStepsToMatrix(value, steps) : [];
+      ctx.budget.checkResult(countPoints(matrix));
       return { resultType: 'matrix', result: sortByLabels(matrix) };
     },
   };

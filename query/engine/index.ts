@@ -1,6 +1,5 @@
 export type { Engine, EngineOptions, QueryOptions } from './engine.js';
 export { createEngine } from './engine.js';
 export { compareLabels, sortByLabels } from './labelOrder.js';
-export { instantVector, rangeVector, stepVector, valueAt } from './selectors.js';
 export type { MatrixSeries, Point, Queryable, QueryableStore, QueryValue, VectorElement } from './types.js';
 export { tenantQueryable } from './types.js';

@@ -12,9 +12,20 @@ export type EvalValue =
   | { readonly kind: 'vector'; readonly elements: readonly VectorElement[] }
   | { readonly kind: 'matrix'; readonly series: readonly MatrixSeries[] };
 
-/** Labels without `__name__`: what most functions and arithmetic return (Prometheus' DropMetricName). */
+const withoutName = new WeakMap<Labels, Labels>();
+
+/**
+ * Labels without `__name__`: what most functions and arithmetic return (Prometheus' DropMetricName).
+ * The same input object always gives the same output object, so that a series keeps one label
+ * object across the steps of a range query and the evaluator's per-object label keys stay cached.
+ */
 export function dropMetricName(labels: Labels): Labels {
   if (!('__name__' in labels)) return labels;
-  const { __name__: _name, ...rest } = labels;
+  let rest = withoutName.get(labels);
+  if (rest === undefined) {
+    const { __name__: _name, ...others } = labels;
+    rest = others;
+    withoutName.set(labels, rest);
+  }
   return rest;
 }

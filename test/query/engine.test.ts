@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatSeries } from '../../core/index.js';
-import type { QueryValue } from '../../query/index.js';
+import type { EngineOptions, QueryValue } from '../../query/index.js';
 import { createEngine, formatSampleValue, tenantQueryable } from '../../query/index.js';
 import { MemoryStore } from './memoryStore.js';
 import type { ExpectedSeries } from './promqlScript.js';
-import { parseScript } from './promqlScript.js';
+import { parseScript, SCALAR_RESULT, STRING_RESULT } from './promqlScript.js';
 
 const dataDir = join(import.meta.dirname, 'data');
 const scripts = readdirSync(dataDir).filter((f) => f.endsWith('.test.txt')).sort();
@@ -18,8 +18,10 @@ function actualSeries(value: QueryValue): ExpectedSeries[] {
       return value.result.map((e) => ({ series: formatSeries(e.labels), points: [[e.t, formatSampleValue(e.v)] as const] }));
     case 'matrix':
       return value.result.map((s) => ({ series: formatSeries(s.labels), points: s.points.map((p) => [p.t, formatSampleValue(p.v)] as const) }));
-    default:
-      throw new Error(`unexpected result type ${value.resultType}`);
+    case 'scalar':
+      return [{ series: SCALAR_RESULT, points: [[value.result.t, formatSampleValue(value.result.v)] as const] }];
+    case 'string':
+      return [{ series: STRING_RESULT, points: [[value.result.t, value.result.value] as const] }];
   }
 }
 
@@ -32,6 +34,7 @@ describe('PromQL engine scripts', () => {
     it(file, async () => {
       const commands = parseScript(readFileSync(join(dataDir, file), 'utf8'));
       let store = new MemoryStore();
+      let options: EngineOptions = {};
       let engine = createEngine();
       let evals = 0;
       for (const cmd of commands) {
@@ -44,7 +47,10 @@ describe('PromQL engine scripts', () => {
             store = new MemoryStore();
             continue;
           case 'lookback':
-            engine = createEngine({ lookbackDeltaMs: cmd.ms });
+            engine = createEngine((options = { ...options, lookbackDeltaMs: cmd.ms }));
+            continue;
+          case 'maxSamples':
+            engine = createEngine((options = { ...options, maxSamples: cmd.limit }));
             continue;
           case 'evalInstant':
           case 'evalRange': {

@@ -9,10 +9,10 @@ function storeWithOneSeries(): MemoryStore {
 
 describe('engine and its queriers', () => {
   it.each([
-    { what: 'instant vector: the lookback window', run: (q: Queryable) => createEngine().instantQuery(q, 'm', 1_000_000), minT: 700_001, maxT: 1_000_000 },
-    { what: 'instant vector with a 1m lookback', run: (q: Queryable) => createEngine({ lookbackDeltaMs: 60_000 }).instantQuery(q, 'm', 1_000_000), minT: 940_001, maxT: 1_000_000 },
-    { what: 'range selector: its range', run: (q: Queryable) => createEngine().instantQuery(q, 'm[1m]', 1_000_000), minT: 940_001, maxT: 1_000_000 },
-    { what: 'range query: lookback before start to end', run: (q: Queryable) => createEngine().rangeQuery(q, 'm', 1_000_000, 2_000_000, 10_000), minT: 700_001, maxT: 2_000_000 },
+    { what: 'instant vector: the lookback window, closed', run: (q: Queryable) => createEngine().instantQuery(q, 'm', 1_000_000), minT: 700_000, maxT: 1_000_000 },
+    { what: 'instant vector with a 1m lookback', run: (q: Queryable) => createEngine({ lookbackDeltaMs: 60_000 }).instantQuery(q, 'm', 1_000_000), minT: 940_000, maxT: 1_000_000 },
+    { what: 'range selector: its range', run: (q: Queryable) => createEngine().instantQuery(q, 'm[1m]', 1_000_000), minT: 940_000, maxT: 1_000_000 },
+    { what: 'range query: lookback before start to end', run: (q: Queryable) => createEngine().rangeQuery(q, 'm', 1_000_000, 2_000_000, 10_000), minT: 700_000, maxT: 2_000_000 },
   ])('asks the store only for what it needs — $what', async ({ run, minT, maxT }) => {
     const store = storeWithOneSeries();
     await run(tenantQueryable(store, 'acme'));

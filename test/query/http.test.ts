@@ -216,7 +216,6 @@ describe('Prometheus API: errors answer with Prometheus status, errorType and wo
   const cases: { url: string; method?: 'GET' | 'POST'; form?: string; contentType?: string; headers?: Record<string, string>; status: number; type: string; error: string }[] = [
     { url: '/api/v1/query', status: 400, type: 'bad_data', error: 'invalid parameter "query": parse error at char 1: no expression found in input' },
     { url: '/api/v1/query?query=up{', status: 400, type: 'bad_data', error: 'invalid parameter "query": parse error at char 4: unexpected end of input in label matching, expected identifier or "}"' },
-    { url: '/api/v1/query?query=sum(up)', status: 400, type: 'bad_data', error: 'aggregation "sum" is not supported yet' },
     { url: '/api/v1/query?query=up&time=yesterday', status: 400, type: 'bad_data', error: 'invalid parameter "time": Invalid time value for \'time\': cannot parse "yesterday" to a valid timestamp' },
     { url: '/api/v1/query?query=up&timeout=soon', status: 400, type: 'bad_data', error: 'invalid parameter "timeout": cannot parse "soon" to a valid duration' },
     { url: '/api/v1/query_range?query=up&end=10&step=1', status: 400, type: 'bad_data', error: 'invalid parameter "start": cannot parse "" to a valid timestamp' },

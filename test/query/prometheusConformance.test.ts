@@ -16,9 +16,8 @@ import { freePort } from '../support/index.js';
 /**
  * Differential test against a real Prometheus (2.42 from Debian, when installed): the same
  * samples are loaded into Prometheus' TSDB (promtool) and into the query path, and the same
- * requests must get byte-identical answers. Evaluation times stay off the edges of lookback and
- * range windows, where Prometheus 2 (closed windows) and 3 (open at the old end, what Vigil
- * follows) differ.
+ * requests must get byte-identical answers. Vigil follows 2.42's windows, closed at both ends
+ * (Prometheus 3 opens them at the old end).
  */
 const prometheus = '/usr/bin/prometheus';
 const promtool = '/usr/bin/promtool';
@@ -49,6 +48,20 @@ const requests = [
   '/api/v1/query_range?query=up&start=1700000001&end=1700000700&step=30',
   '/api/v1/query_range?query=temperature_celsius&start=1700000010&end=1700000330&step=20s',
   '/api/v1/query_range?query=http_requests_total{code="500"}&start=1700000000.5&end=1700001000.5&step=1m',
+  // The evaluator: offset, @, subqueries (alignment with an off-grid time), window edges, range stepping.
+  '/api/v1/query?query=up{job="api"} offset 1m&time=1700000400',
+  '/api/v1/query?query=up{job="api"} @ 1700000100&time=1700000400',
+  '/api/v1/query?query=http_requests_total[2m] offset 1m&time=1700000480',
+  '/api/v1/query?query=http_requests_total{code="200"}[3m:45s]&time=1700000500',
+  '/api/v1/query?query=count_over_time(up{job="db"}[5m:1m])&time=1700000333',
+  '/api/v1/query?query=rate(http_requests_total{code="200"}[5m])&time=1700000300',
+  '/api/v1/query?query="a"&time=1700000000',
+  '/api/v1/query?query=1.5&time=1700000000',
+  '/api/v1/query_range?query=sum_over_time(up{job="api"}[2m:30s])&start=1700000010&end=1700000700&step=45',
+  '/api/v1/query_range?query=rate(http_requests_total[3m])&start=1700000000&end=1700000600&step=60',
+  '/api/v1/query_range?query=up{job="api"} @ end()&start=1700000000&end=1700000300&step=60',
+  '/api/v1/query_range?query=-up&start=1700000000&end=1700000200&step=20',
+  '/api/v1/query_range?query=time()&start=1700000000&end=1700000120&step=60',
   '/api/v1/series?match[]=up&match[]=http_requests_total{code="500"}',
   '/api/v1/series?match[]={__name__=~".%2B"}&start=1700000000&end=1700000100',
   '/api/v1/labels',

@@ -24,6 +24,11 @@ import { formatSampleValue, parseDurationMs, parseExpr } from '../../query/index
  *     2
  *   eval instant at 5m vector(1)       (a series without labels is written {})
  *     {} 1
+ *   eval instant at 1m "a"             (a string result: the string, quoted)
+ *     "a"
+ *   eval range from 0 to 2m step 1m time()   (a range query of a scalar: one series without labels)
+ *     {} 0 60 120
+ *   max_samples 10                     (optional: the engine's sample limit from here on)
  *
  * Value tokens: numbers, NaN, Inf, -Inf, stale, _ (no sample), a+bxn / a-bxn (n+1 values
  * stepping by b), _xn (n gaps).
@@ -32,6 +37,7 @@ export type Command =
   | { readonly kind: 'load'; readonly line: number; readonly series: TimeSeries[] }
   | { readonly kind: 'clear'; readonly line: number }
   | { readonly kind: 'lookback'; readonly line: number; readonly ms: number }
+  | { readonly kind: 'maxSamples'; readonly line: number; readonly limit: number }
   | { readonly kind: 'evalInstant'; readonly line: number; readonly atMs: number; readonly expr: string; readonly ordered: boolean; readonly expect: Expectation }
   | { readonly kind: 'evalRange'; readonly line: number; readonly startMs: number; readonly endMs: number; readonly stepMs: number; readonly expr: string; readonly expect: Expectation };
 
@@ -40,6 +46,9 @@ export type Expectation = { readonly fail: string | undefined } | { readonly ser
 
 /** The `series` of a scalar result, which has no labels to print. */
 export const SCALAR = '(scalar)';
+export const SCALAR_RESULT = SCALAR;
+/** The `series` of a string result; its one point's value is the string. */
+export const STRING_RESULT = '(string)';
 
 /** A series as the runner compares it: its text form and its points as [ms, formatted value]. */
 export interface ExpectedSeries {
@@ -84,6 +93,8 @@ export function parseScript(text: string): Command[] {
       commands.push({ kind: 'clear', line: lineNo });
     } else if ((m = /^lookback_delta\s+(\S+)$/.exec(t)) !== null) {
       commands.push({ kind: 'lookback', line: lineNo, ms: parseDurationMs(m[1] as string) ?? fail('bad duration') });
+    } else if ((m = /^max_samples\s+(\d+)$/.exec(t)) !== null) {
+      commands.push({ kind: 'maxSamples', line: lineNo, limit: Number(m[1]) });
     } else if ((m = /^(eval|eval_fail|eval_ordered)\s+instant\s+at\s+(\S+)\s+(.+)$/.exec(t)) !== null) {
       const atMs = timeOf(m[2] as string) ?? fail('bad time');
       const expect = expectation(m[1] === 'eval_fail', body(), atMs, 0, 0);
@@ -108,6 +119,7 @@ function expectation(failing: boolean, lines: { line: number; text: string }[], 
   }
   return {
     series: lines.map(({ line, text }) => {
+      if (stepMs === 0 && text.startsWith('"')) return { series: STRING_RESULT, points: [[startMs, JSON.parse(text) as string] as const] };
       if (/^[-+]?(\d|\.\d|NaN$|Inf$)/.test(text)) {
         if (stepMs !== 0) throw new Error(`line ${line}: a range result is a matrix; write a scalar's series as {}`);
         return { series: SCALAR, points: [[startMs, formatSampleValue(parseValue(text, line) ?? NaN)] as const] };

@@ -38,6 +38,9 @@ export function sectionsOf(commands: readonly Command[]): Section[] {
         close();
         lookbackMs = cmd.ms;
         break;
+      case 'maxSamples':
+        // Prometheus takes its sample limit per process: a section could not be checked against it.
+        throw new Error(`line ${cmd.line}: max_samples belongs in test/query/data scripts, which only Vigil runs`);
       default:
         evals.push(cmd);
     }

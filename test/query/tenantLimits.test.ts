@@ -120,7 +120,7 @@ describe('per-tenant samples per query (limits.maxSamplesPerQuery)', () => {
       status: 422,
       error: 'query processing would load too many samples into memory in query execution (limits.maxSamplesPerQuery of 2 for tenant "acme")',
     },
-    { name: 'within the tenant limit', tenant: 'acme', q: 'up[1m]', status: 200 }, // 2 samples
+    { name: 'within the tenant limit', tenant: 'acme', q: 'up[45s]', status: 200 }, // 2 samples: 2.42's window [t - 45s, t] is closed, [1m] would hold all 3
     { name: 'another tenant has the default limit', tenant: 'other', q: 'up[5m]', status: 200 },
   ];
   it.each(cases)('$name', async ({ tenant, q, status, error }) => {
