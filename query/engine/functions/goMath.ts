@@ -1,13 +1,14 @@
 /**
  * Go's math.Log2 and math.Log10, which Prometheus calls, are not the C library's: Log2 splits
- * off the binary exponent (so powers of two are exact) and Log10 is Log2 scaled by log10(2).
- * JS's Math.log2/Math.log10 differ from them in the last digit for many inputs (Math.log10(1000)
- * is exactly 3, Go's Log10(1000) is not), so Vigil follows Go's formulas.
+ * off the binary exponent (so powers of two are exact) and Log10 is the natural log scaled by
+ * 1/ln(10). JS's Math.log10 differs from Go in the last digit for some inputs (Math.log10(3) is
+ * 0.47712125471966244, Go's Log10(3) 0.4771212547196624), so Vigil follows Go's formulas.
+ * (Go's amd64 assembly Log is off for subnormal inputs; that bug is not reproduced.)
  */
 
-/** 1/ln(2) and ln(2)/ln(10), written with more digits than a double holds, as Go's constants are. */
+/** 1/ln(2) and 1/ln(10), written with more digits than a double holds, as Go's constants are. */
 const INV_LN2 = 1.442695040888963407359924681001892137426645954152985934135;
-const LN2_OVER_LN10 = 0.301029995663981195213738894724493026768189881462108541310;
+const INV_LN10 = 0.434294481903251827651128918916605082294397005803666566114;
 
 export function goLog2(x: number): number {
   const [frac, exp] = frexp(x);
@@ -17,7 +18,7 @@ export function goLog2(x: number): number {
 }
 
 export function goLog10(x: number): number {
-  return goLog2(x) * LN2_OVER_LN10;
+  return Math.log(x) * INV_LN10;
 }
 
 const view = new DataView(new ArrayBuffer(8));
