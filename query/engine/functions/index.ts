@@ -8,6 +8,7 @@ import { RANGE_FUNCTIONS } from './rangeFunctions.js';
 import { TIME_FUNCTIONS } from './timeFunctions.js';
 
 export type { CallContext, FunctionImpl } from './functionTypes.js';
+export type { EvalValue } from '../values.js';
 
 /**
  * Every PromQL function's implementation by name: the family registries joined. The signatures

@@ -1,7 +1,6 @@
 import type { Labels } from '../../../core/index.js';
 import { FUNCTION_IMPLS } from '../../../query/engine/functions/index.js';
-import type { CallContext } from '../../../query/engine/functions/index.js';
-import type { EvalValue } from '../../../query/engine/values.js';
+import type { CallContext, EvalValue } from '../../../query/engine/functions/index.js';
 import type { Expr } from '../../../query/index.js';
 import { parseExpr } from '../../../query/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Labels } from '../../../core/index.js';
-import type { EvalValue } from '../../../query/engine/values.js';
+import type { EvalValue } from '../../../query/engine/functions/index.js';
 import { callFunction, str, vector } from './callFunction.js';
 
 const input = vector([{ __name__: 'up', job: 'api-server', service: 'a:c' }, 1]);
