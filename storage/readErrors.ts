@@ -12,6 +12,11 @@ export function tooManySamples(): VigilError {
   return new VigilError('limit_exceeded', TOO_MANY_SAMPLES);
 }
 
+/** Cortex's and Loki's words for a query over its series limit (Prometheus has none). */
+export function tooManySeries(limit: number): VigilError {
+  return new VigilError('limit_exceeded', `the query hit the max number of series limit (limit: ${limit} series)`);
+}
+
 export function isTooManySamples(err: unknown): boolean {
   return err instanceof VigilError && err.code === 'limit_exceeded' && err.message === TOO_MANY_SAMPLES;
 }

@@ -1,4 +1,4 @@
-import type { Event, Labels, LogRecord, MetricMetadata, Sample, SampleColumns, TimeSeries } from '../core/index.js';
+import type { Event, Labels, LogRecord, MetricMetadata, SampleColumns, TimeSeries } from '../core/index.js';
 import type { LabelMatcher } from './matchers.js';
 
 /**
@@ -10,7 +10,7 @@ import type { LabelMatcher } from './matchers.js';
  * Time bounds are inclusive on both ends, in milliseconds (logs: nanoseconds) since the epoch.
  *
  * Tenants are enforced here, not by callers: every write names its tenant, and a querier never
- * returns anything written under another tenant — series, samples (also aggregated per step),
+ * returns anything written under another tenant — series, samples,
  * label names and values, metadata, log records, streams and their labels, events — whatever its
  * matchers (`{__name__=~".+"}` included). Two tenants may write the same label set (so the same
  * series or stream id): each still sees only its own samples and records. A tenant that never
@@ -116,22 +116,36 @@ export interface StoredSeries {
   readonly labels: Labels;
 }
 
+/**
+ * A series and its samples in range as two columns, never one object per sample: the engine
+ * slices them by index. Both arrays have the same length (at least 1), timestamps (integer ms)
+ * ascending and within the querier's range; values may hold staleness markers (core/stale.ts).
+ */
 export interface SeriesSamples extends StoredSeries {
-  /** Sorted by time, within the querier's range. */
-  readonly samples: readonly Sample[];
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
 }
 
-export type StepAggregation = 'last' | 'min' | 'max' | 'avg' | 'sum' | 'count';
-
 /**
- * Hints let a querier push work down into the database. A querier may ignore `step`; callers
- * must then expect raw samples.
+ * Hints for a read, like Prometheus' storage.SelectHints. The informational ones describe what
+ * the caller will do with the samples (the selector's range, the function and grouping around
+ * it), so that a store could push work down; a store may use one only where the result is
+ * provably identical to evaluating in memory, and it must always return what the matchers and
+ * its range select. No store uses them yet: every store returns raw samples.
+ *
+ * The limits are not hints: a store enforces them while reading (see each).
  */
 export interface SelectHints {
-  /** Bucket samples into [start + k*step, ...) buckets and keep one aggregated value per bucket. */
-  readonly stepMs?: number;
-  readonly aggregation?: StepAggregation;
-  /** At most this many series. */
+  /** Informational: the earliest and latest time (ms) the caller evaluates at, after offset and lookback. */
+  readonly startMs?: number;
+  readonly endMs?: number;
+  /** Informational: the range of a range selector (`x[5m]`: 300000), absent for an instant selector. */
+  readonly rangeMs?: number;
+  /** Informational: the function the samples are handed to (`rate`), if any. */
+  readonly func?: string;
+  /** Informational: the aggregation's grouping around the selector (`by (a)`: by, ['a']). */
+  readonly grouping?: { readonly by: boolean; readonly labels: readonly string[] };
+  /** selectSeries: at most this many series (the first by id), not an error. */
   readonly limit?: number;
   /**
    * selectSamples: the most samples the call may load. The store counts while reading and stops
@@ -140,6 +154,12 @@ export interface SelectHints {
    * Absent or Infinity: no budget.
    */
   readonly maxSamples?: number;
+  /**
+   * selectSamples: the most series the call may return. Counted as series are read, before any
+   * of their samples; one more rejects with VigilError('limit_exceeded') and Cortex's message
+   * (storage/readErrors.ts). Absent or Infinity: no limit.
+   */
+  readonly maxSeries?: number;
 }
 
 export interface LogLineFilter {
@@ -171,7 +191,7 @@ export interface EventSelection {
 export interface Querier {
   /** Series with at least one sample in range that satisfy every matcher. */
   selectSeries(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<StoredSeries[]>;
-  /** Series and their samples in range (aggregated per step when hinted). */
+  /** Series with at least one sample in range that satisfy every matcher, and those samples as columns. */
   selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]>;
   /** Log records whose stream satisfies the matchers and whose body passes every line filter. */
   selectLogs(selection: LogSelection): Promise<StoredLogRecord[]>;

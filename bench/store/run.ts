@@ -139,7 +139,6 @@ async function queryLatency(dir: string): Promise<void> {
   const one: LabelMatcher[] = [{ type: '=', name: '__name__', value: 'bench_metric_3' }, { type: '=', name: 'instance', value: 'host-3:9100' }];
   const rows: Array<[string, () => Promise<unknown>]> = [
     ['selectSamples raw, 1k series × 240 samples', () => q.selectSamples(all)],
-    ['selectSamples step 60s avg, 1k series', () => q.selectSamples(all, { stepMs: 60_000, aggregation: 'avg' })],
     ['selectSamples raw, 1 series', () => q.selectSamples(one)],
     ['selectSeries, 1k series', () => q.selectSeries(all)],
     ['labelValues(instance)', () => q.labelValues('instance')],

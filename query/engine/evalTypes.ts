@@ -1,7 +1,8 @@
+import type { Labels } from '../../core/index.js';
 import type { Expr } from '../promql/index.js';
 import type { SampleBudget } from './sampleBudget.js';
 import type { Steps } from './stepTimes.js';
-import type { MatrixSeries, Queryable, VectorElement } from './types.js';
+import type { Queryable, VectorElement } from './types.js';
 
 /**
  * A node's value over a whole pass of steps (see stepTimes.ts), like the Matrix Prometheus'
@@ -15,11 +16,22 @@ export type StepValue =
   | { readonly kind: 'matrix'; readonly windows: RangeWindows };
 
 /**
+ * One series' points as two columns of equal length, sorted by time: what the store hands over
+ * and what range vectors keep for a whole pass, so that a window is a pair of indexes rather
+ * than objects.
+ */
+export interface ColumnSeries {
+  readonly labels: Labels;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+}
+
+/**
  * A range vector over a pass: every series' points once (sorted, staleness markers already
  * dropped), and the closed window [startMs, endMs] that applies at each step.
  */
 export interface RangeWindows {
-  readonly series: readonly MatrixSeries[];
+  readonly series: readonly ColumnSeries[];
   bounds(step: number): { readonly startMs: number; readonly endMs: number };
 }
 

@@ -44,7 +44,7 @@ export function evaluator(ctx: EvalContext): Evaluate {
       }
       case 'MatrixSelector': {
         const { minT, maxT } = matrixSelectorRange(ctx, expr, steps);
-        return evalMatrixSelector(ctx, expr, steps, await readSelector(ctx, expr.vector.matchers, minT, maxT));
+        return evalMatrixSelector(ctx, expr, steps, await readSelector(ctx, expr.vector.matchers, minT, maxT, expr.rangeMs));
       }
       case 'SubqueryExpr':
         return subqueryEval(ctx, expr, steps, evaluate);

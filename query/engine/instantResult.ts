@@ -3,7 +3,7 @@ import type { StepValue } from './evalTypes.js';
 import { withoutParens } from './callEval.js';
 import { checkDistinctLabels } from './labelKeys.js';
 import { sortByLabels } from './labelOrder.js';
-import { WindowSlicer } from './selectorEval.js';
+import { WindowSlicer } from './windowSlicer.js';
 import type { QueryValue } from './types.js';
 
 /** Functions and aggregations whose output order is the answer: an instant query keeps it (Prometheus does not sort instant vectors). */

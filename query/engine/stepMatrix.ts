@@ -1,4 +1,4 @@
-import type { StepValue } from './evalTypes.js';
+import type { ColumnSeries, StepValue } from './evalTypes.js';
 import { duplicateLabelsetError, labelsKey } from './labelKeys.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime } from './stepTimes.js';
@@ -34,4 +34,13 @@ export function countPoints(series: readonly MatrixSeries[]): number {
   let n = 0;
   for (const s of series) n += s.points.length;
   return n;
+}
+
+/** Series as columns, the shape range vectors keep for a pass (a subquery's points). */
+export function toColumns(series: readonly MatrixSeries[]): ColumnSeries[] {
+  return series.map(({ labels, points }) => ({
+    labels,
+    timestamps: Float64Array.from(points, (p) => p.t),
+    values: Float64Array.from(points, (p) => p.v),
+  }));
 }

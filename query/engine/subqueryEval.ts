@@ -1,7 +1,7 @@
 import type { SubqueryExpr } from '../promql/index.js';
 import type { EvalContext, Evaluate, RangeWindows, StepValue } from './evalTypes.js';
 import { atTimeMs } from './selectorEval.js';
-import { countPoints, vectorStepsToMatrix } from './stepMatrix.js';
+import { countPoints, toColumns, vectorStepsToMatrix } from './stepMatrix.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime, subquerySteps } from './stepTimes.js';
 import { sortByLabels } from './labelOrder.js';
@@ -27,5 +27,5 @@ export async function subqueryEval(ctx: EvalContext, expr: SubqueryExpr, steps: 
   if (value.kind !== 'vector') throw new Error(`a subquery of a ${value.kind}: the parser lets through only instant vectors`);
   const series = sortByLabels(vectorStepsToMatrix(value, inner));
   ctx.budget.charge(countPoints(series));
-  return { kind: 'matrix', windows: { series, bounds } };
+  return { kind: 'matrix', windows: { series: toColumns(series), bounds } };
 }

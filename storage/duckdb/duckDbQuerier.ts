@@ -1,17 +1,18 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { BIGINT, INTEGER, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@duckdb/node-api';
-import type { Attributes, Event, MetricMetadata, MetricType, Sample } from '../../core/index.js';
+import { BIGINT, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@duckdb/node-api';
+import type { Attributes, Event, MetricMetadata, MetricType } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
-import { tooManySamples } from '../readErrors.js';
-import type { EventSelection, LogSelection, Querier, QuerierOptions, SelectHints, SeriesSamples, StepAggregation, StoredLogRecord, StoredSeries } from '../store.js';
+import { tooManySeries } from '../readErrors.js';
+import type { EventSelection, LogSelection, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
 import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
 import { presenceColumn, presenceTable } from './partitions.js';
 import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
-import { labelsOf, sortByTime, sortSeries, stringColumn } from './resultRows.js';
+import { labelsOf, sortSeries, stringColumn } from './resultRows.js';
+import { streamSamples } from './sampleStream.js';
 import { SqlParams } from './sqlParams.js';
 import type { StoreMetrics } from './storeMetrics.js';
 import type { StoreState } from './storeState.js';
@@ -23,16 +24,6 @@ export interface QuerierContext {
 }
 
 const NS_PER_MS = 1_000_000n;
-
-/** SQL for each step aggregation, over columns `ts` and `value` of one bucket. */
-const aggregationSql: Record<StepAggregation, string> = {
-  last: 'arg_max(value, ts)',
-  min: 'min(value)',
-  max: 'max(value)',
-  avg: 'avg(value)',
-  sum: 'sum(value)',
-  count: 'count(*)::DOUBLE',
-};
 
 /** Event fields a matcher may name when the event's own labels do not set that name. */
 const eventFieldColumns = new Map([
@@ -75,59 +66,28 @@ export class DuckDbQuerier implements Querier {
 
   selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]> {
     return this.timed('select_samples', async (conn, tenantId) => {
-      const series = await this.seriesInRange(conn, tenantId, matchers, hints?.limit);
+      // The informational hints (startMs … grouping) are not used: raw samples are always what the range selects.
+      const series = await this.seriesInRange(conn, tenantId, matchers, hints?.limit, hints?.maxSeries);
       if (series.length === 0) return [];
       const params = new SqlParams();
       const ids = params.add(listValue(series.map((s) => s.id)), LIST(UBIGINT));
       const samples = this.samplesUnion(params, tenantId, 'series_id, ts, value');
-      const step = hints?.stepMs;
-      let sql: string;
-      if (step !== undefined) {
-        if (!Number.isSafeInteger(step) || step <= 0) throw new VigilError('bad_data', `step ${String(step)} must be a positive integer of milliseconds`);
-        const agg = aggregationSql[hints?.aggregation ?? 'last'];
-        if (agg === undefined) throw new VigilError('bad_data', `unknown step aggregation ${String(hints?.aggregation)}`);
-        const start = params.add(this.minT, BIGINT);
-        const stepP = params.add(step, BIGINT);
-        sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
-          SELECT idx, (${start} + ((ts - ${start}) // ${stepP}) * ${stepP})::DOUBLE AS t, ${agg} AS v
-          FROM (${samples}) x JOIN ids USING (series_id) GROUP BY idx, t`;
-      } else {
-        sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
-          SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id)`;
-      }
-      const perSeries: Sample[][] = series.map(() => []);
-      const budget = hints?.maxSamples ?? Infinity;
-      let loaded = 0;
-      // Streamed chunk by chunk (2048 rows each), so converting a large result never holds the
-      // event loop for long, and a read over its sample budget stops at the first chunk past it
-      // (the statement is interrupted: DuckDB stops producing rows nobody will fetch).
-      const result = await conn.stream(sql, params.values, params.types);
-      const signal = this.options.signal;
-      for (;;) {
-        // Checked per chunk as well: an interrupt that lands while DuckDB is still starting the
-        // stream can be lost (seen: a second canceled query on a connection kept streaming for
-        // seconds), and ConnectionPool.use turns the early stop into the abort error.
-        if (signal?.aborted === true) {
-          conn.interrupt();
-          break;
-        }
-        const chunk = await result.fetchChunk();
-        if (chunk === null || chunk.rowCount === 0) break;
-        loaded += chunk.rowCount;
-        this.ctx.metrics.samplesRead.inc(chunk.rowCount);
-        if (loaded > budget) {
-          conn.interrupt();
-          throw tooManySamples();
-        }
-        const idx = chunk.getColumnVector(0);
-        const time = chunk.getColumnVector(1);
-        const value = chunk.getColumnVector(2);
-        for (let i = 0; i < chunk.rowCount; i++) (perSeries[idx.getItem(i) as number] as Sample[]).push({ t: time.getItem(i) as number, v: value.getItem(i) as number });
-      }
-      // Grouping and ordering here is cheaper than an ORDER BY over every row; rows mostly
-      // arrive in time order per series already (partitions are scanned in append order).
-      for (const list of perSeries) sortByTime(list);
-      return series.map((s, i) => ({ id: s.id, labels: s.labels, samples: perSeries[i] as Sample[] }));
+      // Rows name their series by its index in `series`, so gathering them needs no map lookup.
+      const sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
+        SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id)`;
+      const columns = await streamSamples(conn, sql, params, {
+        seriesCount: series.length,
+        maxSamples: hints?.maxSamples ?? Infinity,
+        signal: this.options.signal,
+        onRows: (n) => this.ctx.metrics.samplesRead.inc(n),
+      });
+      const out: SeriesSamples[] = [];
+      series.forEach((s, i) => {
+        const { timestamps, values } = columns.take(i);
+        // A series seen in the presence table may have no sample left in range (e.g. the range cuts a partition).
+        if (timestamps.length > 0) out.push({ id: s.id, labels: s.labels, timestamps, values });
+      });
+      return out;
     });
   }
 
@@ -349,14 +309,23 @@ export class DuckDbQuerier implements Querier {
     return `tenant_id = ${params.add(tenantId, UINTEGER)} AND stream_id IN (${ids})`;
   }
 
-  private async seriesInRange(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined): Promise<StoredSeries[]> {
+  /**
+   * This tenant's series in range that match. `limit` keeps the first by id; `maxSeries` is a
+   * limit that fails: the statement fetches one row more than it allows, and getting it rejects.
+   */
+  private async seriesInRange(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined, maxSeries = Infinity): Promise<StoredSeries[]> {
     checkLimit(limit, 'series');
+    if (maxSeries !== Infinity) checkLimit(maxSeries, 'max series');
     const params = new SqlParams();
     const where = this.seriesInRangeSql(params, tenantId, matchers);
     if (where === undefined || limit === 0) return [];
-    const limitSql = limit === undefined ? '' : ` ORDER BY s.series_id LIMIT ${params.add(limit, INTEGER)}`;
+    let limitSql = '';
+    if (limit !== undefined && limit <= maxSeries) limitSql = ` ORDER BY s.series_id LIMIT ${params.add(limit, BIGINT)}`;
+    else if (maxSeries !== Infinity) limitSql = ` LIMIT ${params.add(maxSeries + 1, BIGINT)}`;
     const rows = (await conn.runAndReadAll(`SELECT s.series_id, s.labels FROM series s WHERE ${where}${limitSql}`, params.values, params.types)).getRows();
+    if (rows.length > maxSeries) throw tooManySeries(maxSeries);
     const out = rows.map((r) => ({ id: r[0] as bigint, labels: labelsOf(r[1] ?? null) }));
     return sortSeries(out);
   }
+
 }

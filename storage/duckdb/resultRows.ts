@@ -1,6 +1,6 @@
 import type { DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBMapValue } from '@duckdb/node-api';
-import type { Labels, Sample } from '../../core/index.js';
+import type { Labels } from '../../core/index.js';
 import { sortedLabelPairs } from '../../core/index.js';
 
 /** Turning DuckDB result values into the Store contract's shapes. */
@@ -14,16 +14,6 @@ export function labelsOf(value: DuckDBValue): Labels {
 /** The first column of a result as strings (a result with no rows has no columns at all). */
 export function stringColumn(reader: DuckDBResultReader): string[] {
   return (reader.getColumns()[0] ?? []) as string[];
-}
-
-/** Sorts samples by time in place, unless (as usual) they already are. */
-export function sortByTime(samples: Sample[]): void {
-  for (let i = 1; i < samples.length; i++) {
-    if ((samples[i] as Sample).t < (samples[i - 1] as Sample).t) {
-      samples.sort((a, b) => a.t - b.t);
-      return;
-    }
-  }
 }
 
 /** Sorts series in Prometheus' order (by sorted label pairs), sorting each label set only once. */

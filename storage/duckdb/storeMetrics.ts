@@ -37,7 +37,7 @@ export class StoreMetrics {
     });
     this.samplesRead = new Counter({
       name: 'vigil_store_samples_read_total',
-      help: 'Samples (or per-step values) selectSamples fetched from DuckDB into memory; a read over its budget stops at the first chunk past it.',
+      help: 'Samples selectSamples fetched from DuckDB into memory; a read over its budget stops at the first chunk past it.',
       registers,
     });
     this.readsCanceled = new Counter({

@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
+import { points } from '../storage/samplePoints.js';
 import { startVigil } from '../support/vigilProcess.js';
 
 /**
@@ -80,7 +81,7 @@ describe('kill -9 while a client keeps sending', () => {
     try {
       const q = store.querier('default', t0 - 1000, Date.now() + 600_000);
       const series = await q.selectSamples([{ type: '=', name: '__name__', value: 'crash_probe' }]);
-      const bySeq = new Map(series.map((s) => [Number(s.labels.seq), s.samples]));
+      const bySeq = new Map(series.map((s) => [Number(s.labels.seq), points(s)]));
       const logs = await q.selectLogs({ matchers: [{ type: '=', name: 'job', value: 'crash-probe' }], direction: 'forward', limit: 1_000_000, startNs: BigInt(t0 - 1000) * 1_000_000n, endNs: BigInt(Date.now() + 600_000) * 1_000_000n });
       const lineCounts = new Map<string, number>();
       for (const l of logs) lineCounts.set(l.body, (lineCounts.get(l.body) ?? 0) + 1);

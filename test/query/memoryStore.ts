@@ -47,8 +47,8 @@ export class MemoryStore implements QueryableStore {
     const inRange = (matchers: readonly LabelMatcher[]): SeriesSamples[] =>
       all
         .filter(([, s]) => matchesAll(s.labels, matchers))
-        .map(([id, s]) => ({ id, labels: s.labels, samples: s.samples.filter((p) => p.t >= minT && p.t <= maxT) }))
-        .filter((s) => s.samples.length > 0);
+        .map(([id, s]) => columnsInRange(id, s, minT, maxT))
+        .filter((s) => s.timestamps.length > 0);
     const meta = this.meta.get(tenant) ?? [];
     return {
       selectSamples: (matchers) => (signal?.aborted === true ? Promise.reject(abortError(signal)) : Promise.resolve(inRange(matchers))),
@@ -102,6 +102,12 @@ export class MemoryStore implements QueryableStore {
       seriesCountByLabelValuePair: top([...pairs.entries()].map(([key, p]) => [key, p.series])),
     });
   }
+}
+
+/** A series' samples in [minT, maxT] as the Store contract hands them over: two columns. */
+function columnsInRange(id: bigint, s: StoredEntry, minT: number, maxT: number): SeriesSamples {
+  const kept = s.samples.filter((p) => p.t >= minT && p.t <= maxT);
+  return { id, labels: s.labels, timestamps: Float64Array.from(kept, (p) => p.t), values: Float64Array.from(kept, (p) => p.v) };
 }
 
 /** A read that is busy until its querier's signal aborts, then rejects as a store must: for timeout and disconnect tests. */

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
 import { CRASH_BULK, CRASH_GROUP, CRASH_PARTITION, CRASH_T0 } from './crashWriter.js';
+import { points, valuesOf } from './samplePoints.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));
 const dbPath = join(dir, 'vigil.duckdb');
@@ -66,8 +67,8 @@ async function inspect(): Promise<{ committed: bigint; markers: number[]; bulkPe
     const logs = await q.selectLogs({ matchers: [{ type: '=', name: 'job', value: 'crash' }], direction: 'forward', limit: 100_000 });
     return {
       committed,
-      markers: (marker?.samples ?? []).map((s) => s.v),
-      bulkPerBatch: new Map(bulk.map((s) => [s.labels['batch'] as string, s.samples.length])),
+      markers: valuesOf(marker),
+      bulkPerBatch: new Map(bulk.map((s) => [s.labels['batch'] as string, points(s).length])),
       logs: logs.map((r) => r.body),
     };
   } finally {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../core/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
 import { partitionTables } from '../support/index.js';
+import { points } from './samplePoints.js';
 
 /**
  * The store's own guard: whatever reaches it (a bus replaying records that aged while the writer
@@ -47,7 +48,7 @@ describe('DuckDB store: nothing outside retention is written', () => {
     await appender.commit();
 
     const fresh = await store.querier('t', NOW - 365 * DAY, NOW).selectSamples([{ name: '__name__', type: '=', value: 'up' }]);
-    expect(fresh.flatMap((s) => s.samples.map((x) => x.t))).toEqual(c.samples.filter((t) => t >= NOW - 15 * DAY));
+    expect(fresh.flatMap((s) => points(s).map((x) => x.t))).toEqual(c.samples.filter((t) => t >= NOW - 15 * DAY));
     const dropped = await registry.getSingleMetricAsString('vigil_store_dropped_total');
     if (c.droppedSamples > 0) expect(dropped).toContain(`vigil_store_dropped_total{kind="samples",reason="outside_retention"} ${c.droppedSamples}`);
     if (c.droppedLogs > 0) expect(dropped).toContain(`vigil_store_dropped_total{kind="logs",reason="outside_retention"} ${c.droppedLogs}`);

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event, Labels, LogRecord, TimeSeries } from '../../core/index.js';
-import { formatSeries, seriesId, toSampleColumns, VigilError } from '../../core/index.js';
-import type { LabelMatcher, LogLineFilter, LogSelection, SeriesSamples, StepAggregation, Store } from '../../storage/index.js';
+import { formatSeries, isStaleNaN, seriesId, STALE_NAN, toSampleColumns, VigilError } from '../../core/index.js';
+import type { LabelMatcher, LogLineFilter, LogSelection, SelectHints, SeriesSamples, Store } from '../../storage/index.js';
+import { TOO_MANY_SAMPLES } from '../../storage/index.js';
+import { points } from './samplePoints.js';
 import { describeTenantContract } from './tenantContract.js';
 
 /**
@@ -172,7 +174,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       it('returns samples sorted by time within the inclusive range', async () => {
         const [s] = await store.querier(TENANT, T0 + 10_000, T0 + 40_000).selectSamples([m('=', '__name__', 'temp')]);
         expect(s?.labels).toEqual(labels);
-        expect(s?.samples).toEqual([
+        expect(points(s)).toEqual([
           { t: T0 + 10_000, v: 5 },
           { t: T0 + 20_000, v: 3 },
           { t: T0 + 30_000, v: 2 },
@@ -180,36 +182,19 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         ]);
       });
 
-      // Buckets of 30 s from the querier's start T0: {1,5,3} at T0, {2,8} at T0+30s, {4} at T0+60s.
-      const stepCases: Array<[StepAggregation, number, number[]]> = [
-        ['last', T0, [3, 8, 4]],
-        ['min', T0, [1, 2, 4]],
-        ['max', T0, [5, 8, 4]],
-        ['sum', T0, [9, 10, 4]],
-        ['avg', T0, [3, 5, 4]],
-        ['count', T0, [3, 2, 1]],
-        // From T0+5s the buckets are [5s,35s) {5,3,2}, [35s,65s) {8}, [65s,95s) {4}.
-        ['last', T0 + 5000, [2, 8, 4]],
-        ['sum', T0 + 5000, [10, 8, 4]],
-      ];
-      it.each(stepCases)('step aggregation %s from %i', async (aggregation, start, values) => {
-        const [s] = await store.querier(TENANT, start, T0 + 90_000).selectSamples([m('=', 'room', 'lab')], { stepMs: 30_000, aggregation });
-        expect(s?.samples).toEqual(values.map((v, i) => ({ t: start + i * 30_000, v })));
-      });
-
       it('keeps NaN and infinities', async () => {
         await commit(store, (a) =>
           a.appendSeries(TENANT, series({ __name__: 'odd' }, [[T0, Number.NaN], [T0 + 1, Number.POSITIVE_INFINITY], [T0 + 2, Number.NEGATIVE_INFINITY]])),
         );
         const [s] = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'odd')]);
-        expect(s?.samples.map((x) => x.v)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+        expect(points(s).map((x) => x.v)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
       });
 
       it('a series sent again is stored once and gathers all its samples', async () => {
         await commit(store, (a) => a.appendSeries(TENANT, series({ room: 'lab', __name__: 'temp' }, [[T0 + 50_000, 6]])));
         const got = await store.querier(TENANT, T0, T0 + HOUR).selectSamples([m('=', '__name__', 'temp')]);
         expect(got).toHaveLength(1);
-        expect(got[0]?.samples.map((x) => x.v)).toEqual([1, 5, 3, 2, 8, 6, 4]);
+        expect(points(got[0]).map((x) => x.v)).toEqual([1, 5, 3, 2, 8, 6, 4]);
       });
 
       it('sample columns store exactly what appendSeries stores for the same series', async () => {
@@ -222,7 +207,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         await commit(store, (a) => a.appendSeries(TENANT, series({ __name__: 'col', i: 'a' }, [[T0 + 6, 6]])));
         await commit(store, (a) => a.appendSeries(TENANT, series({ __name__: 'col', i: 'c' }, [[T0 + 7, 7]])));
         const got = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'col')]);
-        expect(got.map((x) => [x.labels, x.samples.map((p) => [p.t - T0, p.v])])).toEqual([
+        expect(got.map((x) => [x.labels, points(x).map((p) => [p.t - T0, p.v])])).toEqual([
           [{ __name__: 'col', i: 'a' }, [[1, 1], [2, 2], [6, 6]]],
           [{ __name__: 'col', i: 'c' }, [[3, Number.NaN], [4, 4], [5, 5], [7, 7]]],
         ]);
@@ -251,7 +236,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         const got = await store.querier(TENANT, T0, T0 + 10).selectSeries([m('=~', '__name__', 'kept|x|y')]);
         expect(names(got)).toEqual(['kept', 'x']);
         const [x] = await store.querier(TENANT, T0, T0 + 10).selectSamples([m('=', '__name__', 'x')]);
-        expect(x?.samples.map((p) => p.v)).toEqual([1]);
+        expect(points(x).map((p) => p.v)).toEqual([1]);
       });
 
       it('label sets that join to the same text stay distinct series', async () => {
@@ -263,7 +248,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         ];
         for (let round = 0; round < 2; round++) await commit(store, (a) => tricky.forEach((l, i) => a.appendSeries(TENANT, series(l, [[T0 + round, i]]))));
         const got = await store.querier(TENANT, T0, T0 + 1).selectSamples([m('=', '__name__', 'tricky')]);
-        expect(got.map((s) => [s.id, s.samples.map((x) => x.v)])).toEqual(
+        expect(got.map((s) => [s.id, points(s).map((x) => x.v)])).toEqual(
           expect.arrayContaining(tricky.map((l, i) => [seriesId(l), [i, i]])),
         );
         expect(got).toHaveLength(tricky.length);
@@ -272,11 +257,99 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       it('reads across partitions', async () => {
         await commit(store, (a) => a.appendSeries(TENANT, series(labels, [[T0 + 2 * HOUR + 1, 9], [T0 + HOUR, 7]])));
         const [s] = await store.querier(TENANT, T0 + 70_000, T0 + 3 * HOUR).selectSamples([m('=', '__name__', 'temp')]);
-        expect(s?.samples).toEqual([
+        expect(points(s)).toEqual([
           { t: T0 + 70_000, v: 4 },
           { t: T0 + HOUR, v: 7 },
           { t: T0 + 2 * HOUR + 1, v: 9 },
         ]);
+      });
+    });
+
+    describe('selectSamples: columns, limits, cancellation', () => {
+      // Three series over three 1 h partitions, appended out of time order across commits, one
+      // with a staleness marker: 4 + 3 + 2 = 9 samples in [T0, T0 + 3h).
+      const MIN = 60_000;
+      const written: Array<[Labels, Array<[number, number]>]> = [
+        [{ __name__: 'cols', i: 'a' }, [[T0 + 2 * HOUR + MIN, 4], [T0 + MIN, 1], [T0 + HOUR + 5 * MIN, 3], [T0 + HOUR, 2]]],
+        [{ __name__: 'cols', i: 'b' }, [[T0 + 2 * MIN, 10], [T0 + HOUR + MIN, STALE_NAN], [T0 + MIN, 9]]],
+        [{ __name__: 'cols', i: 'c' }, [[T0 + 2 * HOUR + 2 * MIN, 21], [T0 + 3 * MIN, 20]]],
+      ];
+      beforeEach(async () => {
+        // Each series' samples in two commits, the later ones first, so no partition holds them in time order.
+        await commit(store, (a) => written.forEach(([labels, samples]) => a.appendSeries(TENANT, series(labels, samples.slice(0, 2)))));
+        await commit(store, (a) => written.forEach(([labels, samples]) => a.appendSeries(TENANT, series(labels, samples.slice(2)))));
+      });
+      const cols = [m('=', '__name__', 'cols')];
+
+      /** What every selectSamples answer must look like: typed columns of one length, sorted, inside the range. */
+      function expectColumns(got: readonly SeriesSamples[], minT: number, maxT: number): void {
+        for (const s of got) {
+          expect(s.timestamps).toBeInstanceOf(Float64Array);
+          expect(s.values).toBeInstanceOf(Float64Array);
+          expect(s.values.length).toBe(s.timestamps.length);
+          expect(s.timestamps.length).toBeGreaterThan(0);
+          expect(s.id).toBe(seriesId(s.labels));
+          s.timestamps.forEach((t, k) => {
+            expect(t).toBeGreaterThanOrEqual(minT);
+            expect(t).toBeLessThanOrEqual(maxT);
+            if (k > 0) expect(t).toBeGreaterThanOrEqual(s.timestamps[k - 1] as number);
+          });
+        }
+      }
+
+      const ranges: Array<[string, number, number, Record<string, number[]>]> = [
+        ['all three partitions', T0, T0 + 3 * HOUR - 1, { a: [1, 2, 3, 4], b: [9, 10, Number.NaN], c: [20, 21] }],
+        ['one partition', T0 + HOUR, T0 + 2 * HOUR - 1, { a: [2, 3], b: [Number.NaN] }],
+        ['a range cutting two partitions', T0 + 2 * MIN, T0 + HOUR, { a: [2], b: [10], c: [20] }],
+        ['a range with no sample', T0 + 4 * MIN, T0 + HOUR - 1, {}],
+      ];
+      it.each(ranges)('over %s: one pair of columns per series, sorted, within range', async (_title, minT, maxT, want) => {
+        const got = await store.querier(TENANT, minT, maxT).selectSamples(cols);
+        expectColumns(got, minT, maxT);
+        expect(Object.fromEntries(got.map((s) => [s.labels['i'], Array.from(s.values)]))).toEqual(want);
+      });
+
+      it('keeps staleness markers as such', async () => {
+        const [, b] = await store.querier(TENANT, T0, T0 + 3 * HOUR).selectSamples(cols);
+        expect(isStaleNaN(b?.values[2] ?? 0)).toBe(true);
+      });
+
+      const tooManySeries = (n: number): VigilError => new VigilError('limit_exceeded', `the query hit the max number of series limit (limit: ${n} series)`);
+      /** The whole answer: 3 series, 9 samples. */
+      const everything = { series: 3, samples: 9 };
+      const limits: Array<[string, SelectHints, VigilError | { series: number; samples?: number }]> = [
+        ['maxSamples equal to the samples read', { maxSamples: 9 }, everything],
+        ['maxSamples one short', { maxSamples: 8 }, new VigilError('limit_exceeded', TOO_MANY_SAMPLES)],
+        ['maxSamples 0', { maxSamples: 0 }, new VigilError('limit_exceeded', TOO_MANY_SAMPLES)],
+        ['maxSamples Infinity', { maxSamples: Infinity }, everything],
+        ['maxSeries equal to the series read', { maxSeries: 3 }, everything],
+        ['maxSeries one short', { maxSeries: 2 }, tooManySeries(2)],
+        ['maxSeries 0', { maxSeries: 0 }, tooManySeries(0)],
+        ['maxSeries above a limit that keeps fewer series', { maxSeries: 2, limit: 1 }, { series: 1 }],
+        ['both limits, series first', { maxSeries: 1, maxSamples: 1 }, tooManySeries(1)],
+        // Hints describe what the caller will do; they never change what is returned.
+        ['every informational hint', { startMs: T0, endMs: T0 + HOUR, rangeMs: 5 * MIN, func: 'rate', grouping: { by: true, labels: ['i'] } }, everything],
+      ];
+      it.each(limits)('%s', async (_title, hints, want) => {
+        const read = store.querier(TENANT, T0, T0 + 3 * HOUR - 1).selectSamples(cols, hints);
+        if (!(want instanceof VigilError)) {
+          const got = await read;
+          expectColumns(got, T0, T0 + 3 * HOUR - 1);
+          expect(got).toHaveLength(want.series);
+          if (want.samples !== undefined) expect(got.reduce((n, s) => n + s.timestamps.length, 0)).toBe(want.samples);
+        } else {
+          await expect(read).rejects.toMatchObject({ code: want.code, message: want.message });
+        }
+      });
+
+      const aborted: Array<[string, unknown, { code: string }]> = [
+        ['a VigilError reason rejects with it', new VigilError('canceled', 'client went away'), { code: 'canceled' }],
+        ['any other reason rejects as a timeout', new Error('deadline'), { code: 'timeout' }],
+      ];
+      it.each(aborted)('an aborted querier reads nothing: %s', async (_title, reason, want) => {
+        const q = store.querier(TENANT, T0, T0 + 3 * HOUR, { signal: AbortSignal.abort(reason) });
+        await expect(q.selectSamples(cols)).rejects.toMatchObject(want);
+        await expect(q.selectSeries(cols)).rejects.toMatchObject(want);
       });
     });
 
@@ -536,7 +609,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         expect(await store.committedOffsets('writers')).toEqual(new Map([['vigil.logs/0', 3n]]));
         await commit(store, (a) => a.appendSeries(TENANT, series(up.labels, [[T0 + 1, 2]])));
         const got: SeriesSamples[] = await store.querier(TENANT, T0, T0 + HOUR).selectSamples([]);
-        expect(got.map((s) => s.samples.map((x) => x.v))).toEqual([[1, 2]]);
+        expect(got.map((s) => points(s).map((x) => x.v))).toEqual([[1, 2]]);
         expect((await store.querier(TENANT, T0, T0 + HOUR).selectLogs({ matchers: [], direction: 'forward', limit: 10 })).map((r) => r.body)).toEqual(['kept']);
       });
     });
@@ -559,7 +632,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         expect(await store.applyRetention(T0 + HOUR)).toBe(2);
         expect(await all().labelValues('__name__')).toEqual(['both']);
         const [both] = await all().selectSamples([]);
-        expect(both?.samples).toEqual([{ t: T0 + 2 * HOUR + 1, v: 2 }]);
+        expect(points(both)).toEqual([{ t: T0 + 2 * HOUR + 1, v: 2 }]);
         expect((await all().selectLogs({ matchers: [], direction: 'forward', limit: 10 })).map((r) => r.body)).toEqual(['new line']);
         expect(await all().logLabelValues('app')).toEqual(['new']);
         expect((await all().selectEvents({ limit: 10 })).map((e) => e.reason)).toEqual(['New']);

@@ -8,6 +8,7 @@ import type { BusPayload } from '../../ingest/index.js';
 import { encodePayload, StoreWriter, TOPICS } from '../../ingest/index.js';
 import { EmbeddedBus } from '../../ingest/bus/embedded/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
+import { points } from '../storage/samplePoints.js';
 
 /** The store writer on the real embedded bus and the real DuckDB store. */
 describe('StoreWriter', () => {
@@ -34,7 +35,7 @@ describe('StoreWriter', () => {
   const send = (payloads: BusPayload[]): Promise<void> => bus.producer().send(TOPICS.metrics, payloads.map((p) => ({ key: 'default', value: encodePayload(p) })));
   const stored = async (): Promise<number[]> => {
     const series = await store.querier('default', T - 1000, T + 1000_000).selectSamples([{ type: '=', name: '__name__', value: 'w' }]);
-    return series.flatMap((s) => s.samples.map((x) => x.v)).sort((a, b) => a - b);
+    return series.flatMap((s) => points(s).map((x) => x.v)).sort((a, b) => a - b);
   };
 
   beforeEach(async () => {
