@@ -14,3 +14,4 @@
  */
 export { DuckDbStore } from './duckDbStore.js';
 export type { DuckDbStoreOptions } from './duckDbStore.js';
+export { float64Column, int32Column } from './vectorArrays.js';
