@@ -6,6 +6,7 @@ import { callEval } from './callEval.js';
 import type { EvalContext, Evaluate, StepValue } from './evalTypes.js';
 import { duplicateLabelsetError, labelsKey } from './labelKeys.js';
 import { evalMatrixSelector, evalVectorSelector, matrixSelectorRange, readSelector, vectorSelectorRange } from './selectorEval.js';
+import { asPerStep, repeatSeries } from './seriesSteps.js';
 import { isStepInvariant } from './stepInvariance.js';
 import type { Steps } from './stepTimes.js';
 import { singleStep, stepTime } from './stepTimes.js';
@@ -37,7 +38,7 @@ export function evaluator(ctx: EvalContext): Evaluate {
       case 'ParenExpr':
         return evaluate(expr.expr, steps);
       case 'UnaryExpr':
-        return unary(expr, await evaluate(expr.expr, steps));
+        return unary(expr, asPerStep(await evaluate(expr.expr, steps), steps));
       case 'VectorSelector': {
         const { minT, maxT } = vectorSelectorRange(ctx, expr, steps);
         return evalVectorSelector(ctx, expr, steps, await readSelector(ctx, expr.matchers, minT, maxT), false);
@@ -73,6 +74,8 @@ function repeatForEveryStep(once: StepValue, steps: Steps): StepValue {
       const first = once.steps[0] ?? [];
       return { kind: 'vector', steps: Array.from({ length: steps.count }, (_, i) => first.map((e) => ({ labels: e.labels, t: stepTime(steps, i), v: e.v }))) };
     }
+    case 'series':
+      return { kind: 'series', series: repeatSeries(once.series, steps) };
     default:
       return once;
   }
