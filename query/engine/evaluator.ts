@@ -17,7 +17,9 @@ import { dropMetricName } from './values.js';
 /**
  * Walks the syntax tree once per query: every node is evaluated over all the steps of its pass
  * at once (Prometheus' rangeEval), so that selectors read the store once and per-step work is
- * plain loops. Operators and functions are called one step at a time.
+ * plain loops. Operators and functions are called one step at a time, except range functions
+ * with a per-series implementation and the simple aggregations over their output, which work
+ * series by series and hand over the columnar 'series' value (see rangeCallEval.ts, seriesSteps.ts).
  */
 export function evaluator(ctx: EvalContext): Evaluate {
   const evaluate: Evaluate = async (expr, steps) => {

@@ -15,7 +15,10 @@ export function isSeriesFoldOp(op: AggregateOp): op is SeriesFoldOp {
  * once (not once per step), then every group folds its members into one column, member by
  * member in series order, which is the order the per-step path meets them at each step, so that
  * each step does the same floating-point operations as fold() in foldAggregators.ts.
- * Groups come out in order of first appearance over the pass.
+ * Groups come out in order of first appearance over the pass, where the per-step path orders
+ * them by first appearance at each step: the two differ only at a step where a group's first
+ * series is absent, and only order-sensitive consumers could tell (topk/bottomk ties, sort ties
+ * within a range query).
  */
 export function aggregateSeries(op: SeriesFoldOp, series: readonly SeriesColumn[], grouping: readonly string[], without: boolean, stepCount: number): SeriesColumn[] {
   // groupVector's rules (by, without, __name__) applied to one stand-in element per series, carrying its index.
