@@ -28,6 +28,15 @@
  * 10k label sets hashed again at each of 1441 steps). Every step's rate() vector is held until
  * sum() reads it: 14.4M elements, hence the RSS.
  *
+ * After range functions and simple aggregations went series by series (RangeFunctionImpl,
+ * the columnar 'series' step value, aggregateSeries; 2026-12-06, same machine, engine in
+ * process, --engine-only, other benches sharing the 2 cores at load 3–6 in both runs):
+ *   sum by rate 10k × 24 h          47.8 s → 2.9 s     RSS added 674 MB → 728 MB (probe noise; columns: 130 MB)
+ *   histogram_quantile 1k, 1 h       4.0–4.7 s → 2.4 s  (rate per series, histogram_quantile still per step)
+ *   selector 10k, instant 50k        1.4 s → 1.2 s, 2.5 s → 1.3 s (code unchanged: load)
+ * The sum-by-rate profile is now the store's read (DuckDB fetch and scatter into columns) about
+ * as much as the engine (evalRangeFunction with the rate kernel inlined ~13%, foldColumns ~5%).
+ *
  * --data-dir keeps the generated data (and reuses it when the scale matches), e.g. to profile the
  * engine alone: node --import tsx --cpu-prof bench/query/run.ts --data-dir /tmp/q --engine-only --only sum
  */

@@ -3,6 +3,7 @@ import { valueTypeOf } from '../promql/index.js';
 import type { Evaluate, StepValue } from './evalTypes.js';
 import { checkDistinctLabels } from './labelKeys.js';
 import { operators } from './operators/index.js';
+import { asPerStep } from './seriesSteps.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime } from './stepTimes.js';
 import type { VectorElement } from './types.js';
@@ -12,8 +13,8 @@ type Vectors = Extract<StepValue, { kind: 'vector' }>;
 
 /** A binary expression over a pass: both sides once, then the operator step by step. */
 export async function binaryEval(expr: BinaryExpr, steps: Steps, evaluate: Evaluate): Promise<StepValue> {
-  const lhs = await evaluate(expr.lhs, steps);
-  const rhs = await evaluate(expr.rhs, steps);
+  const lhs = asPerStep(await evaluate(expr.lhs, steps), steps);
+  const rhs = asPerStep(await evaluate(expr.rhs, steps), steps);
   const lt = valueTypeOf(expr.lhs);
   const rt = valueTypeOf(expr.rhs);
   if (lt === 'scalar' && rt === 'scalar') {

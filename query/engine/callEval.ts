@@ -2,9 +2,11 @@ import { quote, VigilError } from '../../core/index.js';
 import type { Call, Expr } from '../promql/index.js';
 import type { EvalContext, Evaluate, StepValue } from './evalTypes.js';
 import type { CallContext } from './functions/functionTypes.js';
-import { FUNCTION_IMPLS } from './functions/index.js';
+import { FUNCTION_IMPLS, RANGE_FUNCTIONS_BY_SERIES } from './functions/index.js';
 import { checkDistinctLabels } from './labelKeys.js';
+import { evalRangeFunction } from './rangeCallEval.js';
 import { evalVectorSelector, readSelector, vectorSelectorRange } from './selectorEval.js';
+import { asPerStep } from './seriesSteps.js';
 import { WindowSlicer } from './windowSlicer.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime } from './stepTimes.js';
@@ -14,14 +16,22 @@ import type { EvalValue } from './values.js';
 /**
  * A function call over a pass: arguments are evaluated once for the whole pass, then the
  * implementation is called step by step with that step's values. A range-vector argument
- * becomes, at each step, the series with points in that step's window.
+ * becomes, at each step, the series with points in that step's window. A function with a
+ * per-series implementation whose argument is a range vector skips the steps: see rangeCallEval.ts.
  */
 export async function callEval(ctx: EvalContext, call: Call, steps: Steps, evaluate: Evaluate): Promise<StepValue> {
   const impl = FUNCTION_IMPLS.get(call.func.name);
   if (impl === undefined) throw new VigilError('bad_data', `function call ${quote(`${call.func.name}()`)} is not supported yet`);
 
+  const bySeries = RANGE_FUNCTIONS_BY_SERIES.get(call.func.name);
+  if (bySeries !== undefined && call.args.length === 1) {
+    const arg = await evaluate(call.args[0] as Expr, steps);
+    if (arg.kind !== 'matrix') throw new Error(`${call.func.name}() of a ${arg.kind}: the parser lets through only range vectors`);
+    return evalRangeFunction(bySeries, arg.windows, steps);
+  }
+
   const args: StepValue[] = [];
-  for (const arg of call.args) args.push(await evaluateArg(ctx, call, arg, steps, evaluate));
+  for (const arg of call.args) args.push(asPerStep(await evaluateArg(ctx, call, arg, steps, evaluate), steps));
   const slicers = args.map((a) => (a.kind === 'matrix' ? new WindowSlicer(a.windows) : undefined));
 
   const scalarOut = call.func.returnType === 'scalar' ? new Float64Array(steps.count) : undefined;
@@ -37,6 +47,8 @@ export async function callEval(ctx: EvalContext, call: Call, steps: Steps, evalu
           return a;
         case 'vector':
           return { kind: 'vector', elements: a.steps[i] ?? [] };
+        case 'series':
+          throw new Error('asPerStep() turned every argument into the per-step form');
         case 'matrix': {
           const window = (slicers[k] as WindowSlicer).at(i);
           range = window;

@@ -1,14 +1,16 @@
 import { quote, VigilError } from '../../core/index.js';
 import type { Expr } from '../promql/index.js';
 import { documentedType, parseExpr, valueTypeOf } from '../promql/index.js';
-import type { EvalContext } from './evalTypes.js';
+import type { EvalContext, StepValue } from './evalTypes.js';
 import { evaluator } from './evaluator.js';
 import { instantResult } from './instantResult.js';
 import { sortByLabels } from './labelOrder.js';
 import { SampleBudget } from './sampleBudget.js';
+import { seriesToMatrix } from './seriesSteps.js';
 import { countPoints, scalarStepsToMatrix, vectorStepsToMatrix } from './stepMatrix.js';
+import type { Steps } from './stepTimes.js';
 import { singleStep, stepsOf } from './stepTimes.js';
-import type { Queryable, QueryValue } from './types.js';
+import type { MatrixSeries, Queryable, QueryValue } from './types.js';
 
 export interface EngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus' --query.lookback-delta). Default 5 minutes. */
@@ -93,9 +95,23 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const ctx = context(queryable, startMs, endMs, opts);
       const steps = stepsOf(startMs, endMs, stepMs);
       const value = await evaluator(ctx)(expr, steps);
-      const matrix = value.kind === 'scalar' ? scalarStepsToMatrix(value.values, steps) : value.kind === 'vector' ? vectorStepsToMatrix(value, steps) : [];
+      const matrix = resultMatrix(value, steps);
       ctx.budget.checkResult(countPoints(matrix));
       return { resultType: 'matrix', result: sortByLabels(matrix) };
     },
   };
+}
+
+/** A range query's pass as the matrix the API returns (unsorted). */
+function resultMatrix(value: StepValue, steps: Steps): MatrixSeries[] {
+  switch (value.kind) {
+    case 'scalar':
+      return scalarStepsToMatrix(value.values, steps);
+    case 'vector':
+      return vectorStepsToMatrix(value, steps);
+    case 'series':
+      return seriesToMatrix(value.series, steps);
+    default:
+      return [];
+  }
 }

@@ -13,7 +13,24 @@ export type StepValue =
   | { readonly kind: 'string'; readonly s: string }
   /** One instant vector per step; elements' t is the step's time (a selector under timestamp() keeps the sample's). */
   | { readonly kind: 'vector'; readonly steps: readonly (readonly VectorElement[])[] }
+  /**
+   * The same instant vector over a pass, series by series (what range functions and the simple
+   * aggregations produce): no object per step per series. Consumers that work step by step turn
+   * it into the 'vector' form with asPerStep() (seriesSteps.ts).
+   */
+  | { readonly kind: 'series'; readonly series: readonly SeriesColumn[] }
   | { readonly kind: 'matrix'; readonly windows: RangeWindows };
+
+/**
+ * One series' value at every step of a pass: `values[i]` counts only where `present[i]` is 1
+ * (NaN is a legal value, so it cannot mark an absent step). Within one 'series' value the label
+ * sets are distinct and every series is present at one step at least.
+ */
+export interface SeriesColumn {
+  readonly labels: Labels;
+  readonly values: Float64Array;
+  readonly present: Uint8Array;
+}
 
 /**
  * One series' points as two columns of equal length, sorted by time: what the store hands over

@@ -6,6 +6,7 @@ import { callEval } from './callEval.js';
 import type { EvalContext, Evaluate, StepValue } from './evalTypes.js';
 import { duplicateLabelsetError, labelsKey } from './labelKeys.js';
 import { evalMatrixSelector, evalVectorSelector, matrixSelectorRange, readSelector, vectorSelectorRange } from './selectorEval.js';
+import { asPerStep, repeatSeries } from './seriesSteps.js';
 import { isStepInvariant } from './stepInvariance.js';
 import type { Steps } from './stepTimes.js';
 import { singleStep, stepTime } from './stepTimes.js';
@@ -16,7 +17,9 @@ import { dropMetricName } from './values.js';
 /**
  * Walks the syntax tree once per query: every node is evaluated over all the steps of its pass
  * at once (Prometheus' rangeEval), so that selectors read the store once and per-step work is
- * plain loops. Operators and functions are called one step at a time.
+ * plain loops. Operators and functions are called one step at a time, except range functions
+ * with a per-series implementation and the simple aggregations over their output, which work
+ * series by series and hand over the columnar 'series' value (see rangeCallEval.ts, seriesSteps.ts).
  */
 export function evaluator(ctx: EvalContext): Evaluate {
   const evaluate: Evaluate = async (expr, steps) => {
@@ -37,7 +40,7 @@ export function evaluator(ctx: EvalContext): Evaluate {
       case 'ParenExpr':
         return evaluate(expr.expr, steps);
       case 'UnaryExpr':
-        return unary(expr, await evaluate(expr.expr, steps));
+        return unary(expr, asPerStep(await evaluate(expr.expr, steps), steps));
       case 'VectorSelector': {
         const { minT, maxT } = vectorSelectorRange(ctx, expr, steps);
         return evalVectorSelector(ctx, expr, steps, await readSelector(ctx, expr.matchers, minT, maxT), false);
@@ -73,6 +76,8 @@ function repeatForEveryStep(once: StepValue, steps: Steps): StepValue {
       const first = once.steps[0] ?? [];
       return { kind: 'vector', steps: Array.from({ length: steps.count }, (_, i) => first.map((e) => ({ labels: e.labels, t: stepTime(steps, i), v: e.v }))) };
     }
+    case 'series':
+      return { kind: 'series', series: repeatSeries(once.series, steps) };
     default:
       return once;
   }

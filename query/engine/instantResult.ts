@@ -23,6 +23,9 @@ export function instantResult(expr: Expr, value: StepValue, timeMs: number): Que
       return { resultType: 'string', result: { t: timeMs, value: value.s } };
     case 'matrix':
       return { resultType: 'matrix', result: sortByLabels(new WindowSlicer(value.windows).at(0).series) };
+    case 'series':
+      // Distinct labels by construction (see SeriesColumn): no check needed.
+      return { resultType: 'vector', result: sortByLabels(value.series.filter((s) => s.present[0] === 1).map((s) => ({ labels: s.labels, t: timeMs, v: s.values[0] as number }))) };
     case 'vector': {
       const vector = (value.steps[0] ?? []).map((e) => ({ labels: e.labels, t: timeMs, v: e.v }));
       checkDistinctLabels(vector);

@@ -1,6 +1,7 @@
 import type { SubqueryExpr } from '../promql/index.js';
 import type { EvalContext, Evaluate, RangeWindows, StepValue } from './evalTypes.js';
 import { atTimeMs } from './selectorEval.js';
+import { asPerStep } from './seriesSteps.js';
 import { countPoints, toColumns, vectorStepsToMatrix } from './stepMatrix.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime, subquerySteps } from './stepTimes.js';
@@ -23,7 +24,7 @@ export async function subqueryEval(ctx: EvalContext, expr: SubqueryExpr, steps: 
   const bounds: RangeWindows['bounds'] = (i) => ({ startMs: windowEnd(i) - expr.rangeMs, endMs: windowEnd(i) });
   if (inner.count === 0) return { kind: 'matrix', windows: { series: [], bounds } };
 
-  const value = await evaluate(expr.expr, inner);
+  const value = asPerStep(await evaluate(expr.expr, inner), inner);
   if (value.kind !== 'vector') throw new Error(`a subquery of a ${value.kind}: the parser lets through only instant vectors`);
   const series = sortByLabels(vectorStepsToMatrix(value, inner));
   ctx.budget.charge(countPoints(series));

@@ -27,13 +27,35 @@ export function extrapolatedRate(points: readonly Point[], rangeStartMs: number,
     }
   }
 
-  let durationToStart = (first.t - rangeStartMs) / 1000;
-  const durationToEnd = (rangeEndMs - last.t) / 1000;
-  const sampledInterval = (last.t - first.t) / 1000;
-  const averageInterval = sampledInterval / (points.length - 1);
+  return extrapolate(result, first.t, first.v, last.t, points.length, rangeStartMs, rangeEndMs, isCounter, isRate);
+}
 
-  if (isCounter && result > 0 && first.v >= 0) {
-    const durationToZero = sampledInterval * (first.v / result);
+/**
+ * The same over columns, for the points lo..hi-1 of one series (the per-series path, see
+ * rangeFunctionTypes.ts): the same operations in the same order, so the same digits.
+ */
+export function extrapolatedRateOf(t: Float64Array, v: Float64Array, lo: number, hi: number, rangeStartMs: number, rangeEndMs: number, isCounter: boolean, isRate: boolean): number | undefined {
+  if (hi - lo < 2) return undefined;
+  const firstV = v[lo] as number;
+  let result = (v[hi - 1] as number) - firstV;
+  if (isCounter) {
+    for (let i = lo + 1; i < hi; i++) {
+      const prev = v[i - 1] as number;
+      if ((v[i] as number) < prev) result += prev;
+    }
+  }
+  return extrapolate(result, t[lo] as number, firstV, t[hi - 1] as number, hi - lo, rangeStartMs, rangeEndMs, isCounter, isRate);
+}
+
+/** The change `result` between the first and last of `count` points, extrapolated towards the window's edges (steps 1 and 2 above). */
+function extrapolate(result: number, firstT: number, firstV: number, lastT: number, count: number, rangeStartMs: number, rangeEndMs: number, isCounter: boolean, isRate: boolean): number {
+  let durationToStart = (firstT - rangeStartMs) / 1000;
+  const durationToEnd = (rangeEndMs - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const averageInterval = sampledInterval / (count - 1);
+
+  if (isCounter && result > 0 && firstV >= 0) {
+    const durationToZero = sampledInterval * (firstV / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
 

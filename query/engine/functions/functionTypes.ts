@@ -36,4 +36,6 @@ export interface CallContext {
  * - Functions do not check for duplicate label sets in their output (label_replace, the `__name__`
  *   drop): the evaluator raises "vector cannot contain metrics with the same labelset".
  */
+// Range functions whose only argument is a range vector also have a per-series form, used by the
+// evaluator for speed: RangeFunctionImpl in rangeFunctionTypes.ts. This one stays the reference.
 export type FunctionImpl = (args: readonly EvalValue[], ctx: CallContext) => EvalValue;

@@ -8,6 +8,8 @@ import { RANGE_FUNCTIONS } from './rangeFunctions.js';
 import { TIME_FUNCTIONS } from './timeFunctions.js';
 
 export type { CallContext, FunctionImpl } from './functionTypes.js';
+export type { PassWindows, RangeFunction, RangeFunctionImpl, StepColumnOut } from './rangeFunctionTypes.js';
+export { RANGE_FUNCTIONS_BY_SERIES } from './rangeFunctionRegistry.js';
 export type { EvalValue } from '../values.js';
 
 /**

@@ -30,5 +30,8 @@ export const operators: Operators = {
   },
   scalarBinary: scalarScalar,
 };
+// Folding whole columnar series at once (the evaluator's fast path for sum, avg, count, min, max, group).
+export type { SeriesFoldOp } from './seriesAggregate.js';
+export { aggregateSeries, isSeriesFoldOp } from './seriesAggregate.js';
 // Go's number and string forms, which count_values and error messages must reproduce.
 export { formatFloatF, formatFloatV, goQuote, labelsString } from './goFormat.js';
