@@ -9,7 +9,8 @@ import { shape } from './promqlShape.js';
  * through the printer. The seed is printed on failure; rerun one with PROMQL_FUZZ_SEED=<seed>.
  */
 const INPUTS = 100_000;
-const MAX_MS_PER_INPUT = 250;
+// A hang detector, not a benchmark: generous enough for a GC pause on a loaded 2-core machine.
+const MAX_MS_PER_INPUT = 2000;
 
 /** mulberry32: small, fast and good enough to drive a fuzzer reproducibly. */
 function prng(seed: number): () => number {
@@ -142,7 +143,7 @@ describe('PromQL parser fuzzing', () => {
     for (const input of inputs) {
       const started = performance.now();
       expect(() => parseExpr(input)).toThrow(/parse error at char/);
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(5000); // no hang: linear work, not a timing target
     }
   });
 });
