@@ -2,16 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { Labels, TimeSeries } from '../../../core/index.js';
 import { STALE_NAN } from '../../../core/index.js';
 import { parseExpr, tenantQueryable } from '../../../query/index.js';
-import type { EvalContext, RangeWindows, StepValue } from '../../../query/engine/evalTypes.js';
-import { FUNCTION_IMPLS, RANGE_FUNCTIONS_BY_SERIES } from '../../../query/engine/functions/index.js';
-import { labelsKey } from '../../../query/engine/labelKeys.js';
-import { evalRangeFunction } from '../../../query/engine/rangeCallEval.js';
-import { SampleBudget } from '../../../query/engine/sampleBudget.js';
-import { evalMatrixSelector, matrixSelectorRange, readSelector } from '../../../query/engine/selectorEval.js';
-import { asPerStep } from '../../../query/engine/seriesSteps.js';
-import type { Steps } from '../../../query/engine/stepTimes.js';
-import { stepsOf, stepTime } from '../../../query/engine/stepTimes.js';
-import { WindowSlicer } from '../../../query/engine/windowSlicer.js';
+import type { EvalContext, RangeWindows, StepValue, Steps } from '../../../query/engine/index.js';
+import {
+  asPerStep,
+  evalMatrixSelector,
+  evalRangeFunction,
+  FUNCTION_IMPLS,
+  labelsKey,
+  matrixSelectorRange,
+  RANGE_FUNCTIONS_BY_SERIES,
+  readSelector,
+  SampleBudget,
+  stepsOf,
+  stepTime,
+  WindowSlicer,
+} from '../../../query/engine/index.js';
 import { MemoryStore } from '../memoryStore.js';
 
 // The per-series path of range functions (rangeFunctionTypes.ts) against the per-step

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Labels } from '../../../core/index.js';
 import type { AggregateOp } from '../../../query/index.js';
-import type { SeriesColumn } from '../../../query/engine/evalTypes.js';
-import { labelsKey } from '../../../query/engine/labelKeys.js';
+import type { SeriesColumn } from '../../../query/engine/index.js';
+import { asPerStep, labelsKey, stepsOf, stepTime } from '../../../query/engine/index.js';
 import type { SeriesFoldOp } from '../../../query/engine/operators/index.js';
 import { aggregateSeries, operators } from '../../../query/engine/operators/index.js';
-import { asPerStep } from '../../../query/engine/seriesSteps.js';
-import { stepsOf, stepTime } from '../../../query/engine/stepTimes.js';
 
 // aggregateSeries (whole columnar series folded per group) against operators.aggregate applied
 // step by step to the same input in the per-step form, which stays the reference: every step's
