@@ -4,7 +4,7 @@ import { absentLabels } from './absentLabels.js';
 import { matrixArg, perSeries, scalarArg, single, vectorResult } from './callArgs.js';
 import type { CallContext, FunctionImpl } from './functionTypes.js';
 import { kahanSumInc } from './kahanSum.js';
-import { quantile } from './quantile.js';
+import { quantile } from '../quantile.js';
 
 /** The `<aggregation>_over_time` functions: each series' points in the window reduced to one value. */
 export const OVER_TIME_FUNCTIONS: ReadonlyMap<string, FunctionImpl> = new Map<string, FunctionImpl>([

@@ -5,7 +5,7 @@ import { countValues } from './countValues.js';
 import { fold, isFoldOp } from './foldAggregators.js';
 import { groupVector } from './grouping.js';
 import { kOf, selectK } from './kSelection.js';
-import { quantile } from './quantile.js';
+import { quantile } from '../quantile.js';
 
 /** One aggregation over one step's vector (Prometheus' aggregation()): groups, then one result per group (k per group for topk/bottomk). */
 export function aggregate(

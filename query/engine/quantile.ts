@@ -1,5 +1,6 @@
 /**
- * The φ-quantile of a group's values (Prometheus' quantile()): values sorted ascending with NaN
+ * The φ-quantile of a list of values (Prometheus 2.42's quantile(), shared by the quantile aggregation
+ * and quantile_over_time): values sorted ascending with NaN
  * first, then linear interpolation between the two closest ranks, weighted exactly as
  * Prometheus does (lower·(1-w) + upper·w, so an infinite neighbour with weight 0 gives NaN).
  * φ < 0 gives -Inf, φ > 1 +Inf, φ = NaN NaN.
