@@ -6,6 +6,7 @@
  * lets the bench count the samples a query touches from the shape alone (samplesIn).
  */
 import type { Labels } from '../../core/index.js';
+import { prng } from '../../test/support/index.js';
 
 /** One series: values at start + k × intervalMs. */
 export interface GeneratedSeries {
@@ -43,17 +44,6 @@ const MODES = ['idle', 'iowait', 'irq', 'system', 'user'] as const;
 const MODE_SHARE: Record<(typeof MODES)[number], number> = { idle: 0.6, iowait: 0.05, irq: 0.01, system: 0.09, user: 0.25 };
 export const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'] as const;
 
-/** mulberry32: a small seeded PRNG; Math.random could not be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rounds to 1/1000: exposition values have few digits, and short text keeps the OpenMetrics file small. */
 const milli = (x: number): number => Math.round(x * 1000) / 1000;

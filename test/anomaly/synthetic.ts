@@ -1,19 +1,12 @@
+import { prng } from '../support/prng.js';
+
 /** Seeded synthetic metric series for detector specifications: 5-minute points, a daily cycle. */
 
 export const STEP_MS = 300_000;
 export const DAY = 288;
 
-/** mulberry32: a tiny deterministic PRNG, so every run sees the same series. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG every synthetic series is drawn from, so every run sees the same series. */
+export const rng = prng;
 
 export function gaussian(rand: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

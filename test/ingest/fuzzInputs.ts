@@ -1,22 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { kvlistChain, LOGS_TO_BODY, METRICS_TO_ATTRIBUTE_VALUE, nested, varint } from './protobufBytes.js';
+import { prng } from '../support/prng.js';
 
 /**
  * Random and mutated OTLP inputs for the fuzz tests, from a seeded PRNG so that a failure
  * reproduces from its seed and iteration.
  */
 
-/** mulberry32: small, fast, good enough to drive mutations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export class Rng {
   constructor(readonly next: () => number) {}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, formatExpr, isParseError, parseExpr } from '../../query/index.js';
 import { corpus } from './promqlCorpus.js';
 import { shape } from './promqlShape.js';
+import { prng } from '../support/prng.js';
 
 /**
  * Parser fuzzing: 100k random and mutated inputs. Every input either parses or throws a
@@ -12,17 +13,6 @@ const INPUTS = 100_000;
 // A hang detector, not a benchmark: generous enough for a GC pause on a loaded 2-core machine.
 const MAX_MS_PER_INPUT = 2000;
 
-/** mulberry32: small, fast and good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const vocabulary: readonly string[] = [
   ...[...FUNCTIONS.keys()].filter((_, i) => i % 3 === 0),

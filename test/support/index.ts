@@ -1,3 +1,4 @@
 /** Test support shared by tests and benchmarks: running the built CLI as a child process. */
 export * from './vigilProcess.js';
 export * from './duckdbCatalog.js';
+export * from './prng.js';
