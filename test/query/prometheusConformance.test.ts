@@ -1,17 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeSeries } from '../../core/index.js';
 import { createLogger } from '../../core/index.js';
-import { formatSampleValue, prometheusApi } from '../../query/index.js';
+import { prometheusApi } from '../../query/index.js';
 import { MemoryStore } from './memoryStore.js';
-import { freePort } from '../support/index.js';
+import type { PrometheusServer } from './prometheusServer.js';
+import { prometheusInstalled, startPrometheus } from './prometheusServer.js';
 
 /**
  * Differential test against a real Prometheus (2.42 from Debian, when installed): the same
@@ -19,9 +15,6 @@ import { freePort } from '../support/index.js';
  * requests must get byte-identical answers. Vigil follows 2.42's windows, closed at both ends
  * (Prometheus 3 opens them at the old end).
  */
-const prometheus = '/usr/bin/prometheus';
-const promtool = '/usr/bin/promtool';
-const installed = existsSync(prometheus) && existsSync(promtool);
 
 const T0 = 1_700_000_000_000;
 const series: TimeSeries[] = [
@@ -98,58 +91,18 @@ function range(from: number, to: number, step: number): number[] {
   return out;
 }
 
-/** The samples as OpenMetrics text, which promtool turns into TSDB blocks. */
-function openMetrics(data: readonly TimeSeries[]): string {
-  const lines: string[] = [];
-  for (const s of data) {
-    const { __name__: name, ...rest } = s.labels;
-    const labels = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
-    for (const p of s.samples) lines.push(`${name}{${labels}} ${formatSampleValue(p.v)} ${p.t / 1000}`);
-  }
-  return `${lines.join('\n')}\n# EOF\n`;
-}
 
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('prometheus did not become ready');
-}
 
 // Skipped only on a developer machine without the Debian package; CI installs it (.ci/install-prometheus.sh) and must run this.
-describe.skipIf(!installed && process.env.CI !== 'true')('conformance with a real Prometheus', () => {
-  let dir: string;
-  let child: ChildProcess;
+describe.skipIf(!prometheusInstalled && process.env.CI !== 'true')('conformance with a real Prometheus', () => {
+  let prom: PrometheusServer | undefined;
   let base: string;
   let vigil: FastifyInstance;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(os.tmpdir(), 'vigil-prom-'));
-    writeFileSync(join(dir, 'data.om'), openMetrics(series));
-    writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
-    const made = spawnSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'data.om'), join(dir, 'tsdb')], { encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(`promtool failed: ${made.stderr}`);
-    const port = await freePort();
-    child = spawn(
-      prometheus,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-        '--storage.tsdb.retention.time=100y',
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=error',
-      ],
-      { stdio: 'ignore' },
-    );
-    base = `http://127.0.0.1:${port}`;
-    await waitReady(`${base}/-/ready`, child);
+    prom = await startPrometheus(series);
+    base = prom.base;
 
     vigil = Fastify();
     await vigil.register(prometheusApi, { store: new MemoryStore().add('default', ...series), registry: new Registry(), logger: createLogger('silent') });
@@ -157,9 +110,8 @@ describe.skipIf(!installed && process.env.CI !== 'true')('conformance with a rea
   }, 60_000);
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
+    prom?.stop();
     await vigil?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it.each(requests)('%s', async (url) => {
