@@ -24,13 +24,30 @@ function untilSignal(): Promise<NodeJS.Signals> {
  */
 const director: Command = {
   summary: 'Run a standalone director (`vigil start --roles director`): vigil director [--config FILE] [--http-port N] [--data-dir DIR] [--cpi process|dummy] [--auth]',
-  run: (args) => runStart(['--roles', 'director', ...args]),
+  run: (args) => {
+    if (args.includes('--help') || args.includes('-h')) {
+      process.stdout.write(
+        'usage: vigil director [flags]\n\nThe platform with only the director role: `vigil start --roles director`, with the same\n' +
+          'listener guard, --auth, TLS and audit log. It takes every flag of `vigil start` (shown below).\n\n',
+      );
+      return runStart(['--help']);
+    }
+    return runStart(['--roles', 'director', ...args]);
+  },
 };
 
 const agent: Command = {
   summary: 'Run the lifecycle agent of one VM (started by the process CPI): vigil agent --settings FILE',
   async run(args) {
-    const { values } = parseArgs({ args: [...args], options: { settings: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({ args: [...args], options: { settings: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    if (values.help === true) {
+      io.out(
+        'usage: vigil agent --settings FILE\n\nThe lifecycle agent of one VM: the process CPI starts it with the settings file it wrote\n' +
+          '(who the VM is, its IP and port, its director, its credential). Not to be run by hand.\n\n' +
+          'environment:\n  VIGIL_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)\n  VIGIL_VM_CID      set by the CPI: the VM this agent serves\n',
+      );
+      return 0;
+    }
     if (values.settings === undefined) {
       io.err('vigil agent: --settings FILE is required\n');
       return 2;
