@@ -1,29 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSeries } from '../../core/index.js';
-import type { EngineOptions, QueryValue } from '../../query/index.js';
-import { createEngine, formatSampleValue, tenantQueryable } from '../../query/index.js';
+import type { EngineOptions } from '../../query/index.js';
+import { createEngine, tenantQueryable } from '../../query/index.js';
 import { MemoryStore } from './memoryStore.js';
-import type { ExpectedSeries } from './promqlScript.js';
-import { parseScript, SCALAR_RESULT, STRING_RESULT } from './promqlScript.js';
+import { parseScript } from './promqlScript.js';
+import { engineSeries } from './promqlResult.js';
 
 const dataDir = join(import.meta.dirname, 'data');
 const scripts = readdirSync(dataDir).filter((f) => f.endsWith('.test.txt')).sort();
 
-/** What a result looks like in the scripts' terms. */
-function actualSeries(value: QueryValue): ExpectedSeries[] {
-  switch (value.resultType) {
-    case 'vector':
-      return value.result.map((e) => ({ series: formatSeries(e.labels), points: [[e.t, formatSampleValue(e.v)] as const] }));
-    case 'matrix':
-      return value.result.map((s) => ({ series: formatSeries(s.labels), points: s.points.map((p) => [p.t, formatSampleValue(p.v)] as const) }));
-    case 'scalar':
-      return [{ series: SCALAR_RESULT, points: [[value.result.t, formatSampleValue(value.result.v)] as const] }];
-    case 'string':
-      return [{ series: STRING_RESULT, points: [[value.result.t, value.result.value] as const] }];
-  }
-}
 
 describe('PromQL engine scripts', () => {
   it('finds its scripts', () => {
@@ -65,7 +51,7 @@ describe('PromQL engine scripts', () => {
               const err = await run.catch((e: unknown) => e);
               expect((err as Error).message, where).toBe(cmd.expect.fail);
             } else {
-              expect(actualSeries(await run), where).toEqual(cmd.expect.series);
+              expect(engineSeries(await run), where).toEqual(cmd.expect.series);
             }
           }
         }

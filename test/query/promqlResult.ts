@@ -2,7 +2,7 @@ import { formatSeries } from '../../core/index.js';
 import type { QueryValue } from '../../query/index.js';
 import { formatSampleValue } from '../../query/index.js';
 import type { ExpectedSeries } from './promqlScript.js';
-import { SCALAR } from './promqlScript.js';
+import { SCALAR, STRING_RESULT } from './promqlScript.js';
 
 /** A result of Vigil's engine in the scripts' terms. */
 export function engineSeries(value: QueryValue): ExpectedSeries[] {
@@ -14,7 +14,7 @@ export function engineSeries(value: QueryValue): ExpectedSeries[] {
     case 'scalar':
       return [{ series: SCALAR, points: [[value.result.t, formatSampleValue(value.result.v)] as const] }];
     case 'string':
-      throw new Error('the scripts cannot state a string result');
+      return [{ series: STRING_RESULT, points: [[value.result.t, value.result.value] as const] }];
   }
 }
 
@@ -33,7 +33,7 @@ export function prometheusSeries(data: PrometheusData, drop: string): ExpectedSe
     case 'scalar':
       return [{ series: SCALAR, points: [point(data.result)] }];
     case 'string':
-      throw new Error('the scripts cannot state a string result');
+      return [{ series: STRING_RESULT, points: [point(data.result)] }];
   }
 }
 

@@ -46,7 +46,6 @@ export type Expectation = { readonly fail: string | undefined } | { readonly ser
 
 /** The `series` of a scalar result, which has no labels to print. */
 export const SCALAR = '(scalar)';
-export const SCALAR_RESULT = SCALAR;
 /** The `series` of a string result; its one point's value is the string. */
 export const STRING_RESULT = '(string)';
 
