@@ -36,6 +36,52 @@ export function sortedLabelPairs(labels: Labels): [string, string][] {
   return Object.entries(labels).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+export type LabelPairs = readonly (readonly [string, string])[];
+
+const pairsOfFrozen = new WeakMap<Labels, LabelPairs>();
+
+/**
+ * sortedLabelPairs for hot paths (sorting, keying and grouping series at every step): remembered
+ * per object when the object is frozen, since a frozen label set cannot change under the memo.
+ * The store hands out frozen label sets, so a series read once is sorted and keyed once.
+ */
+export function labelPairs(labels: Labels): LabelPairs {
+  if (!Object.isFrozen(labels)) return sortedLabelPairs(labels);
+  let pairs = pairsOfFrozen.get(labels);
+  if (pairs === undefined) {
+    pairs = Object.freeze(sortedLabelPairs(labels).map((p) => Object.freeze(p)));
+    pairsOfFrozen.set(labels, pairs);
+  }
+  return pairs;
+}
+
+const sortKeyOfFrozen = new WeakMap<Labels, string>();
+
+/**
+ * A string whose order is Prometheus' order of label sets (pair by pair, name before value, a
+ * prefix first): each name and value followed by U+0000, which sorts below every other code
+ * unit. Sorting 50k series by one string each is several times faster than comparing pair lists.
+ * (Only a value that itself contains U+0000 could sort differently.) Remembered for frozen sets.
+ */
+export function labelSortKey(labels: Labels): string {
+  const frozen = Object.isFrozen(labels);
+  let key = frozen ? sortKeyOfFrozen.get(labels) : undefined;
+  if (key === undefined) {
+    key = '';
+    for (const [name, value] of labelPairs(labels)) key += `${name}\u0000${value}\u0000`;
+    if (frozen) sortKeyOfFrozen.set(labels, key);
+  }
+  return key;
+}
+
+/** Sorts items by their labels (labelSortKey order), in place, computing each key once. */
+export function sortByLabelSet<T extends { readonly labels: Labels }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, key: labelSortKey(item.labels) }));
+  keyed.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) items[i] = (keyed[i] as { item: T }).item;
+  return items;
+}
+
 /** The same label set with keys in sorted order (JSON output in Prometheus' order). */
 export function sortLabels(labels: Labels): Labels {
   return Object.fromEntries(sortedLabelPairs(labels));

@@ -1,5 +1,5 @@
 import type { Labels } from '../../core/index.js';
-import { sortedLabelPairs, VigilError } from '../../core/index.js';
+import { labelPairs, VigilError } from '../../core/index.js';
 import type { VectorElement } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ const keys = new WeakMap<Labels, string>();
 export function labelsKey(labels: Labels): string {
   let key = keys.get(labels);
   if (key === undefined) {
-    key = sortedLabelPairs(labels)
+    key = labelPairs(labels)
       .map(([n, v]) => `${n}\u0000${v}`)
       .join('\u0001');
     keys.set(labels, key);

@@ -1,14 +1,15 @@
 import type { Labels } from '../../core/index.js';
-import { sortedLabelPairs } from '../../core/index.js';
+import type { LabelPairs } from '../../core/index.js';
+import { labelPairs, sortByLabelSet } from '../../core/index.js';
 
-type Pairs = readonly (readonly [string, string])[];
+type Pairs = LabelPairs;
 
 /**
  * Orders label sets as Prometheus does: pair by pair in label-name order, names before values,
  * and a set that is a prefix of another first. Results are returned in this order.
  */
 export function compareLabels(a: Labels, b: Labels): number {
-  return comparePairs(sortedLabelPairs(a), sortedLabelPairs(b));
+  return comparePairs(labelPairs(a), labelPairs(b));
 }
 
 function comparePairs(pa: Pairs, pb: Pairs): number {
@@ -22,10 +23,5 @@ function comparePairs(pa: Pairs, pb: Pairs): number {
   return pa.length - pb.length;
 }
 
-/** Sorts items by their labels in place, sorting each item's label pairs only once. */
-export function sortByLabels<T extends { readonly labels: Labels }>(items: T[]): T[] {
-  const keyed = items.map((item) => ({ item, pairs: sortedLabelPairs(item.labels) }));
-  keyed.sort((x, y) => comparePairs(x.pairs, y.pairs));
-  for (let i = 0; i < keyed.length; i++) items[i] = (keyed[i] as { item: T }).item;
-  return items;
-}
+/** Sorts items by their labels in place, in the order above, keying each label set once. */
+export const sortByLabels = sortByLabelSet;

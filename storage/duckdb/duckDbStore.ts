@@ -18,6 +18,7 @@ import { sortPartition } from './partitionSorter.js';
 import { baseSchema } from './schema.js';
 import { SerialQueue } from './serialQueue.js';
 import { StoreMetrics } from './storeMetrics.js';
+import { SeriesLabelCache } from './seriesLabelCache.js';
 import { idSet, StoreState } from './storeState.js';
 
 export interface DuckDbStoreOptions {
@@ -40,6 +41,8 @@ export interface DuckDbStoreOptions {
   readonly retentionMs?: number;
   /** The clock for that bound (tests pin it). */
   readonly now?: () => number;
+  /** Series whose label sets queries keep in memory (seriesLabelCache.ts); 0 turns the cache off. */
+  readonly labelCacheSeries?: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -75,6 +78,7 @@ export class DuckDbStore implements Store {
   private readonly metrics: StoreMetrics;
   private readonly logger: Logger;
   private readonly state: StoreState;
+  private readonly labels: SeriesLabelCache;
   private readonly writes = new SerialQueue();
   private instance: DuckDBInstance | undefined;
   private writer: DuckDBConnection | undefined;
@@ -87,6 +91,7 @@ export class DuckDbStore implements Store {
     this.metrics = new StoreMetrics(options.registry);
     this.logger = options.logger;
     this.state = new StoreState(new PartitionCatalog(options.partitionMs ?? DAY_MS));
+    this.labels = new SeriesLabelCache(options.labelCacheSeries);
   }
 
   async open(): Promise<void> {
@@ -138,7 +143,7 @@ export class DuckDbStore implements Store {
 
   querier(tenant: string, minT: number, maxT: number, options?: QuerierOptions): Querier {
     const pool = this.assertOpen().pool;
-    return new DuckDbQuerier({ pool, state: this.state, metrics: this.metrics }, tenant, minT, maxT, options);
+    return new DuckDbQuerier({ pool, state: this.state, metrics: this.metrics, labels: this.labels }, tenant, minT, maxT, options);
   }
 
   /** Store.cardinality: computed in storage/duckdb/cardinality.ts over the tenant's series. */

@@ -14,4 +14,5 @@
  */
 export { DuckDbStore } from './duckDbStore.js';
 export type { DuckDbStoreOptions } from './duckDbStore.js';
-export { float64Column, int32Column } from './vectorArrays.js';
+export { bigUint64Column, float64Column, int32Column } from './vectorArrays.js';
+export { DEFAULT_LABEL_CACHE_SERIES, SeriesLabelCache } from './seriesLabelCache.js';

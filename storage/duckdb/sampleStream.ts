@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tooManySamples } from '../readErrors.js';
 import { SeriesColumns } from './seriesColumns.js';
-import { float64Column, int32Column } from './vectorArrays.js';
+import { bigUint64Column, float64Column, int32Column } from './vectorArrays.js';
 import type { SqlParams } from './sqlParams.js';
 
 /** What streamSamples needs besides the statement. */
@@ -50,4 +50,17 @@ export async function streamSamples(conn: DuckDBConnection, sql: string, params:
     columns.appendChunk(int32Column(chunk.getColumnVector(0), rows), float64Column(chunk.getColumnVector(1), rows), float64Column(chunk.getColumnVector(2), rows), rows);
   }
   return columns;
+}
+
+/** The first column (UBIGINT, never NULL) of every row of a statement: series or stream ids. */
+export async function readIds(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<bigint[]> {
+  const result = await conn.stream(sql, params.values, params.types);
+  const ids: bigint[] = [];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const column = bigUint64Column(chunk.getColumnVector(0), chunk.rowCount);
+    for (let i = 0; i < chunk.rowCount; i++) ids.push(column[i] as bigint);
+  }
+  return ids;
 }

@@ -1,5 +1,5 @@
 import type { DuckDBVector } from '@duckdb/node-api';
-import { DuckDBDoubleVector, DuckDBIntegerVector } from '@duckdb/node-api';
+import { DuckDBDoubleVector, DuckDBIntegerVector, DuckDBUBigIntVector } from '@duckdb/node-api';
 
 /**
  * A DOUBLE or INTEGER column of one result chunk as a typed array, for columns that are never
@@ -29,6 +29,16 @@ export function int32Column(vector: DuckDBVector, rows: number): Int32Array {
   }
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) out[i] = vector.getItem(i) as number;
+  return out;
+}
+
+export function bigUint64Column(vector: DuckDBVector, rows: number): BigUint64Array {
+  if (vector instanceof DuckDBUBigIntVector) {
+    const items = internalItems(vector);
+    if (items instanceof BigUint64Array && items.length >= rows) return items;
+  }
+  const out = new BigUint64Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = vector.getItem(i) as bigint;
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBVector } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { float64Column, int32Column } from '../../storage/duckdb/index.js';
+import { bigUint64Column, float64Column, int32Column } from '../../storage/duckdb/index.js';
 
 /**
  * Reading a result column as a typed array: the fast path borrows @duckdb/node-api's private
@@ -10,14 +10,14 @@ import { float64Column, int32Column } from '../../storage/duckdb/index.js';
  */
 describe('DuckDB column vectors as typed arrays', () => {
   let instance: DuckDBInstance;
-  let columns: { doubles: DuckDBVector; ints: DuckDBVector; rows: number };
+  let columns: { doubles: DuckDBVector; ints: DuckDBVector; ids: DuckDBVector; rows: number };
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
-    const result = await conn.stream('SELECT (i * 0.5 - 7)::DOUBLE AS d, (i - 1000)::INTEGER AS n FROM range(3000) t(i)');
+    const result = await conn.stream('SELECT (i * 0.5 - 7)::DOUBLE AS d, (i - 1000)::INTEGER AS n, (18446744073709551615 - i)::UBIGINT AS id FROM range(3000) t(i)');
     const chunk = await result.fetchChunk();
     if (chunk === null) throw new Error('no chunk');
-    columns = { doubles: chunk.getColumnVector(0), ints: chunk.getColumnVector(1), rows: chunk.rowCount };
+    columns = { doubles: chunk.getColumnVector(0), ints: chunk.getColumnVector(1), ids: chunk.getColumnVector(2), rows: chunk.rowCount };
   });
   afterAll(() => instance?.closeSync());
 
@@ -44,5 +44,13 @@ describe('DuckDB column vectors as typed arrays', () => {
     const slow = int32Column(withoutItems(columns.ints), columns.rows);
     expect(Array.from(slow)).toEqual(Array.from(fast.subarray(0, columns.rows)));
     expect(slow[0]).toBe(-1000);
+  });
+
+  it('unsigned 64-bit ids: the fast path and the item-by-item fallback agree, all 64 bits kept', () => {
+    const fast = bigUint64Column(columns.ids, columns.rows);
+    const slow = bigUint64Column(withoutItems(columns.ids), columns.rows);
+    expect(Array.from(slow)).toEqual(Array.from(fast.subarray(0, columns.rows)));
+    expect(slow[0]).toBe(18446744073709551615n);
+    expect(slow[2]).toBe(18446744073709551613n);
   });
 });

@@ -1,0 +1,52 @@
+import type { Labels } from '../../core/index.js';
+import { labelPairs, sortedLabelPairs } from '../../core/index.js';
+
+/** A series' labels as the store hands them out: frozen, names in sorted order. */
+export interface CachedLabels {
+  readonly labels: Labels;
+  readonly pairs: readonly (readonly [string, string])[];
+}
+
+/** Default bound: at a few hundred bytes a label set, about 100 MB when full. */
+export const DEFAULT_LABEL_CACHE_SERIES = 250_000;
+
+/**
+ * Label sets by series id, so that a query selecting 50k series reads 50k ids from DuckDB instead
+ * of 50k maps (decoding a MAP column item by item was most of such a query's time). A series id
+ * is the hash of its label set and never changes meaning, and every tenant with that id has the
+ * same labels, so entries need no invalidation and are shared by all tenants and queriers.
+ *
+ * Bounded by series count: past the bound the oldest tenth is dropped (insertion order), which
+ * is cheap and keeps the working set of recent queries.
+ */
+export class SeriesLabelCache {
+  private readonly entries = new Map<bigint, CachedLabels>();
+
+  constructor(private readonly maxSeries = DEFAULT_LABEL_CACHE_SERIES) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: bigint): CachedLabels | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Remembers `labels` (any key order) for `id` and returns the canonical frozen form. */
+  add(id: bigint, labels: Labels): CachedLabels {
+    // fromEntries defines own properties, so even a label named __proto__ stays a label.
+    const frozen = Object.freeze(Object.fromEntries(sortedLabelPairs(labels)));
+    const entry: CachedLabels = { labels: frozen, pairs: labelPairs(frozen) };
+    if (this.maxSeries <= 0) return entry;
+    if (this.entries.size >= this.maxSeries) this.evictOldest(Math.max(1, Math.ceil(this.maxSeries / 10)));
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  private evictOldest(n: number): void {
+    for (const id of this.entries.keys()) {
+      if (n-- <= 0) break;
+      this.entries.delete(id);
+    }
+  }
+}
