@@ -31,25 +31,49 @@ function histogramQuantile(args: readonly EvalValue[], ctx: CallContext): EvalVa
   const phi = scalarArg(args, 0);
   const histograms = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const e of vectorArg(args, 1)) {
-    const le = Object.hasOwn(e.labels, 'le') ? goParseFloat(e.labels.le as string) : undefined;
-    if (le === undefined) continue;
-    const key = groupKey(e);
-    let h = histograms.get(key);
+    const bucket = bucketOf(e.labels);
+    if (bucket === undefined) continue;
+    let h = histograms.get(bucket.key);
     if (h === undefined) {
-      const { le: _le, __name__: _name, ...rest } = e.labels;
-      h = { labels: rest, buckets: [] };
-      histograms.set(key, h);
+      h = { labels: bucket.histogramLabels, buckets: [] };
+      histograms.set(bucket.key, h);
     }
-    h.buckets.push({ upperBound: le, count: e.v });
+    h.buckets.push({ upperBound: bucket.le, count: e.v });
   }
   const out: VectorElement[] = [];
   for (const h of histograms.values()) out.push({ labels: h.labels, t: ctx.t, v: bucketQuantile(phi, h.buckets) });
   return vectorResult(out);
 }
 
+/** What a bucket series' labels say: its bound, its histogram's key and the histogram's output labels. */
+interface BucketLabels {
+  readonly le: number;
+  readonly key: string;
+  readonly histogramLabels: Labels;
+}
+
+// The same label object arrives at every step of a range query (selectors and functions reuse a
+// series' labels), so its bound and key are worked out once, not once per step: at 1k histograms
+// × 61 steps, doing it per step was most of the query's time. undefined = no parsable `le`.
+const bucketMemo = new WeakMap<Labels, BucketLabels | null>();
+
+function bucketOf(labels: Labels): BucketLabels | undefined {
+  let memo = bucketMemo.get(labels);
+  if (memo === undefined) {
+    const le = Object.hasOwn(labels, 'le') ? goParseFloat(labels.le as string) : undefined;
+    if (le === undefined) memo = null;
+    else {
+      const { le: _le, __name__: _name, ...rest } = labels;
+      memo = { le, key: groupKey(labels), histogramLabels: Object.freeze(rest) };
+    }
+    bucketMemo.set(labels, memo);
+  }
+  return memo ?? undefined;
+}
+
 /** The labels without `le`, as an unambiguous key (JSON of sorted pairs). */
-function groupKey(e: VectorElement): string {
-  const pairs = Object.entries(e.labels).filter(([n]) => n !== 'le');
+function groupKey(labels: Labels): string {
+  const pairs = Object.entries(labels).filter(([n]) => n !== 'le');
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(pairs);
 }
