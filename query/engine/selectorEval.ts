@@ -2,7 +2,7 @@ import { isStaleNaN } from '../../core/index.js';
 import type { LabelMatcher, SelectHints, SeriesSamples } from '../../storage/index.js';
 import { isTooManySamples, throwIfAborted } from '../../storage/index.js';
 import type { AtModifier, MatrixSelector, VectorSelector } from '../promql/index.js';
-import type { ColumnSeries, EvalContext, RangeWindows, StepValue } from './evalTypes.js';
+import type { ColumnSeries, EvalContext, RangeWindows, SeriesColumn, StepValue } from './evalTypes.js';
 import { sortByLabels } from './labelOrder.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime } from './stepTimes.js';
@@ -33,20 +33,47 @@ function refTimeFn(ctx: EvalContext, sel: VectorSelector, steps: Steps): (i: num
 
 export function evalVectorSelector(ctx: EvalContext, sel: VectorSelector, steps: Steps, series: readonly ColumnSeries[], keepSampleTime: boolean): StepValue {
   const ref = refTimeFn(ctx, sel, steps);
+  // Under timestamp() each element carries its sample's time, which only the per-step form holds;
+  // otherwise the columnar form: a value per series per step, no object per sample.
+  if (!keepSampleTime) return { kind: 'series', series: selectorColumns(ctx, ref, steps, series) };
   const out: VectorElement[][] = Array.from({ length: steps.count }, () => []);
   for (const { labels, timestamps, values } of series) {
-    let next = 0; // index of the first sample after the current reference time
-    for (let i = 0; i < steps.count; i++) {
-      const r = ref(i);
-      while (next < timestamps.length && (timestamps[next] as number) <= r) next++;
-      if (next === 0) continue;
-      const t = timestamps[next - 1] as number;
-      const v = values[next - 1] as number;
-      if (t < r - ctx.lookbackDeltaMs || isStaleNaN(v)) continue;
-      (out[i] as VectorElement[]).push({ labels, t: keepSampleTime ? t : stepTime(steps, i), v });
-    }
+    walkSteps(ctx, ref, steps, timestamps, values, (i, t, v) => (out[i] as VectorElement[]).push({ labels, t, v }));
   }
   return { kind: 'vector', steps: out };
+}
+
+/** Each series' value at every step (SeriesColumn), leaving out series present at no step. */
+function selectorColumns(ctx: EvalContext, ref: (i: number) => number, steps: Steps, series: readonly ColumnSeries[]): SeriesColumn[] {
+  const out: SeriesColumn[] = [];
+  for (const { labels, timestamps, values } of series) {
+    const column = { labels, values: new Float64Array(steps.count), present: new Uint8Array(steps.count) };
+    let any = false;
+    walkSteps(ctx, ref, steps, timestamps, values, (i, _t, v) => {
+      column.values[i] = v;
+      column.present[i] = 1;
+      any = true;
+    });
+    if (any) out.push(column);
+  }
+  return out;
+}
+
+/**
+ * Calls `emit(step, sampleTime, value)` for every step where the series has a value: the latest
+ * sample in [r - lookback, r] at the step's reference time r, unless it is a staleness marker.
+ */
+function walkSteps(ctx: EvalContext, ref: (i: number) => number, steps: Steps, timestamps: Float64Array, values: Float64Array, emit: (step: number, t: number, v: number) => void): void {
+  let next = 0; // index of the first sample after the current reference time
+  for (let i = 0; i < steps.count; i++) {
+    const r = ref(i);
+    while (next < timestamps.length && (timestamps[next] as number) <= r) next++;
+    if (next === 0) continue;
+    const t = timestamps[next - 1] as number;
+    const v = values[next - 1] as number;
+    if (t < r - ctx.lookbackDeltaMs || isStaleNaN(v)) continue;
+    emit(i, t, v);
+  }
 }
 
 /** The inclusive time range a vector selector needs over the pass. */
