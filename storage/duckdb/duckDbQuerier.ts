@@ -70,28 +70,49 @@ export class DuckDbQuerier implements Querier {
   selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]> {
     return this.timed('select_samples', async (conn, tenantId) => {
       // The informational hints (startMs … grouping) are not used: raw samples are always what the range selects.
-      const series = await this.seriesInRange(conn, tenantId, matchers, hints?.limit, hints?.maxSeries);
-      if (series.length === 0) return [];
+      const ids = await this.sampledSeriesCandidates(conn, tenantId, matchers, hints?.limit, hints?.maxSeries);
+      if (ids.length === 0) return [];
       const params = new SqlParams();
-      const ids = params.add(listValue(series.map((s) => s.id)), LIST(UBIGINT));
+      const idList = params.add(listValue(ids), LIST(UBIGINT));
       const samples = this.samplesUnion(params, tenantId, 'series_id, ts, value');
-      // Rows name their series by its index in `series`, so gathering them needs no map lookup.
-      const sql = `WITH ids AS (SELECT unnest(${ids}) AS series_id, (generate_subscripts(${ids}, 1) - 1)::INTEGER AS idx)
+      // Rows name their series by its index in `ids`, so gathering them needs no map lookup.
+      const sql = `WITH ids AS (SELECT unnest(${idList}) AS series_id, (generate_subscripts(${idList}, 1) - 1)::INTEGER AS idx)
         SELECT idx, ts::DOUBLE AS t, value AS v FROM (${samples}) x JOIN ids USING (series_id)`;
       const columns = await streamSamples(conn, sql, params, {
-        seriesCount: series.length,
+        seriesCount: ids.length,
         maxSamples: hints?.maxSamples ?? Infinity,
         signal: this.options.signal,
         onRows: (n) => this.ctx.metrics.samplesRead.inc(n),
       });
-      const out: SeriesSamples[] = [];
-      series.forEach((s, i) => {
+      // A candidate may have no sample in range: only the ones with samples are returned (and labelled).
+      const read: Array<{ id: bigint; timestamps: Float64Array; values: Float64Array }> = [];
+      ids.forEach((id, i) => {
         const { timestamps, values } = columns.take(i);
-        // A series seen in the presence table may have no sample left in range (e.g. the range cuts a partition).
-        if (timestamps.length > 0) out.push({ id: s.id, labels: s.labels, timestamps, values });
+        if (timestamps.length > 0) read.push({ id, timestamps, values });
       });
-      return out;
+      const labelled = await this.withLabels(conn, tenantId, read.map((r) => r.id));
+      return sortByLabelSet(read.map((r, i) => ({ ...r, labels: (labelled[i] as StoredSeries).labels })));
     });
+  }
+
+  /**
+   * The ids whose samples selectSamples reads. Without a `limit`, the series whose labels match,
+   * found in the series table alone: the samples read that follows drops the ones without data
+   * in range anyway, and asking the presence tables first would scan a partly covered partition
+   * twice. Only when more series match than `maxSeries` allows are they narrowed to the ones with
+   * data in range (which still fails the query if too many). With a `limit`, the first `limit`
+   * series in range by id, as selectSeries keeps them.
+   */
+  private async sampledSeriesCandidates(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined, maxSeries = Infinity): Promise<bigint[]> {
+    if (limit !== undefined) return this.seriesIdsInRange(conn, tenantId, matchers, limit, maxSeries);
+    if (maxSeries !== Infinity) checkLimit(maxSeries, 'max series');
+    if (this.ctx.state.catalog.overlapping('samples', this.minT, this.maxT).length === 0) return [];
+    const params = new SqlParams();
+    const cap = maxSeries === Infinity ? '' : ` LIMIT ${params.add(maxSeries + 1, BIGINT)}`;
+    const sql = `SELECT s.series_id FROM series s WHERE s.tenant_id = ${params.add(tenantId, UINTEGER)} AND ${matchersSql(matchers, params, seriesLabel)}${cap}`;
+    const ids = await readIds(conn, sql, params);
+    if (ids.length <= maxSeries) return ids;
+    return this.seriesIdsInRange(conn, tenantId, matchers, undefined, maxSeries);
   }
 
   selectLogs(selection: LogSelection): Promise<StoredLogRecord[]> {
@@ -318,6 +339,10 @@ export class DuckDbQuerier implements Querier {
    * Reads ids only; label sets come from the label cache, and only the ones it lacks are read.
    */
   private async seriesInRange(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined, maxSeries = Infinity): Promise<StoredSeries[]> {
+    return sortByLabelSet(await this.withLabels(conn, tenantId, await this.seriesIdsInRange(conn, tenantId, matchers, limit, maxSeries)));
+  }
+
+  private async seriesIdsInRange(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[], limit: number | undefined, maxSeries = Infinity): Promise<bigint[]> {
     checkLimit(limit, 'series');
     if (maxSeries !== Infinity) checkLimit(maxSeries, 'max series');
     const params = new SqlParams();
@@ -328,7 +353,7 @@ export class DuckDbQuerier implements Querier {
     else if (maxSeries !== Infinity) limitSql = ` LIMIT ${params.add(maxSeries + 1, BIGINT)}`;
     const ids = await readIds(conn, `SELECT s.series_id FROM series s WHERE ${where}${limitSql}`, params);
     if (ids.length > maxSeries) throw tooManySeries(maxSeries);
-    return sortByLabelSet(await this.withLabels(conn, tenantId, ids));
+    return ids;
   }
 
   /** The series of `ids` with their label sets: from the cache, reading the ones it lacks. */

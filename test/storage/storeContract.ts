@@ -342,6 +342,13 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         }
       });
 
+      it('maxSeries counts the series with samples in range, not every series whose labels match', async () => {
+        // Over [T0 + 1 h, T0 + 2 h) only a and b have samples; c matches the labels but has none there.
+        const q = () => store.querier(TENANT, T0 + HOUR, T0 + 2 * HOUR - 1);
+        expect((await q().selectSamples(cols, { maxSeries: 2 })).map((s) => s.labels['i'])).toEqual(['a', 'b']);
+        await expect(q().selectSamples(cols, { maxSeries: 1 })).rejects.toMatchObject({ code: 'limit_exceeded', message: tooManySeries(1).message });
+      });
+
       const aborted: Array<[string, unknown, { code: string }]> = [
         ['a VigilError reason rejects with it', new VigilError('canceled', 'client went away'), { code: 'canceled' }],
         ['any other reason rejects as a timeout', new Error('deadline'), { code: 'timeout' }],
