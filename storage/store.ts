@@ -189,9 +189,9 @@ export interface EventSelection {
 
 /** Reads one tenant over one time range: nothing another tenant wrote is ever returned (see Store). */
 export interface Querier {
-  /** Series with at least one sample in range that satisfy every matcher. */
+  /** Series with at least one sample in range that satisfy every matcher, in label order (Prometheus'). */
   selectSeries(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<StoredSeries[]>;
-  /** Series with at least one sample in range that satisfy every matcher, and those samples as columns. */
+  /** Series with at least one sample in range that satisfy every matcher, and those samples as columns; in label order. */
   selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]>;
   /** Log records whose stream satisfies the matchers and whose body passes every line filter. */
   selectLogs(selection: LogSelection): Promise<StoredLogRecord[]>;

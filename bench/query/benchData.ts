@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../core/index.js';
-import { DuckDbStore } from '../../storage/duckdb/index.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDbStore, samplesTableDdl, SORTED_COMMENT } from '../../storage/duckdb/index.js';
 import type { Scale } from './data.js';
 
 export const TENANT = 'default';
@@ -23,6 +24,37 @@ export function openStore(dir: string): DuckDbStore {
 export interface Meta {
   readonly scale: Scale;
   readonly endMs: number;
+  /** 'arrival' once the unsorted partitions are in the order live ingest leaves them (see putInArrivalOrder). */
+  readonly layout?: 'arrival';
+}
+
+/**
+ * The loader appends each series' whole history at once, batch after batch; live ingest appends
+ * every series' sample of one scrape, scrape after scrape, so the current day's partition is in
+ * time order (the store sorts a day by series only once it is over: partitionSorter.ts). This
+ * rewrites the partitions not yet sorted by series in (time, series) order, so that queries read
+ * the layout a running server would have.
+ */
+export async function putInArrivalOrder(dir: string): Promise<void> {
+  const db = await DuckDBInstance.create(join(dir, 'vigil.duckdb'));
+  const conn = await db.connect();
+  try {
+    const rows = await conn.runAndReadAll("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' AND starts_with(table_name, 'samples_p')");
+    for (const [table, comment] of rows.getRows()) {
+      if (comment === SORTED_COMMENT) continue;
+      const name = String(table);
+      await conn.run('BEGIN');
+      await conn.run(samplesTableDdl(`${name}_arrival`));
+      await conn.run(`INSERT INTO ${name}_arrival SELECT * FROM ${name} ORDER BY ts, series_id`);
+      await conn.run(`DROP TABLE ${name}`);
+      await conn.run(`ALTER TABLE ${name}_arrival RENAME TO ${name}`);
+      await conn.run('COMMIT');
+    }
+    await conn.run('CHECKPOINT');
+  } finally {
+    conn.disconnectSync();
+    db.closeSync();
+  }
 }
 
 export const metaPath = (dir: string): string => join(dir, 'meta.json');

@@ -47,7 +47,7 @@ import { parseArgs } from 'node:util';
 import { createEngine, tenantQueryable } from '../../query/index.js';
 import { startVigil } from '../../test/support/index.js';
 import type { Meta } from './benchData.js';
-import { LOOKBACK_MS, metaPath, openStore, readMeta, TENANT } from './benchData.js';
+import { LOOKBACK_MS, metaPath, openStore, putInArrivalOrder, readMeta, TENANT } from './benchData.js';
 import type { Scale } from './data.js';
 import { families } from './data.js';
 import { loadFamilies } from './load.js';
@@ -86,7 +86,11 @@ async function prepare(dir: string): Promise<Meta> {
     const meta = readMeta(dir);
     if (JSON.stringify(meta.scale) === JSON.stringify(scale)) {
       console.log(`reusing the data in ${dir}`);
-      return meta;
+      if (meta.layout === 'arrival') return meta;
+      await putInArrivalOrder(dir);
+      const updated: Meta = { ...meta, layout: 'arrival' };
+      writeFileSync(metaPath(dir), JSON.stringify(updated));
+      return updated;
     }
     throw new Error(`${dir} holds data of another scale: remove it or pick another --data-dir`);
   }
@@ -98,6 +102,7 @@ async function prepare(dir: string): Promise<Meta> {
   let t = performance.now();
   const loaded = await loadFamilies(store, TENANT, [fams.cpu, fams.filesystem, fams.histogram], join(dir, 'data.om'));
   await store.close();
+  await putInArrivalOrder(dir);
   console.log(
     `loaded ${count(loaded.samples)} samples of ${count(loaded.series)} series into DuckDB and ${mb(loaded.openMetricsBytes)} of OpenMetrics in ${((performance.now() - t) / 1000).toFixed(0)} s`,
   );
@@ -105,7 +110,7 @@ async function prepare(dir: string): Promise<Meta> {
   await createBlocks(join(dir, 'data.om'), join(dir, 'tsdb'));
   rmSync(join(dir, 'data.om'));
   console.log(`promtool wrote the TSDB blocks in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-  const meta: Meta = { scale, endMs };
+  const meta: Meta = { scale, endMs, layout: 'arrival' };
   writeFileSync(metaPath(dir), JSON.stringify(meta));
   return meta;
 }

@@ -3,7 +3,6 @@ import type { LabelMatcher, SelectHints, SeriesSamples } from '../../storage/ind
 import { isTooManySamples, throwIfAborted } from '../../storage/index.js';
 import type { AtModifier, MatrixSelector, VectorSelector } from '../promql/index.js';
 import type { ColumnSeries, EvalContext, RangeWindows, SeriesColumn, StepValue } from './evalTypes.js';
-import { sortByLabels } from './labelOrder.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime } from './stepTimes.js';
 import type { VectorElement } from './types.js';
@@ -122,8 +121,8 @@ function withoutStaleMarkers(s: ColumnSeries): ColumnSeries {
  * Reads a selector's samples over [minT, maxT] (`rangeMs` for a range selector, as a hint). The
  * querier gets the query's signal (an abort interrupts the store's work) and what is left of the
  * sample budget, which the store counts while reading; the count is charged here too, for stores
- * that load first and count after. Series come back sorted by labels, so results are in a stable
- * order.
+ * that load first and count after. Series come back in label order (the Store contract), so
+ * results are in a stable order.
  */
 export async function readSelector(ctx: EvalContext, matchers: readonly LabelMatcher[], minT: number, maxT: number, rangeMs?: number): Promise<ColumnSeries[]> {
   throwIfAborted(ctx.signal);
@@ -139,5 +138,5 @@ export async function readSelector(ctx: EvalContext, matchers: readonly LabelMat
   let n = 0;
   for (const s of series) n += s.timestamps.length;
   ctx.budget.charge(n);
-  return sortByLabels(series);
+  return series; // in label order: the Store contract's
 }

@@ -359,17 +359,25 @@ export class DuckDbQuerier implements Querier {
   /** The series of `ids` with their label sets: from the cache, reading the ones it lacks. */
   private async withLabels(conn: DuckDBConnection, tenantId: number, ids: readonly bigint[]): Promise<StoredSeries[]> {
     const cache = this.ctx.labels;
-    const missing = ids.filter((id) => cache.get(id) === undefined);
-    const fetched = new Map<bigint, Labels>();
-    if (missing.length > 0) {
-      const params = new SqlParams();
-      // to_json turns the map into one string: parsed at once, far cheaper than reading a MAP item by item.
-      const sql = `SELECT series_id, to_json(labels)::VARCHAR FROM series
-        WHERE tenant_id = ${params.add(tenantId, UINTEGER)} AND series_id IN (SELECT unnest(${params.add(listValue(missing), LIST(UBIGINT))}))`;
-      for (const [id, json] of (await conn.runAndReadAll(sql, params.values, params.types)).getRows()) {
-        fetched.set(id as bigint, cache.add(id as bigint, JSON.parse(json as string) as Labels).labels);
-      }
+    const out: StoredSeries[] = [];
+    const missing: number[] = []; // indexes into ids and out
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as bigint;
+      const hit = cache.get(id);
+      if (hit === undefined) missing.push(i);
+      out.push({ id, labels: hit?.labels ?? {} });
     }
-    return ids.map((id) => ({ id, labels: cache.get(id)?.labels ?? fetched.get(id) ?? {} }));
+    if (missing.length === 0) return out;
+    const params = new SqlParams();
+    // to_json turns the map into one string: parsed at once, far cheaper than reading a MAP item by item.
+    const sql = `SELECT series_id, to_json(labels)::VARCHAR FROM series
+      WHERE tenant_id = ${params.add(tenantId, UINTEGER)} AND series_id IN (SELECT unnest(${params.add(listValue(missing.map((i) => ids[i] as bigint)), LIST(UBIGINT))}))`;
+    const fetched = new Map<bigint, Labels>();
+    for (const [id, json] of (await conn.runAndReadAll(sql, params.values, params.types)).getRows()) {
+      fetched.set(id as bigint, cache.add(id as bigint, JSON.parse(json as string) as Labels).labels);
+    }
+    for (const i of missing) out[i] = { id: ids[i] as bigint, labels: fetched.get(ids[i] as bigint) ?? {} };
+    return out;
   }
+
 }

@@ -1,5 +1,5 @@
 import type { Labels, MetricMetadata, Sample, TimeSeries } from '../../core/index.js';
-import { seriesId, sortedLabelPairs } from '../../core/index.js';
+import { seriesId, sortByLabelSet, sortedLabelPairs } from '../../core/index.js';
 import type { QueryableStore } from '../../query/index.js';
 import type { CardinalityStats, LabelMatcher, NamedCount, Querier, QuerierOptions, SeriesSamples, StoredSeries } from '../../storage/index.js';
 import { abortError, matchesAll, throwIfAborted } from '../../storage/index.js';
@@ -44,11 +44,14 @@ export class MemoryStore implements QueryableStore {
     // Answers at once, so cancellation only matters before a read starts; as the contract says, an aborted querier reads nothing.
     const signal = options.signal;
     const all = [...(this.series.get(tenant) ?? new Map<bigint, StoredEntry>()).entries()];
+    // In label order, as the Store contract says.
     const inRange = (matchers: readonly LabelMatcher[]): SeriesSamples[] =>
-      all
-        .filter(([, s]) => matchesAll(s.labels, matchers))
-        .map(([id, s]) => columnsInRange(id, s, minT, maxT))
-        .filter((s) => s.timestamps.length > 0);
+      sortByLabelSet(
+        all
+          .filter(([, s]) => matchesAll(s.labels, matchers))
+          .map(([id, s]) => columnsInRange(id, s, minT, maxT))
+          .filter((s) => s.timestamps.length > 0),
+      );
     const meta = this.meta.get(tenant) ?? [];
     return {
       selectSamples: (matchers) => (signal?.aborted === true ? Promise.reject(abortError(signal)) : Promise.resolve(inRange(matchers))),

@@ -126,8 +126,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         for (const s of got) expect(s.id).toBe(seriesId(s.labels));
       });
 
-      it('returns series in label order', async () => {
-        const got = await store.querier(TENANT, T0, T0 + HOUR).selectSeries([]);
+      it.each(['selectSeries', 'selectSamples'] as const)('%s returns series in label order', async (method) => {
+        const got = await store.querier(TENANT, T0, T0 + HOUR)[method]([]);
         expect(got.map((s) => formatSeries(s.labels))).toEqual([
           'http_requests_total{job="api", path="/x\\ny"}',
           'node_load1{instance="a"}',
