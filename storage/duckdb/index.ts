@@ -17,3 +17,4 @@ export type { DuckDbStoreOptions } from './duckDbStore.js';
 export { bigUint64Column, float64Column, int32Column } from './vectorArrays.js';
 export { DEFAULT_LABEL_CACHE_SERIES, SeriesLabelCache } from './seriesLabelCache.js';
 export { samplesTableDdl, SORTED_COMMENT } from './schema.js';
+export { SeriesColumns } from './seriesColumns.js';
