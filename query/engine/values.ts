@@ -24,7 +24,8 @@ export function dropMetricName(labels: Labels): Labels {
   let rest = withoutName.get(labels);
   if (rest === undefined) {
     const { __name__: _name, ...others } = labels;
-    rest = others;
+    // A frozen input (a stored series') gives a frozen output, so the memos keyed on frozen label sets (sorting, JSON) apply to it too.
+    rest = Object.isFrozen(labels) ? Object.freeze(others) : others;
     withoutName.set(labels, rest);
   }
   return rest;

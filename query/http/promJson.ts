@@ -36,8 +36,21 @@ function pointJson(p: Point): string {
   return `[${formatTimestamp(p.t)},"${formatSampleValue(p.v)}"]`;
 }
 
+const jsonOfFrozen = new WeakMap<Labels, string>();
+
+/**
+ * A label set as a JSON object with sorted keys. Remembered for frozen label sets (the store
+ * hands out one frozen object per series and keeps it across queries), so a dashboard that asks
+ * for the same 10k series again serialises none of their labels.
+ */
 export function labelsJson(labels: Labels): string {
-  return JSON.stringify(sortLabels(labels));
+  if (!Object.isFrozen(labels)) return JSON.stringify(sortLabels(labels));
+  let json = jsonOfFrozen.get(labels);
+  if (json === undefined) {
+    json = JSON.stringify(sortLabels(labels));
+    jsonOfFrozen.set(labels, json);
+  }
+  return json;
 }
 
 function vectorElementJson(e: VectorElement): string {
