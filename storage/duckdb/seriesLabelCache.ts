@@ -21,6 +21,7 @@ export const DEFAULT_LABEL_CACHE_SERIES = 250_000;
  */
 export class SeriesLabelCache {
   private readonly entries = new Map<bigint, CachedLabels>();
+  private readonly values = new Map<string, string>();
 
   constructor(private readonly maxSeries = DEFAULT_LABEL_CACHE_SERIES) {}
 
@@ -34,13 +35,29 @@ export class SeriesLabelCache {
 
   /** Remembers `labels` (any key order) for `id` and returns the canonical frozen form. */
   add(id: bigint, labels: Labels): CachedLabels {
+    const pairs = sortedLabelPairs(labels);
+    for (const pair of pairs) pair[1] = this.intern(pair[1]);
     // fromEntries defines own properties, so even a label named __proto__ stays a label.
-    const frozen = Object.freeze(Object.fromEntries(sortedLabelPairs(labels)));
+    const frozen = Object.freeze(Object.fromEntries(pairs));
     const entry: CachedLabels = { labels: frozen, pairs: labelPairs(frozen) };
     if (this.maxSeries <= 0) return entry;
     if (this.entries.size >= this.maxSeries) this.evictOldest(Math.max(1, Math.ceil(this.maxSeries / 10)));
     this.entries.set(id, entry);
     return entry;
+  }
+
+  /**
+   * One string object per distinct label value: metric names, jobs and instances repeat across
+   * thousands of series, and each parsed label set would otherwise hold its own copies. (Names
+   * need no help: object keys are interned by the engine.) Bounded like the cache: forgotten
+   * wholesale when full, which only costs sharing.
+   */
+  private intern(value: string): string {
+    const known = this.values.get(value);
+    if (known !== undefined) return known;
+    if (this.values.size >= this.maxSeries) this.values.clear();
+    this.values.set(value, value);
+    return value;
   }
 
   private evictOldest(n: number): void {
