@@ -22,6 +22,8 @@ export const tenantLimitFields = {
   maxQueryQueue: count().default(64),
   /** Most samples one query may load (Prometheus' --query.max-samples). */
   maxSamplesPerQuery: count().default(50_000_000),
+  /** Most series one query may read, across its selectors (Cortex's max_fetched_series_per_query). */
+  maxSeriesPerQuery: count().default(500_000),
 };
 
 /** One tenant's overrides: any subset of the per-tenant limits (no defaults: what is absent is inherited). */
@@ -33,6 +35,7 @@ const overridesSchema = z
     maxQueryConcurrency: count().optional(),
     maxQueryQueue: count().optional(),
     maxSamplesPerQuery: count().optional(),
+    maxSeriesPerQuery: count().optional(),
   })
   .strict();
 
@@ -56,6 +59,7 @@ export function tenantLimits(limits: TenantLimits & { readonly tenants: Readonly
     maxQueryConcurrency: limits.maxQueryConcurrency,
     maxQueryQueue: limits.maxQueryQueue,
     maxSamplesPerQuery: limits.maxSamplesPerQuery,
+    maxSeriesPerQuery: limits.maxSeriesPerQuery,
   };
   // Own properties only: a tenant called "constructor" or "__proto__" must not find Object's.
   const own = Object.hasOwn(limits.tenants, tenant) ? limits.tenants[tenant] : undefined;

@@ -1,4 +1,4 @@
 export type * from './store.js';
 export * from './matchers.js';
 export { anchoredPattern, regexSyntaxError } from './regex.js';
-export { abortError, isTooManySamples, throwIfAborted, tooManySamples, tooManySeries, TOO_MANY_SAMPLES } from './readErrors.js';
+export { abortError, isTooManySamples, isTooManySeries, throwIfAborted, tooManySamples, tooManySeries, TOO_MANY_SAMPLES } from './readErrors.js';

@@ -17,6 +17,10 @@ export function tooManySeries(limit: number): VigilError {
   return new VigilError('limit_exceeded', `the query hit the max number of series limit (limit: ${limit} series)`);
 }
 
+export function isTooManySeries(err: unknown): boolean {
+  return err instanceof VigilError && err.code === 'limit_exceeded' && err.message.startsWith('the query hit the max number of series limit');
+}
+
 export function isTooManySamples(err: unknown): boolean {
   return err instanceof VigilError && err.code === 'limit_exceeded' && err.message === TOO_MANY_SAMPLES;
 }

@@ -33,6 +33,8 @@ export interface QueryOptions {
    * tenant's); `name` is appended to the error so that it says which limit to raise.
    */
   readonly maxSamples?: { readonly limit: number; readonly name: string };
+  /** This query's series limit across its selectors (the HTTP layer passes the tenant's); none by default. */
+  readonly maxSeries?: { readonly limit: number; readonly name: string };
 }
 
 /**
@@ -64,7 +66,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const context = (queryable: Queryable, startMs: number, endMs: number, opts: QueryOptions): EvalContext => ({
     queryable,
     signal: opts.signal,
-    budget: new SampleBudget(opts.maxSamples?.limit ?? maxSamples, opts.maxSamples?.name),
+    budget: new SampleBudget(opts.maxSamples?.limit ?? maxSamples, opts.maxSamples?.name, opts.maxSeries?.limit, opts.maxSeries?.name),
     lookbackDeltaMs,
     defaultSubqueryStepMs: evaluationIntervalMs,
     queryStartMs: startMs,

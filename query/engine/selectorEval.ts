@@ -1,6 +1,6 @@
 import { isStaleNaN } from '../../core/index.js';
 import type { LabelMatcher, SelectHints, SeriesSamples } from '../../storage/index.js';
-import { isTooManySamples, throwIfAborted } from '../../storage/index.js';
+import { isTooManySamples, isTooManySeries, throwIfAborted } from '../../storage/index.js';
 import type { AtModifier, MatrixSelector, VectorSelector } from '../promql/index.js';
 import type { ColumnSeries, EvalContext, RangeWindows, SeriesColumn, StepValue } from './evalTypes.js';
 import type { Steps } from './stepTimes.js';
@@ -127,16 +127,26 @@ function withoutStaleMarkers(s: ColumnSeries): ColumnSeries {
 export async function readSelector(ctx: EvalContext, matchers: readonly LabelMatcher[], minT: number, maxT: number, rangeMs?: number): Promise<ColumnSeries[]> {
   throwIfAborted(ctx.signal);
   const querier = ctx.queryable.querier(minT, maxT, ctx.signal === undefined ? {} : { signal: ctx.signal });
-  const hints: SelectHints = { startMs: minT, endMs: maxT, ...(rangeMs === undefined ? {} : { rangeMs }), maxSamples: ctx.budget.remaining };
+  const seriesLeft = ctx.budget.seriesRemaining;
+  const hints: SelectHints = {
+    startMs: minT,
+    endMs: maxT,
+    ...(rangeMs === undefined ? {} : { rangeMs }),
+    maxSamples: ctx.budget.remaining,
+    ...(seriesLeft === Infinity ? {} : { maxSeries: seriesLeft }),
+  };
   let series: SeriesSamples[];
   try {
     series = await querier.selectSamples(matchers, hints);
   } catch (err) {
-    throw isTooManySamples(err) ? ctx.budget.exceeded() : err;
+    if (isTooManySamples(err)) throw ctx.budget.exceeded();
+    if (isTooManySeries(err)) throw ctx.budget.seriesExceeded();
+    throw err;
   }
   throwIfAborted(ctx.signal);
   let n = 0;
   for (const s of series) n += s.timestamps.length;
   ctx.budget.charge(n);
+  ctx.budget.chargeSeries(series.length);
   return series; // in label order: the Store contract's
 }

@@ -24,6 +24,8 @@ export interface ApiContext {
   readonly maxQueryLength: number;
   /** The tenant's sample limit per query, when per-tenant limits are configured. */
   readonly maxSamples?: { readonly limit: number; readonly name: string };
+  /** The tenant's series limit per query (limits.maxSeriesPerQuery), when the API has per-tenant limits. */
+  readonly maxSeries?: { readonly limit: number; readonly name: string };
   /** The tenant's cardinality (top `limit` per list), when the store reports it (Store.cardinality). */
   readonly cardinality?: (limit: number) => Promise<CardinalityStats>;
 }

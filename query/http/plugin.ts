@@ -98,6 +98,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
         const tenant = requestTenant(req, defaultTenant);
         const form = formOf(req);
         const maxSamples = limiter?.maxSamples(tenant);
+        const maxSeries = limiter?.maxSeries(tenant);
         // Query endpoints honour the `timeout` parameter; the others run under the server's limit.
         const signal = requestSignal(reply, limited ? requestTimeoutMs(form, queryTimeoutMs) : queryTimeoutMs);
         const ctx: ApiContext = {
@@ -111,6 +112,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
           signal,
           maxQueryLength,
           ...(maxSamples === undefined ? {} : { maxSamples }),
+          ...(maxSeries === undefined ? {} : { maxSeries }),
           ...(cardinality === undefined ? {} : { cardinality: (limit: number) => cardinality(tenant, limit) }),
         };
         if (limited && limiter !== undefined) release = await limiter.acquire(tenant, signal);

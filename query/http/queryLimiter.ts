@@ -53,6 +53,12 @@ export class QueryLimiter {
     return { limit: limit === 0 ? Number.POSITIVE_INFINITY : limit, name: `limits.maxSamplesPerQuery of ${limit} for tenant ${JSON.stringify(tenant)}` };
   }
 
+  /** The tenant's series limit per query, named for the error that exceeds it. */
+  maxSeries(tenant: string): { readonly limit: number; readonly name: string } {
+    const limit = tenantLimits(this.limits, tenant).maxSeriesPerQuery;
+    return { limit: limit === 0 ? Number.POSITIVE_INFINITY : limit, name: `limits.maxSeriesPerQuery of ${limit} for tenant ${JSON.stringify(tenant)}` };
+  }
+
   private gateOf(tenant: string): Semaphore {
     let gate = this.gates.get(tenant);
     if (gate === undefined) {

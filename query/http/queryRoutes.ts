@@ -64,5 +64,9 @@ export function requestTimeoutMs(form: Form, serverMs: number): number {
 }
 
 function queryOptions(ctx: ApiContext): QueryOptions {
-  return ctx.maxSamples === undefined ? { signal: ctx.signal } : { signal: ctx.signal, maxSamples: ctx.maxSamples };
+  return {
+    signal: ctx.signal,
+    ...(ctx.maxSamples === undefined ? {} : { maxSamples: ctx.maxSamples }),
+    ...(ctx.maxSeries === undefined ? {} : { maxSeries: ctx.maxSeries }),
+  };
 }

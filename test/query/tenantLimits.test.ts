@@ -129,3 +129,27 @@ describe('per-tenant samples per query (limits.maxSamplesPerQuery)', () => {
     if (error !== undefined) expect(JSON.parse(res.body)).toEqual({ status: 'error', errorType: 'execution', error });
   });
 });
+
+describe('per-tenant series per query (limits.maxSeriesPerQuery)', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const store = memoryStore()
+      .add('acme', { labels: { __name__: 'up', job: 'b' }, samples: [{ t: T0, v: 1 }] })
+      .add('acme', { labels: { __name__: 'down', job: 'a' }, samples: [{ t: T0, v: 1 }] });
+    app = await buildApp(store, { tenants: { acme: { maxSeriesPerQuery: 2 } } });
+  });
+  afterAll(async () => app.close());
+
+  const overTwo = 'the query hit the max number of series limit (limit: 2 series) (limits.maxSeriesPerQuery of 2 for tenant "acme")';
+  const cases: { name: string; tenant: string; q: string; status: number; error?: string }[] = [
+    { name: 'one selector within the limit', tenant: 'acme', q: 'up', status: 200 }, // 2 series
+    { name: 'one selector over it', tenant: 'acme', q: '{job=~"a|b"}', status: 422, error: overTwo }, // 3 series
+    { name: 'selectors count together across the query', tenant: 'acme', q: 'up + on() group_left down', status: 422, error: overTwo },
+    { name: 'another tenant has the default limit', tenant: 'other', q: '{job=~".+"}', status: 200 },
+  ];
+  it.each(cases)('$name', async ({ tenant, q, status, error }) => {
+    const res = await query(app, tenant, q);
+    expect(res.statusCode, res.body).toBe(status);
+    if (error !== undefined) expect(JSON.parse(res.body)).toEqual({ status: 'error', errorType: 'execution', error });
+  });
+});
