@@ -1,5 +1,5 @@
 import type { LabelMatcher } from '../../storage/index.js';
-import type { AtModifier, BinaryExpr, Expr, VectorSelector } from './ast.js';
+import type { AtModifier, BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast.js';
 import { formatDurationMs } from './duration.js';
 import { formatGoFloat } from './numbers.js';
 
@@ -19,10 +19,8 @@ export function formatExpr(expr: Expr): string {
       return formatVectorSelector(expr) + formatModifiers(expr.at, expr.offsetMs);
     case 'MatrixSelector':
       return `${formatVectorSelector(expr.vector)}[${formatDurationMs(expr.rangeMs)}]${formatModifiers(expr.vector.at, expr.vector.offsetMs)}`;
-    case 'SubqueryExpr': {
-      const step = expr.stepMs === 0 ? '' : formatDurationMs(expr.stepMs);
-      return `${formatExpr(expr.expr)}[${formatDurationMs(expr.rangeMs)}:${step}]${formatModifiers(expr.at, expr.offsetMs)}`;
-    }
+    case 'SubqueryExpr':
+      return formatExpr(expr.expr) + formatSubquerySuffix(expr);
     case 'ParenExpr':
       return `(${formatExpr(expr.expr)})`;
     case 'UnaryExpr':
@@ -39,6 +37,12 @@ export function formatExpr(expr: Expr): string {
     case 'Call':
       return `${expr.func.name}(${expr.args.map(formatExpr).join(', ')})`;
   }
+}
+
+/** A subquery's `[range:step]` and its modifiers. */
+export function formatSubquerySuffix(e: SubqueryExpr): string {
+  const step = e.stepMs === 0 ? '' : formatDurationMs(e.stepMs);
+  return `[${formatDurationMs(e.rangeMs)}:${step}]${formatModifiers(e.at, e.offsetMs)}`;
 }
 
 /**
@@ -71,7 +75,7 @@ function formatModifiers(at: AtModifier, offsetMs: number): string {
  * even with an empty `ignoring ()`, which Prometheus drops along with the grouping (changing
  * the query's meaning).
  */
-function formatMatching(e: BinaryExpr): string {
+export function formatMatching(e: BinaryExpr): string {
   const vm = e.matching;
   if (vm === null) return '';
   const grouped = vm.card === 'many-to-one' || vm.card === 'one-to-many';

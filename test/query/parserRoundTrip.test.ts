@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExpr, parseExpr } from '../../query/index.js';
+import { formatExpr, parseExpr, prettyExpr } from '../../query/index.js';
 import { corpus } from './promqlCorpus.js';
 import { shape } from './promqlShape.js';
 
@@ -14,6 +14,15 @@ describe('PromQL printer: parse(print(parse(q))) equals parse(q) over the corpus
     expect(shape(parseExpr(printed))).toEqual(shape(first));
     // Canonical output is a fixed point.
     expect(formatExpr(parseExpr(printed))).toBe(printed);
+  });
+});
+
+describe('PromQL pretty printer: parse(pretty(parse(q))) equals parse(q) over the corpus', () => {
+  // Byte-for-byte agreement with Prometheus' own Prettify is checked against a real Prometheus
+  // (prometheusConformance.test.ts); here: whatever it splits, the text means the same query.
+  it.each(corpus)('%s', (q) => {
+    const first = parseExpr(q);
+    expect(shape(parseExpr(prettyExpr(first)))).toEqual(shape(first));
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
@@ -73,7 +74,14 @@ const requests = [
   '/api/v1/series?match[]=up&start=x',
   '/api/v1/labels?end=soon',
   '/api/v1/label/1bad/values',
+  // format_query: Prometheus' pretty printer, line breaks and indents included.
+  ...formatQueries().map((q) => `/api/v1/format_query?query=${encodeURIComponent(q)}`),
 ];
+
+function formatQueries(): string[] {
+  const text = readFileSync(new URL('./data/formatQueries.promql', import.meta.url), 'utf8');
+  return text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+}
 
 /**
  * Same status and errorType, different words: parse errors by design (Vigil: "parse error at
