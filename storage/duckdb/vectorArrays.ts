@@ -13,32 +13,27 @@ import { DuckDBDoubleVector, DuckDBIntegerVector, DuckDBUBigIntVector } from '@d
  * package store it differently.
  */
 export function float64Column(vector: DuckDBVector, rows: number): Float64Array {
-  if (vector instanceof DuckDBDoubleVector) {
-    const items = internalItems(vector);
-    if (items instanceof Float64Array && items.length >= rows) return items;
-  }
-  const out = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = vector.getItem(i) as number;
-  return out;
+  return typedColumn(vector, rows, DuckDBDoubleVector, Float64Array);
 }
 
 export function int32Column(vector: DuckDBVector, rows: number): Int32Array {
-  if (vector instanceof DuckDBIntegerVector) {
-    const items = internalItems(vector);
-    if (items instanceof Int32Array && items.length >= rows) return items;
-  }
-  const out = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = vector.getItem(i) as number;
-  return out;
+  return typedColumn(vector, rows, DuckDBIntegerVector, Int32Array);
 }
 
 export function bigUint64Column(vector: DuckDBVector, rows: number): BigUint64Array {
-  if (vector instanceof DuckDBUBigIntVector) {
+  return typedColumn(vector, rows, DuckDBUBigIntVector, BigUint64Array);
+}
+
+type TypedArrayOf<T> = { [i: number]: T; readonly length: number };
+
+/** The vector's own array when it is of `vectorClass` and holds one (see above), else a copy read item by item. */
+function typedColumn<T, A extends TypedArrayOf<T>>(vector: DuckDBVector, rows: number, vectorClass: abstract new (...args: never[]) => DuckDBVector, arrayClass: new (n: number) => A): A {
+  if (vector instanceof vectorClass) {
     const items = internalItems(vector);
-    if (items instanceof BigUint64Array && items.length >= rows) return items;
+    if (items instanceof arrayClass && items.length >= rows) return items;
   }
-  const out = new BigUint64Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = vector.getItem(i) as bigint;
+  const out = new arrayClass(rows);
+  for (let i = 0; i < rows; i++) out[i] = vector.getItem(i) as T;
   return out;
 }
 
