@@ -2,7 +2,7 @@ import type { ArithmeticOp, BinaryExpr, ComparisonOp } from '../promql/index.js'
 import { valueTypeOf } from '../promql/index.js';
 import type { Evaluate, StepValue } from './evalTypes.js';
 import { checkDistinctLabels } from './labelKeys.js';
-import { operators } from './operators/index.js';
+import { operators, scalarSeries } from './operators/index.js';
 import { asPerStep } from './seriesSteps.js';
 import type { Steps } from './stepTimes.js';
 import { stepTime } from './stepTimes.js';
@@ -13,10 +13,21 @@ type Vectors = Extract<StepValue, { kind: 'vector' }>;
 
 /** A binary expression over a pass: both sides once, then the operator step by step. */
 export async function binaryEval(expr: BinaryExpr, steps: Steps, evaluate: Evaluate): Promise<StepValue> {
-  const lhs = asPerStep(await evaluate(expr.lhs, steps), steps);
-  const rhs = asPerStep(await evaluate(expr.rhs, steps), steps);
+  const lv = await evaluate(expr.lhs, steps);
+  const rv = await evaluate(expr.rhs, steps);
   const lt = valueTypeOf(expr.lhs);
   const rt = valueTypeOf(expr.rhs);
+  // A scalar and a vector in the columnar form: series by series, no object per step.
+  if (lt === 'scalar' && rv.kind === 'series' && lv.kind === 'scalar') {
+    const out = scalarSeries(expr.op as ArithmeticOp | ComparisonOp, rv.series, lv.values, true, expr.returnBool);
+    if (out !== undefined) return { kind: 'series', series: out };
+  }
+  if (rt === 'scalar' && lv.kind === 'series' && rv.kind === 'scalar') {
+    const out = scalarSeries(expr.op as ArithmeticOp | ComparisonOp, lv.series, rv.values, false, expr.returnBool);
+    if (out !== undefined) return { kind: 'series', series: out };
+  }
+  const lhs = asPerStep(lv, steps);
+  const rhs = asPerStep(rv, steps);
   if (lt === 'scalar' && rt === 'scalar') {
     const l = (lhs as Scalars).values;
     const r = (rhs as Scalars).values;

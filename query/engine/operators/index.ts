@@ -30,6 +30,8 @@ export const operators: Operators = {
   },
   scalarBinary: scalarScalar,
 };
+// A scalar and columnar series (the evaluator's fast path for `rate(x[5m]) * 100` and the like).
+export { scalarSeries } from './scalarBinary.js';
 // Folding whole columnar series at once (the evaluator's fast path for sum, avg, count, min, max, group).
 export type { SeriesFoldOp } from './seriesAggregate.js';
 export { aggregateSeries, isSeriesFoldOp } from './seriesAggregate.js';
