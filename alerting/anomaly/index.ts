@@ -21,3 +21,5 @@ export { diagnose } from './nab/diagnose.js';
 export type { CvCandidate, CvFile, CvFold, NestedCvResult } from './nab/nestedCv.js';
 export { nabGroup, nestedCrossValidation } from './nab/nestedCv.js';
 export { DAY_MS, HOUR_MS, forgetWeight } from './forget.js';
+export type { VigilConfig } from './detectors/vigil.js';
+export { VigilDetector, vigilDefaults } from './detectors/vigil.js';

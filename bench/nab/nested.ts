@@ -30,8 +30,13 @@ export function runScores(kind: string, config: { [key: string]: StateValue }, c
   });
 }
 
-export function nestedReport(corpus: readonly CorpusFile[], profile: CostProfile, kind = DEFAULT_DETECTOR): { result: NestedCvResult; lines: string[] } {
-  const candidates: CvCandidate[] = gridConfigs().map((config) => ({ label: JSON.stringify(config), scores: runScores(kind, config, corpus) }));
+export function nestedReport(
+  corpus: readonly CorpusFile[],
+  profile: CostProfile,
+  kind = DEFAULT_DETECTOR,
+  base: { [key: string]: number } = {},
+): { result: NestedCvResult; lines: string[] } {
+  const candidates: CvCandidate[] = gridConfigs().map((config) => ({ label: JSON.stringify(config), scores: runScores(kind, { ...base, ...config }, corpus) }));
   const result = nestedCrossValidation(corpus, candidates, profile);
   const lines = result.folds.map(
     (f) => `  held out ${f.group.padEnd(20)} ${f.normalized.toFixed(2).padStart(7)} (${f.windows} windows)  chosen on the rest: ${f.chosen} threshold ${f.threshold.toFixed(4)}`,
@@ -40,16 +45,16 @@ export function nestedReport(corpus: readonly CorpusFile[], profile: CostProfile
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, detector: { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, detector: { type: 'string' }, base: { type: 'string' } } });
   if (values.data === undefined) {
-    console.error('usage: npx tsx bench/nab/nested.ts --data DIR [--detector NAME]');
+    console.error('usage: npx tsx bench/nab/nested.ts --data DIR [--detector NAME] [--base JSON]');
     process.exitCode = 2;
     return;
   }
   const corpus = loadCorpus(values.data);
   const standard = loadProfiles(values.data)['standard'];
   if (standard === undefined) throw new Error('no standard profile');
-  const { result, lines } = nestedReport(corpus, standard, values.detector ?? DEFAULT_DETECTOR);
+  const { result, lines } = nestedReport(corpus, standard, values.detector ?? DEFAULT_DETECTOR, values.base === undefined ? {} : (JSON.parse(values.base) as { [key: string]: number }));
   console.log(`nested CV (standard, ${gridConfigs().length} configurations): ${result.normalized.toFixed(2)}`);
   for (const l of lines) console.log(l);
 }

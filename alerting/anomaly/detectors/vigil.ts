@@ -41,6 +41,10 @@ export const vigilDefaults = {
   quiet: 4,
   /** No score before this much time (and LEARN_POINTS points) has been seen. */
   learn: 24,
+  /** Half-life of the remembered range of values (HTM's "spatial" memory): a month's extremes stay normal. */
+  range: 768,
+  /** A value beyond the remembered range by this share of its width scores at least 0.5 (0 turns it off). */
+  spatial: 0.1,
 };
 export type VigilConfig = typeof vigilDefaults;
 
@@ -71,6 +75,7 @@ const PRIOR_POINTS = 8;
 /** Surprises are capped so that 1e300-sized values give finite sums. */
 const Q_CAP = 1e6;
 const BINS = 24;
+const MAX_VALUE = 1e306;
 
 /**
  * Both must hold for a high score: the surprise is rare under the exponential tail through the
@@ -101,14 +106,17 @@ export class VigilDetector implements DetectorCore {
   private seen = 0;
   /** EW mean of |x|: the floor of the scale is relative to the series' magnitude. */
   private magnitude = 0;
-  /** EW mean of the clipped squared residual. */
-  private variance = 0;
+  /** Root of the EW mean of the clipped squared residual (kept as a root: squares of 1e300 overflow). */
+  private sd = 0;
   private shift = 0;
   /** EW mean and mean absolute deviation of the surprise q. */
   private qMean = PRIOR_Q_MEAN;
   private qDev = PRIOR_Q_DEV;
   /** The largest surprise lately, fading with half-life `memory`. */
   private qMax = 0;
+  /** The remembered range of values. */
+  private high = 0;
+  private low = 0;
   private quietUntil = Number.NEGATIVE_INFINITY;
   private alarmQ = 0;
 
@@ -125,17 +133,21 @@ export class VigilDetector implements DetectorCore {
     this.magnitude = num(state, 'magnitude');
     this.profile = nums(state, 'profile');
     if (this.profile.length !== BINS) throw new TypeError(`state.profile has ${this.profile.length} bins, not ${BINS}`);
-    this.variance = num(state, 'variance');
+    this.sd = num(state, 'sd');
     this.shift = num(state, 'shift');
     this.qMean = num(state, 'qMean');
     this.qDev = num(state, 'qDev');
     this.qMax = num(state, 'qMax');
+    this.high = num(state, 'high');
+    this.low = num(state, 'low');
     this.quietUntil = num(state, 'quietUntil');
     this.alarmQ = num(state, 'alarmQ');
   }
 
-  observe(x: number, out: AnomalyResult, ts: number): void {
+  observe(value: number, out: AnomalyResult, ts: number): void {
     const c = this.cfg;
+    // Beyond ±1e306 float64 sums of a few values overflow; such a metric has overflowed already.
+    const x = value > MAX_VALUE ? MAX_VALUE : value < -MAX_VALUE ? -MAX_VALUE : value;
     // Position in the day in hours from the first hour's centre: hour i's offset holds at i + 0.5.
     const pos = (((ts % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS - 0.5;
     const lo = pos < 0 ? BINS - 1 : Math.floor(pos);
@@ -166,7 +178,7 @@ export class VigilDetector implements DetectorCore {
     const e = x - forecast;
     // A floor relative to the magnitude: a constant series has no scale, yet its first move must read
     // as huge; and a change of a millionth of the value is not news however calm the series.
-    const scale = Math.sqrt(this.variance) + 1e-6 * this.magnitude + 1e-300;
+    const scale = this.sd + 1e-6 * this.magnitude + 1e-300;
     const z = e / scale;
     const zc = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
     const shift = this.shift + SHIFT_W * (zc - this.shift);
@@ -179,6 +191,17 @@ export class VigilDetector implements DetectorCore {
     const dev = this.qDev > 1e-9 ? this.qDev : 1e-9;
     const excess = (q - this.qMean) / dev;
     let score = learning ? 0 : calibrated(q, excess, this.qMax);
+    if (c.spatial > 0 && !learning && this.high > this.low) {
+      // Never-seen values are news however noisy the series: beyond / (beyond + spatial) is 0.5 at
+      // `spatial` of the range's width outside it.
+      // The edges are padded by CLIP scales: the extremes of noise keep growing with the sample, by
+      // about a scale per tenfold, so a new extreme of the same noise is not a never-seen value.
+      const width = this.high - this.low;
+      const pad = CLIP * scale;
+      const beyond = x > this.high + pad ? (x - this.high - pad) / width : x < this.low - pad ? (this.low - pad - x) / width : 0;
+      const novelty = beyond / (beyond + c.spatial);
+      if (novelty > score) score = novelty;
+    }
     if (ts < this.quietUntil && q <= this.alarmQ) score = 0;
     if (score >= 0.5) {
       this.quietUntil = ts + c.quiet * HOUR_MS;
@@ -209,10 +232,16 @@ export class VigilDetector implements DetectorCore {
       } else this.profile[bin] = (this.profile[bin] as number) + wSeason * share * r;
     }
     this.local += forgetWeight(step, Math.max(c.react * HOUR_MS, minHalfLife), n) * (xw - this.base - season - this.local);
-    const ew = xw - forecast;
-    this.variance += forgetWeight(step, memory, n - 1) * (ew * ew - this.variance);
+    const wScale = forgetWeight(step, memory, n - 1);
+    this.sd = Math.hypot(Math.sqrt(1 - wScale) * this.sd, Math.sqrt(wScale) * (xw - forecast));
     this.shift = shift;
     this.qMax = Math.max(this.qMax * 2 ** (-step / memory), n > WARM ? q : 0);
+    // The range widens at once to take a new value and narrows toward the base with half-life `range`.
+    const wRange = forgetWeight(step, Math.max(c.range * HOUR_MS, minHalfLife), n);
+    const high = this.high - wRange * (this.high - this.base);
+    const low = this.low - wRange * (this.low - this.base);
+    this.high = n === 2 ? Math.max(x, this.base) : x > high ? x : high;
+    this.low = n === 2 ? Math.min(x, this.base) : x < low ? x : low;
     if (n > WARM) {
       const w = forgetWeight(step, memory, n - WARM + PRIOR_POINTS);
       const qc = Math.min(q, this.qMean + CAL_CLIP * dev);
@@ -239,11 +268,13 @@ export class VigilDetector implements DetectorCore {
       profile: [...this.profile],
       seen: this.seen,
       magnitude: this.magnitude,
-      variance: this.variance,
+      sd: this.sd,
       shift: this.shift,
       qMean: this.qMean,
       qDev: this.qDev,
       qMax: this.qMax,
+      high: this.high,
+      low: this.low,
       quietUntil: this.quietUntil,
       alarmQ: this.alarmQ,
     };
