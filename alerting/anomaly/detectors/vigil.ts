@@ -194,10 +194,10 @@ export class VigilDetector implements DetectorCore {
     if (c.spatial > 0 && !learning && this.high > this.low) {
       // Never-seen values are news however noisy the series: beyond / (beyond + spatial) is 0.5 at
       // `spatial` of the range's width outside it.
-      // The edges are padded by CLIP scales: the extremes of noise keep growing with the sample, by
-      // about a scale per tenfold, so a new extreme of the same noise is not a never-seen value.
+      // The edges are padded by one scale of the forecast error: the extremes of noise keep growing
+      // with the sample, so a new extreme of the same noise is not a never-seen value.
       const width = this.high - this.low;
-      const pad = CLIP * scale;
+      const pad = scale;
       const beyond = x > this.high + pad ? (x - this.high - pad) / width : x < this.low - pad ? (this.low - pad - x) / width : 0;
       const novelty = beyond / (beyond + c.spatial);
       if (novelty > score) score = novelty;

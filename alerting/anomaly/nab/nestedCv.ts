@@ -35,6 +35,8 @@ export interface CvFold {
 
 export interface NestedCvResult {
   folds: CvFold[];
+  /** The candidate the same rule picks on every group: what the procedure ships. */
+  chosenOnAll: string;
   raw: number;
   nullScore: number;
   perfectScore: number;
@@ -85,9 +87,24 @@ export function nestedCrossValidation(
     const perfect = profile.tpWeight * windows;
     folds.push({ group, chosen: best.c.label, threshold: best.threshold, raw, windows, normalized: windows === 0 ? Number.NaN : (100 * (raw - nul)) / (perfect - nul) });
   }
+  let chosenOnAll = (candidates[0] as CvCandidate).label;
+  let bestAll = Number.NEGATIVE_INFINITY;
+  const everything = files.map((_, i) => i);
+  for (const c of candidates) {
+    const threshold = optimiseThreshold(
+      files.map((f, i) => ({ ...f, scores: c.scores[i] as readonly number[] })),
+      rows,
+      profile,
+    );
+    const score = total(files, c.scores, rows, everything, profile, threshold);
+    if (score > bestAll + 1e-9) {
+      bestAll = score;
+      chosenOnAll = c.label;
+    }
+  }
   const raw = folds.reduce((s, f) => s + f.raw, 0);
   const windows = folds.reduce((s, f) => s + f.windows, 0);
   const nullScore = -profile.fnWeight * windows;
   const perfectScore = profile.tpWeight * windows;
-  return { folds, raw, nullScore, perfectScore, normalized: (100 * (raw - nullScore)) / (perfectScore - nullScore) };
+  return { folds, chosenOnAll, raw, nullScore, perfectScore, normalized: (100 * (raw - nullScore)) / (perfectScore - nullScore) };
 }
