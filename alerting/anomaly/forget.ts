@@ -14,7 +14,12 @@ export const DAY_MS = 24 * HOUR_MS;
  * pretend to remember a day, and starting from a guess would bias it for a whole half-life.
  */
 export function forgetWeight(dtMs: number, halfLifeMs: number, count: number): number {
-  const timed = halfLifeMs > 0 ? 1 - 2 ** (-dtMs / halfLifeMs) : 1;
+  const timed = timedWeight(dtMs, halfLifeMs);
   const floor = count > 0 ? 1 / count : 1;
   return timed > floor ? timed : floor;
+}
+
+/** The time part alone: 1 − 2^(−dt / halfLife). */
+export function timedWeight(dtMs: number, halfLifeMs: number): number {
+  return halfLifeMs > 0 ? 1 - 2 ** (-dtMs / halfLifeMs) : 1;
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, forgetWeight } from '../forget.js';
+import { DAY_MS, HOUR_MS, timedWeight } from '../forget.js';
 import { num, nums } from '../state.js';
 import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
 
@@ -76,6 +76,8 @@ const PRIOR_POINTS = 8;
 const Q_CAP = 1e6;
 const BINS = 24;
 const MAX_VALUE = 1e306;
+/** The cadence follows slow jitter over ~8 points. */
+const CADENCE_W = 1 - 2 ** (-1 / 8);
 
 /**
  * Both must hold for a high score: the surprise is rare under the exponential tail through the
@@ -89,6 +91,12 @@ function calibrated(q: number, excess: number, record: number): number {
   const r3 = (q / record) ** 3;
   const rec = r3 / (1 + r3);
   return tail < rec ? tail : rec;
+}
+
+/** forgetWeight's count floor: the plain mean while fewer than 1/weight points were averaged. */
+function atLeast(timed: number, count: number): number {
+  const floor = count > 0 ? 1 / count : 1;
+  return timed > floor ? timed : floor;
 }
 
 export class VigilDetector implements DetectorCore {
@@ -114,6 +122,13 @@ export class VigilDetector implements DetectorCore {
   private qDev = PRIOR_Q_DEV;
   /** The largest surprise lately, fading with half-life `memory`. */
   private qMax = 0;
+  /** Timed weights for the last step (derived, not state: see timedWeights). */
+  private cachedStep = Number.NaN;
+  private cachedFloor = Number.NaN;
+  private tReact = 0;
+  private tMemory = 0;
+  private tSeason = 0;
+  private tRange = 0;
   /** The remembered range of values. */
   private high = 0;
   private low = 0;
@@ -166,7 +181,7 @@ export class VigilDetector implements DetectorCore {
     this.tPrev = ts;
     this.n++;
     const n = this.n;
-    this.cadence += forgetWeight(1, 8, n - 1) * (dt - this.cadence);
+    this.cadence += atLeast(CADENCE_W, n - 1) * (dt - this.cadence);
     const step = Math.min(dt, MAX_GAP_STEPS * this.cadence);
     const minHalfLife = MIN_HALF_LIFE_POINTS * this.cadence;
 
@@ -214,40 +229,66 @@ export class VigilDetector implements DetectorCore {
 
     // Learn, from the observation winsorised at CLIP scales (the raw one while the scale is unknown).
     const xw = n <= WARM ? x : forecast + zc * scale;
-    const memory = Math.max(c.memory * HOUR_MS, minHalfLife);
-    this.magnitude += forgetWeight(step, memory, n) * (Math.abs(x) - this.magnitude);
-    this.base += forgetWeight(step, memory, n) * (xw - season - this.base);
+    this.timedWeights(step, minHalfLife);
+    const wMemory = atLeast(this.tMemory, n);
+    this.magnitude += wMemory * (Math.abs(x) - this.magnitude);
+    this.base += wMemory * (xw - season - this.base);
     // Each hour's offset is an average over the days seen: about (days × points per hour) visits.
     const visits = (Math.floor((ts - this.t0) / DAY_MS) + 1) * Math.max(1, HOUR_MS / this.cadence);
-    const wSeason = forgetWeight(step * BINS, Math.max(c.season * HOUR_MS, minHalfLife), visits);
+    const wSeason = atLeast(this.tSeason, visits);
     const r = xw - this.base - season;
-    for (const [bin, share] of [
-      [lo, 1 - frac],
-      [hi, frac],
-    ] as const) {
-      if (share === 0) continue;
-      if (!(this.seen & (1 << bin))) {
-        this.profile[bin] = xw - this.base;
-        this.seen |= 1 << bin;
-      } else this.profile[bin] = (this.profile[bin] as number) + wSeason * share * r;
+    this.learnHour(lo, 1 - frac, xw, wSeason * r);
+    this.learnHour(hi, frac, xw, wSeason * r);
+    this.local += atLeast(this.tReact, n) * (xw - this.base - season - this.local);
+    // sd ← √((1 − w)·sd² + w·d²), computed relative to the larger term so that 1e300² cannot overflow.
+    const wScale = atLeast(this.tMemory, n - 1);
+    const d = Math.abs(xw - forecast);
+    const big = d > this.sd ? d : this.sd;
+    if (big > 0) {
+      const a = this.sd / big;
+      const b = d / big;
+      this.sd = big * Math.sqrt((1 - wScale) * a * a + wScale * b * b);
     }
-    this.local += forgetWeight(step, Math.max(c.react * HOUR_MS, minHalfLife), n) * (xw - this.base - season - this.local);
-    const wScale = forgetWeight(step, memory, n - 1);
-    this.sd = Math.hypot(Math.sqrt(1 - wScale) * this.sd, Math.sqrt(wScale) * (xw - forecast));
     this.shift = shift;
-    this.qMax = Math.max(this.qMax * 2 ** (-step / memory), n > WARM ? q : 0);
+    const faded = this.qMax * (1 - this.tMemory);
+    this.qMax = n > WARM && q > faded ? q : faded;
     // The range widens at once to take a new value and narrows toward the base with half-life `range`.
-    const wRange = forgetWeight(step, Math.max(c.range * HOUR_MS, minHalfLife), n);
+    const wRange = atLeast(this.tRange, n);
     const high = this.high - wRange * (this.high - this.base);
     const low = this.low - wRange * (this.low - this.base);
     this.high = n === 2 ? Math.max(x, this.base) : x > high ? x : high;
     this.low = n === 2 ? Math.min(x, this.base) : x < low ? x : low;
     if (n > WARM) {
-      const w = forgetWeight(step, memory, n - WARM + PRIOR_POINTS);
+      const w = atLeast(this.tMemory, n - WARM + PRIOR_POINTS);
       const qc = Math.min(q, this.qMean + CAL_CLIP * dev);
       this.qMean += w * (qc - this.qMean);
       this.qDev += w * (Math.abs(qc - this.qMean) - this.qDev);
     }
+  }
+
+  /** An hour's first visit sets it; later ones move it by its share of the correction. */
+  private learnHour(bin: number, share: number, xw: number, correction: number): void {
+    if (share === 0) return;
+    const bit = 1 << bin;
+    if ((this.seen & bit) === 0) {
+      this.profile[bin] = xw - this.base;
+      this.seen |= bit;
+    } else this.profile[bin] = (this.profile[bin] as number) + share * correction;
+  }
+
+  /**
+   * The time parts of the weights (one power each) depend only on the step and the cadence floor,
+   * which are the same from point to point on a regular series: computed again only when they change.
+   */
+  private timedWeights(step: number, minHalfLife: number): void {
+    if (step === this.cachedStep && minHalfLife === this.cachedFloor) return;
+    const c = this.cfg;
+    this.cachedStep = step;
+    this.cachedFloor = minHalfLife;
+    this.tReact = timedWeight(step, Math.max(c.react * HOUR_MS, minHalfLife));
+    this.tMemory = timedWeight(step, Math.max(c.memory * HOUR_MS, minHalfLife));
+    this.tSeason = timedWeight(step * BINS, Math.max(c.season * HOUR_MS, minHalfLife));
+    this.tRange = timedWeight(step, Math.max(c.range * HOUR_MS, minHalfLife));
   }
 
   /** Missing slots teach nothing; the next point's time step carries the gap. */
