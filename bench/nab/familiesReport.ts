@@ -1,10 +1,10 @@
 /*
- * The synthetic families NAB lacks (test/anomaly/families.ts), scored at the alert level 0.5: each
+ * The synthetic families NAB lacks (test/support/anomalyFamilies.ts), scored at the alert level 0.5: each
  * anomaly's delay against the delay it must be caught within, and false alarms per 30 days.
  */
 import { createDetector } from '../../alerting/index.js';
-import type { FamilySeries } from '../../test/anomaly/families.js';
-import { HOUR, MINUTE, evaluate, families } from '../../test/anomaly/families.js';
+import type { FamilySeries } from '../../test/support/index.js';
+import { FAMILY_HOUR as HOUR, FAMILY_MINUTE as MINUTE, evaluate, families } from '../../test/support/index.js';
 
 export const ALERT_LEVEL = 0.5;
 

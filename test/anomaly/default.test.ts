@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AnomalyResult } from '../../alerting/anomaly/index.js';
 import { DEFAULT_DETECTOR, VigilDetector, createDetector, serializeSnapshot } from '../../alerting/anomaly/index.js';
-import type { FamilySeries } from './families.js';
-import { DAY, HOUR, REGIME_CHANGES, evaluate, families, regimeSeries } from './families.js';
+import type { FamilySeries } from '../support/anomalyFamilies.js';
+import { DAY, HOUR, REGIME_CHANGES, evaluate, families, regimeSeries } from '../support/anomalyFamilies.js';
 import { gaussian, rng } from './synthetic.js';
 
 /** The specification of the default detector (docs/ANOMALY.md, "The default detector"). */

@@ -1,4 +1,9 @@
-import { gaussian, rng } from './synthetic.js';
+import { prng as rng } from './prng.js';
+
+/** Standard normal draws (Box–Muller) from a seeded uniform source. */
+function gaussian(rand: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
 
 /*
  * Labelled synthetic families that NAB does not contain, for the default detector's specification
