@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnomalyResult } from '../../alerting/anomaly/index.js';
 import { DEFAULT_DETECTOR, VigilDetector, createDetector, serializeSnapshot } from '../../alerting/anomaly/index.js';
 import type { FamilySeries } from '../support/anomalyFamilies.js';
-import { DAY, HOUR, REGIME_CHANGES, evaluate, families, regimeSeries } from '../support/anomalyFamilies.js';
+import { DAY, HOUR, REGIME_CHANGES, REGIME_SPIKES, evaluate, families, regimeSeries } from '../support/anomalyFamilies.js';
 import { gaussian, rng } from './synthetic.js';
 
 /** The specification of the default detector (docs/ANOMALY.md, "The default detector"). */
@@ -40,16 +40,31 @@ describe('synthetic families: false alarms (alarm onsets away from every anomaly
 describe('90 simulated days with two regime changes', () => {
   /** The level follows within `react` (1 h) and the scale within `memory` (48 h); the stated bound is 6 h. */
   const SETTLE = 6 * HOUR;
-  it.each([1, 2, 3, 4, 5])('seed %d: each change alarms within 15 minutes, and alarms stop within 6 hours', (seed) => {
+  const alarmTimes = (seed: number, config: Record<string, number>): number[] => {
     const s = regimeSeries(seed);
-    const r = run(s);
-    const alarms = s.timestamps.filter((_, i) => (r[i]?.score as number) >= ALARM);
+    const d = createDetector(DEFAULT_DETECTOR, config);
+    return s.timestamps.filter((t, i) => d.update(t, s.values[i] as number).score >= ALARM);
+  };
+  const isSpike = (t: number): boolean => REGIME_SPIKES.includes(t);
+
+  it.each([1, 2, 3, 4, 5])('seed %d: each change alarms within 15 minutes, and alarms stop within 6 hours', (seed) => {
+    const alarms = alarmTimes(seed, {}).filter((t) => !isSpike(t));
     const bounds = [...REGIME_CHANGES, Number.POSITIVE_INFINITY];
     REGIME_CHANGES.forEach((change, k) => {
       expect(alarms.some((t) => t >= change && t <= change + 15 * 60_000), `change ${k + 1} not alarmed`).toBe(true);
       const late = alarms.filter((t) => t > change + SETTLE && t < (bounds[k + 1] as number));
       expect(late.map((t) => ((t - change) / DAY).toFixed(2)), `alarms days after change ${k + 1}`).toEqual([]);
     });
+  });
+
+  it.each([1, 2, 3, 4, 5])('seed %d: an 8σ spike ten days into the new regime alarms (the change is forgotten)', (seed) => {
+    const alarms = alarmTimes(seed, {});
+    for (const spike of REGIME_SPIKES) expect(alarms.includes(spike), `spike on day ${((spike - (REGIME_SPIKES[0] as number)) / DAY + 20).toFixed(1)}`).toBe(true);
+  });
+
+  it('without forgetting (memory and range of ~a century) the detector stays deaf after the first change', () => {
+    const deaf = [1, 2, 3, 4, 5].filter((seed) => !alarmTimes(seed, { memory: 1e6, range: 1e6 }).includes(REGIME_SPIKES[1] as number));
+    expect(deaf).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

@@ -203,18 +203,22 @@ export function evaluate(series: FamilySeries, scores: readonly number[], level:
 /**
  * 90 days of 5-minute points in three regimes: a daily cycle around 100 (noise σ 2); from day 30
  * the level is 160 and the noise σ 6; from day 60 the level is 80, the cycle twice as deep and
- * shifted by 8 hours (noise σ 3). Each regime is the new normal.
+ * shifted by 8 hours (noise σ 3). Each regime is the new normal. On day 20 and ten and a half days
+ * into the second regime one point jumps by 8σ of its regime: a detector that does not forget the
+ * change it saw stays deaf to the second.
  */
 export const REGIME_CHANGES = [START + 30 * DAY, START + 60 * DAY];
+export const REGIME_SPIKES = [START + 20 * DAY + 13 * HOUR, START + 40 * DAY + 13 * HOUR];
 
 export function regimeSeries(seed: number): { timestamps: number[]; values: number[] } {
   const g = gaussian(rng(seed));
   const timestamps = grid(90, 5 * MINUTE);
   const values = timestamps.map((t) => {
     const hour = ((t - START) % DAY) / HOUR;
-    if (t < (REGIME_CHANGES[0] as number)) return 100 + 20 * Math.sin((2 * Math.PI * hour) / 24) + 2 * g();
-    if (t < (REGIME_CHANGES[1] as number)) return 160 + 20 * Math.sin((2 * Math.PI * hour) / 24) + 6 * g();
-    return 80 + 40 * Math.sin((2 * Math.PI * (hour - 8)) / 24) + 3 * g();
+    const spike = REGIME_SPIKES.includes(t) ? 8 : 0;
+    if (t < (REGIME_CHANGES[0] as number)) return 100 + 20 * Math.sin((2 * Math.PI * hour) / 24) + 2 * (g() + spike);
+    if (t < (REGIME_CHANGES[1] as number)) return 160 + 20 * Math.sin((2 * Math.PI * hour) / 24) + 6 * (g() + spike);
+    return 80 + 40 * Math.sin((2 * Math.PI * (hour - 8)) / 24) + 3 * (g() + spike);
   });
   return { timestamps, values };
 }
