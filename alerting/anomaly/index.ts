@@ -18,3 +18,8 @@ export { loadCorpus, loadProfiles, parseNabTimestamp, parseSeriesCsv } from './n
 export type { CostProfile, FileResult, ProfileResult, RowWeights, ScoredFile } from './nab/scorer.js';
 export { optimiseThreshold, probationLength, rowWeights, scaledSigmoid, scoreCorpus, scoreFile, windowIndices } from './nab/scorer.js';
 export { diagnose } from './nab/diagnose.js';
+export type { CvCandidate, CvFile, CvFold, NestedCvResult } from './nab/nestedCv.js';
+export { nabGroup, nestedCrossValidation } from './nab/nestedCv.js';
+export { DAY_MS, HOUR_MS, forgetWeight } from './forget.js';
+export type { VigilConfig } from './detectors/vigil.js';
+export { VigilDetector, vigilDefaults } from './detectors/vigil.js';

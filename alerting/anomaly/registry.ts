@@ -39,7 +39,10 @@ export function createDetector(
 /** Resume a detector from a snapshot; subsequent scores are identical to the original's. */
 export function restoreDetector(snapshot: DetectorSnapshot): StreamingDetector {
   const { counter, maxGapSlots, ...config } = snapshot.config;
-  const core = makeCore(snapshot.kind, config, obj(snapshot.state, 'core'));
+  const coreState = obj(snapshot.state, 'core');
+  // Snapshots taken before v2 became the default name 'vigil' but hold v1's state: resume them as v1.
+  const kind = snapshot.kind === 'vigil' && !('profile' in coreState) ? 'vigil-nab' : snapshot.kind;
+  const core = makeCore(kind, config, coreState);
   const options: StreamOptions = {
     ...(typeof counter === 'boolean' ? { counter } : {}),
     ...(typeof maxGapSlots === 'number' ? { maxGapSlots } : {}),

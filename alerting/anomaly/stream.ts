@@ -64,7 +64,7 @@ export class GuardedDetector implements StreamingDetector {
     out.score = 0;
     out.lower = Number.NaN;
     out.upper = Number.NaN;
-    this.core.observe(v, out);
+    this.core.observe(v, out, timestampMs);
     if (!(out.score >= 0)) out.score = 0;
     else if (out.score > 1) out.score = 1;
     this.lastLower = out.lower;

@@ -34,8 +34,12 @@ export interface DetectorSnapshot {
  */
 export interface DetectorCore {
   readonly kind: string;
-  /** Score a finite value and learn from it. Writes into `out` to avoid an allocation per point. */
-  observe(value: number, out: AnomalyResult): void;
+  /**
+   * Score a finite value and learn from it. Writes into `out` to avoid an allocation per point.
+   * `timestampMs` is strictly increasing; detectors whose memories are set in time use it, the
+   * others may ignore it and count points.
+   */
+  observe(value: number, out: AnomalyResult, timestampMs: number): void;
   /** A cadence slot passed without a value (gap or NaN): advance phase, learn nothing. */
   skip(): void;
   config(): { [key: string]: StateValue };

@@ -210,7 +210,7 @@ interface Summary {
 
 function runConfig(config: { [key: string]: StateValue }, corpus: readonly CorpusFile[]): ScoredFile[] {
   return corpus.map((file) => {
-    const d = createDetector('vigil', config);
+    const d = createDetector('vigil-nab', config);
     const n = file.values.length;
     const s = new Array<number>(n);
     for (let i = 0; i < n; i++) s[i] = d.update(file.timestamps[i] as number, file.values[i] as number).score;

@@ -47,7 +47,7 @@ function main(): void {
   console.log(["config", "thr", "std", 'lowFP', 'lowFN', ...cats.map((c) => c.replace(/^real/, '')), 'found', 'FProws', 'pts/s'].join('\t'));
   for (const text of positionals.length > 0 ? positionals : ['{}']) {
     const config = JSON.parse(text) as { [key: string]: StateValue };
-    const { files, pps } = run(values.detector ?? 'vigil', config, corpus);
+    const { files, pps } = run(values.detector ?? 'vigil-nab', config, corpus);
     const perCat = cats.map((c) => scoreCorpus(files.filter((f) => category(f.name) === c), std).normalized.toFixed(2));
     const diag = diagnose(files, std);
     const totals = diag[diag.length - 1] ?? '';

@@ -18,16 +18,16 @@ function scores(detector: string, values: readonly number[]): number[] {
  * flat noise, where a 15σ spike is news; on a 10σ daily swing it is not, for them.
  */
 const detection: [detector: string, baseline: Baseline, anomaly: string, maxDelay: number][] = [
-  ['vigil', 'flat', 'spike (+15σ, one point)', 0],
-  ['vigil', 'flat', 'level shift (+5σ)', 4],
-  ['vigil', 'flat', 'trend change (+0.2σ per point)', 25],
-  ['vigil', 'flat', 'variance change (σ × 6)', 5],
-  ['vigil', 'seasonal', 'spike (+15σ, one point)', 0],
-  ['vigil', 'seasonal', 'level shift (+5σ)', 20],
+  ['vigil-nab', 'flat', 'spike (+15σ, one point)', 0],
+  ['vigil-nab', 'flat', 'level shift (+5σ)', 4],
+  ['vigil-nab', 'flat', 'trend change (+0.2σ per point)', 25],
+  ['vigil-nab', 'flat', 'variance change (σ × 6)', 5],
+  ['vigil-nab', 'seasonal', 'spike (+15σ, one point)', 0],
+  ['vigil-nab', 'seasonal', 'level shift (+5σ)', 20],
   // 27 on the worst seed since round 4 (20 before): a record must now be 10 % above the last one (`margin` 1.1).
-  ['vigil', 'seasonal', 'trend change (+0.2σ per point)', 30],
-  ['vigil', 'seasonal', 'variance change (σ × 6)', 25],
-  ['vigil', 'seasonal', 'daily peak missing', 2],
+  ['vigil-nab', 'seasonal', 'trend change (+0.2σ per point)', 30],
+  ['vigil-nab', 'seasonal', 'variance change (σ × 6)', 25],
+  ['vigil-nab', 'seasonal', 'daily peak missing', 2],
   ['median-mad', 'flat', 'spike (+15σ, one point)', 0],
   ['median-mad', 'flat', 'variance change (σ × 6)', 3],
   ['cusum', 'flat', 'level shift (+5σ)', 12],
@@ -65,11 +65,11 @@ describe('detection delay on synthetic series', () => {
 
 describe('clean noise (after learning: two days to find the cycle, then warm-up)', () => {
   const LEARN = 1000;
-  it.each(['flat', 'seasonal'] as const)('the default detector on clean %s noise: alarms are rare and never strong', (baseline) => {
+  it.each(['flat', 'seasonal'] as const)('vigil-nab (v1) on clean %s noise: alarms are rare and never strong', (baseline) => {
     for (const seed of SEEDS) {
       const clean = scenarios(baseline, seed).find((s) => s.name === 'clean');
       if (clean === undefined) throw new Error('no clean scenario');
-      const s = scores('vigil', clean.values).slice(LEARN);
+      const s = scores('vigil-nab', clean.values).slice(LEARN);
       // A record of a noise series is still a record: a few weak ones in ~1,300 points (4.5 days).
       expect(s.filter((x) => x >= ALARM).length).toBeLessThanOrEqual(3);
       expect(Math.max(...s)).toBeLessThan(0.8);
@@ -78,11 +78,11 @@ describe('clean noise (after learning: two days to find the cycle, then warm-up)
 });
 
 describe('after a lasting shift', () => {
-  it.each(['flat', 'seasonal'] as const)('the default detector adopts the new level on %s noise: quiet, and the band follows', (baseline) => {
+  it.each(['flat', 'seasonal'] as const)('vigil-nab (v1) adopts the new level on %s noise: quiet, and the band follows', (baseline) => {
     for (const seed of SEEDS) {
       const sc = scenarios(baseline, seed).find((s) => s.name === 'level shift (+5σ)');
       if (sc === undefined) throw new Error('no level-shift scenario');
-      const d = createDetector('vigil');
+      const d = createDetector('vigil-nab');
       const r = sc.values.map((v, i) => d.update(i * STEP_MS, v));
       const after = r.slice(sc.onset + 300);
       expect(Math.max(...after.map((x) => x.score)), `seed ${seed}`).toBeLessThan(ALARM);
@@ -94,12 +94,12 @@ describe('after a lasting shift', () => {
 });
 
 describe('a smaller spike after a bigger one', () => {
-  it('the default detector alarms on a value never seen before, though the calibration record is higher', () => {
+  it('vigil-nab (v1) alarms on a value never seen before, though the calibration record is higher', () => {
     for (const seed of SEEDS) {
       const g = gaussian(rng(seed));
       // Flat noise; a +40σ spike on day 2, then a +15σ one on day 5: not a record, but a value in a hole of the range.
       const values = Array.from({ length: DAY * 6 }, (_, i) => 100 + g() + (i === DAY * 2 ? 40 : 0) + (i === DAY * 5 ? 15 : 0));
-      const s = scores('vigil', values);
+      const s = scores('vigil-nab', values);
       expect(s[DAY * 5], `seed ${seed}`).toBeGreaterThanOrEqual(ALARM);
     }
   });
@@ -118,11 +118,11 @@ describe('a burst in the sparse upper tail of a count series (gapLog)', () => {
     let k = 0;
     const values = Array.from({ length: DAY * 7 }, (_, i) => (i % 60 === 7 ? (LADDER[k++ % LADDER.length] as number) : 20 * (0.8 + 0.4 * r())));
     values[test] = 940;
-    const d = createDetector('vigil', config);
+    const d = createDetector('vigil-nab', config);
     return values.map((v, i) => d.update(i * STEP_MS, v).score)[test] as number;
   };
 
-  it('the default detector does not alarm: the hole is a few per cent of the value, as its bursts always differ', () => {
+  it('vigil-nab (v1) does not alarm: the hole is a few per cent of the value, as its bursts always differ', () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) expect(burstScore({}, seed), `seed ${seed}`).toBeLessThan(ALARM);
   });
 
@@ -145,14 +145,14 @@ describe('a bursty series stuck at a level inside its normal range', () => {
   }
   const delay = (config: Record<string, number>, seed: number): number => {
     const { values, onset } = stuck(seed);
-    const d = createDetector('vigil', config);
+    const d = createDetector('vigil-nab', config);
     return values
       .map((v, i) => d.update(i * STEP_MS, v).score)
       .slice(onset, onset + 300)
       .findIndex((s) => s >= ALARM);
   };
 
-  it('the default detector alarms within 80 points: the shape is new though no value, record or gap is', () => {
+  it('vigil-nab (v1) alarms within 80 points: the shape is new though no value, record or gap is', () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const d = delay({}, seed);
       expect(d, `seed ${seed}: never alarmed`).toBeGreaterThanOrEqual(0);
@@ -171,7 +171,7 @@ describe('a band of CUSUM reset levels (hBand, hSpread, hAlign)', () => {
     let count = 0;
     for (const seed of SEEDS) {
       const g = gaussian(rng(seed));
-      const d = createDetector('vigil', config);
+      const d = createDetector('vigil-nab', config);
       for (let i = 0; i < 20_000; i++) {
         const v = 100 + 10 * Math.sin((2 * Math.PI * i) / DAY) + g();
         if (d.update(i * STEP_MS, v).score >= ALARM && i >= 1000) count++;
@@ -188,7 +188,7 @@ describe('a band of CUSUM reset levels (hBand, hSpread, hAlign)', () => {
     const sc = scenarios('seasonal', 1).find((s) => s.name === 'level shift (+5σ)');
     if (sc === undefined) throw new Error('no level-shift scenario');
     const delay = (config: Record<string, number>): number => {
-      const d = createDetector('vigil', config);
+      const d = createDetector('vigil-nab', config);
       return sc.values
         .map((v, i) => d.update(i * STEP_MS, v).score)
         .slice(sc.onset, sc.onset + 60)

@@ -95,7 +95,7 @@ describe('EvtCalibrator: tail probabilities against known distributions', () => 
 describe('vigil with the extreme-value calibration', () => {
   it.each([1, 2, 3])('evt %d: a restored detector scores on identically', (evt) => {
     const g = gaussian(rng(6));
-    const d = createDetector('vigil', { evt });
+    const d = createDetector('vigil-nab', { evt });
     const n = 3000;
     const v = Array.from({ length: n }, (_, i) => 50 + 8 * Math.sin((2 * Math.PI * i) / 288) + g() + (i === 2200 ? 30 : 0));
     for (let i = 0; i < 1500; i++) d.update(i * STEP_MS, v[i] as number);
@@ -116,7 +116,7 @@ describe('vigil with the extreme-value calibration', () => {
       let count = 0;
       for (const seed of [1, 2, 3]) {
         const g = gaussian(rng(seed));
-        const d = createDetector('vigil', config);
+        const d = createDetector('vigil-nab', config);
         for (let i = 0; i < 20_000; i++) {
           const v = 100 + season * Math.sin((2 * Math.PI * i) / DAY) + g();
           if (d.update(i * STEP_MS, v).score >= 0.5 && i >= 1000) count++;

@@ -48,23 +48,25 @@ describe('the stream guard', () => {
   });
 
   it('rates a counter first: a reset is not an anomaly, a burst in the rate is', () => {
+    // One-minute samples over two days (the default detector learns for a day of time).
+    const MIN = 60_000;
     const d = createDetector('vigil', {}, { counter: true });
     let total = 0;
     const s: number[] = [];
-    for (let i = 0; i < 1200; i++) {
-      total = i === 800 ? 5 : total + 100 + 5 * (noise[i] as number); // the process restarted at 800
-      s.push(d.update(i * 15_000, total).score);
+    for (let i = 0; i < 2880; i++) {
+      total = i === 2000 ? 5 : total + 100 + 5 * (noise[i % n] as number); // the process restarted at 2000
+      s.push(d.update(i * MIN, total).score);
     }
-    expect(Math.max(...s.slice(795, 810))).toBeLessThan(0.5);
+    expect(Math.max(...s.slice(1995, 2010))).toBeLessThan(0.5);
     // …while a burst in the rate is caught.
     const e = createDetector('vigil', {}, { counter: true });
     total = 0;
     const burst: number[] = [];
-    for (let i = 0; i < 1200; i++) {
-      total += i === 1000 ? 3000 : 100 + 5 * (noise[i] as number);
-      burst.push(e.update(i * 15_000, total).score);
+    for (let i = 0; i < 2880; i++) {
+      total += i === 2500 ? 3000 : 100 + 5 * (noise[i % n] as number);
+      burst.push(e.update(i * MIN, total).score);
     }
-    expect(burst[1000]).toBeGreaterThanOrEqual(0.5);
+    expect(burst[2500]).toBeGreaterThanOrEqual(0.5);
   });
 
   it('replays gaps as missing slots so the cycle keeps its phase', () => {

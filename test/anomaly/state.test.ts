@@ -37,6 +37,15 @@ describe('state round-trips through serialisation', () => {
     expect(serializeSnapshot(restored.snapshot())).toBe(serializeSnapshot(original.snapshot()));
   });
 
+  it('a snapshot taken when v1 was the default (kind "vigil", v1 state) resumes as vigil-nab', () => {
+    const original = createDetector('vigil-nab');
+    for (let i = 0; i < 1300; i++) original.update(t[i] as number, v[i] as number);
+    const old = { ...original.snapshot(), kind: 'vigil' };
+    const restored = restoreDetector(parseSnapshot(serializeSnapshot(old)));
+    expect(restored.kind).toBe('vigil-nab');
+    for (let i = 1300; i < 1600; i++) expect(restored.update(t[i] as number, v[i] as number)).toEqual(original.update(t[i] as number, v[i] as number));
+  });
+
   it('keeps NaN and Infinity in state through JSON', () => {
     const snap = { kind: 'x', config: {}, state: { a: Number.NaN, b: [Number.POSITIVE_INFINITY, 1], c: { d: Number.NEGATIVE_INFINITY } } };
     expect(parseSnapshot(serializeSnapshot(snap))).toEqual(snap);

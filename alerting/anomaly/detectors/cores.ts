@@ -8,6 +8,7 @@ import { RelativeEntropyDetector } from './relative-entropy.js';
 import { SeasonalDetector } from './seasonal.js';
 import { SpectralResidualDetector } from './spectral-residual.js';
 import { VigilDetector } from './vigil.js';
+import { VigilNabDetector } from './vigil-nab.js';
 
 type Config = { [key: string]: StateValue };
 type State = { [key: string]: StateValue } | undefined;
@@ -22,6 +23,7 @@ function numeric(config: Config): { [key: string]: number } {
 /** The single (non-ensemble) detectors by name. */
 export const coreFactories: Record<string, (config: Config, state: State) => DetectorCore> = {
   vigil: (c, s) => new VigilDetector(numeric(c), s),
+  'vigil-nab': (c, s) => new VigilNabDetector(numeric(c), s),
   'median-mad': (c, s) => new MedianMadDetector(numeric(c), s),
   seasonal: (c, s) => new SeasonalDetector(numeric(c), s),
   'holt-winters': (c, s) => new HoltWintersDetector(numeric(c), s),

@@ -18,7 +18,7 @@ export interface EnsembleConfig {
 }
 
 export const ensembleDefaults: EnsembleConfig = {
-  members: ['vigil', 'seasonal', 'holt-winters', 'median-mad', 'cusum', 'bocpd', 'spectral-residual', 'relative-entropy', 'knn'],
+  members: ['vigil-nab', 'seasonal', 'holt-winters', 'median-mad', 'cusum', 'bocpd', 'spectral-residual', 'relative-entropy', 'knn'],
   primaryWeight: 0.8,
 };
 
@@ -39,14 +39,14 @@ export class EnsembleDetector implements DetectorCore {
     this.scores = new Float64Array(this.members.length);
   }
 
-  observe(x: number, out: AnomalyResult): void {
+  observe(x: number, out: AnomalyResult, timestampMs: number): void {
     let banded = false;
     for (let i = 0; i < this.members.length; i++) {
       const t = this.tmp;
       t.score = 0;
       t.lower = Number.NaN;
       t.upper = Number.NaN;
-      (this.members[i] as DetectorCore).observe(x, t);
+      (this.members[i] as DetectorCore).observe(x, t, timestampMs);
       this.scores[i] = t.score;
       if (!banded && Number.isFinite(t.lower)) {
         out.lower = t.lower;

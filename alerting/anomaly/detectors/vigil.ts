@@ -1,380 +1,298 @@
-import { AlarmMask } from '../alarmMask.js';
-import { RecordCalibrator } from '../calibrate.js';
-import { EvtCalibrator, evtDefaults } from '../evtCalibrator.js';
-import { acfAt, findPeriod } from '../period.js';
-import { Ring } from '../ring.js';
-import { ShapeNovelty } from '../shape.js';
-import { num, nums, obj } from '../state.js';
-import { SortedWindow, robustScale } from '../stats.js';
+import { DAY_MS, HOUR_MS, timedWeight } from '../forget.js';
+import { num, nums } from '../state.js';
 import type { AnomalyResult, DetectorCore, StateValue } from '../types.js';
-import { VisitedRange } from '../visited.js';
 
-/**
- * Vigil's default detector: a two-sided CUSUM over the series' innovations, standardised by a long,
- * robust reference, calibrated per series.
- *  - Innovation: the value itself, or — when the series has a strong cycle (daily, weekly, or any
- *    autocorrelation peak above `seasonalAcf`) — its difference from the same phase one period ago,
- *    so that routine peaks and periodic spikes are not news but a changed day is.
- *  - Reference: median and IQR of every `stride`-th innovation over the last window × stride
- *    points. A long memory of normal is what keeps noisy series quiet; the stride keeps it cheap.
- *  - CUSUM (k, h): one huge deviation or several moderate ones in the same direction both push a
- *    sum past `h`; the sums restart there so the next event is measured afresh.
- *  - A band of reset levels: where the sums last restarted is an accident of `h`, and a noise run
- *    that happens to start just after a restart becomes a "record" for that `h` only. So `hBand`
- *    CUSUMs with `h` spread evenly over h ± hSpread run side by side, each calibrated on its own,
- *    and the score is the mean of their scores: an event scores high when it is a record whatever
- *    the restart phase.
- *  - Calibration: the sum relative to its decaying running maximum (see calibrate.ts), so a score
- *    ≥ 0.5 means "a bigger event than this series has shown lately" (by `margin`, 10 %), then
- *    damped for `mask` points.
- *    The maximum starts decaying only after `hold` points (the 750-point learning period NAB allows):
- *    the extremes of the first days are what "normal" is measured against until then.
- *  - Optionally (`evt` > 0, off by default), an extreme-value calibration of the same sum
- *    (evtCalibrator.ts), alone or together with the record rule; see docs/ANOMALY.md.
- *  - Range: a value beyond the series' all-time range by more than 5 % of that range scores at
- *    least 0.5, rising to 1 at a full range beyond.
- *  - Gaps: a value inside that range but more than `gap` (3.5 %) of it away from every value seen
- *    before scores 0.5 + gap/2 (once per `gapRest` points, and not within `gapRest` points of an
- *    alarm at least as loud: one event pages once): a smaller spike on a series that once had a
- *    bigger one, which the record calibration cannot see, is still a value never seen. On a series
- *    that has only ever been positive the hole must also be `gapLog` (2 %) of the range of log
- *    values: a hole in the sparse upper tail of a heavy-tailed series (counts, bursts) is a few
- *    per cent of the value, not news; a hole near the dense bottom is a large ratio, and stays one.
- *  - Shape: a pattern never seen inside the normal range, when several fuzzy-ART memories agree
- *    (shape.ts), scores `shapeLevel`.
- * Cost per point: two binary searches and memmoves in a 512-slot window every 4th point, a few
- * arithmetic operations per level of the band, a shape match per completed block (against a few
- * categories), and an FFT period check every `fillEvery` points while the history buffer fills,
- * then every `periodEvery` points.
+/*
+ * The default detector (v2): a robust online forecast, a standardised surprise, and a calibration of
+ * that surprise against the series' own recent surprises. Everything it knows is an exponentially
+ * forgetting average set in time, so it adapts its own normal — a regime change becomes normal
+ * within about `memory`, a new daily pattern within about `season` — and its state is ~40 numbers.
+ *
+ *  1. Forecast: f = base + profile(time of day) + local. `base` is the deseasonalised mean (memory
+ *     `memory`), the profile is 24 hourly offsets from it, interpolated between hour centres (memory
+ *     `season`), and `local` the recent deviation from both (half-life `react`). The hour comes from
+ *     the timestamp: human load is the dominant cycle of operational metrics and the calendar gives
+ *     its phase — no period search, no buffer; a series without a daily cycle learns a flat profile.
+ *     Every part learns from the observation winsorised at `CLIP` scales of the forecast error
+ *     (robust exponential smoothing after Gelper, Fried & Croux 2010), so one spike drags nothing.
+ *  2. Surprise q = max(|z|, |m| / sd(m)): z = e / scale, the point deviation (spikes), and m a short
+ *     average of clipped z (sustained shifts and trends too small for any single point; divided by
+ *     its own standard deviation under white noise so both read in the same units).
+ *  3. Calibration (the idea of HTM's anomaly likelihood): how far q lies above its own typical
+ *     level, in units of its typical deviation, both forgetting over `memory`: a series whose
+ *     residuals are heavy-tailed or autocorrelated raises its own bar, a calm one lowers it.
+ *     score = x / (x + K): 0.5 where an exponential tail through those two figures puts 1 point in
+ *     10⁴ (K = ln 10⁴), whatever the series' scale.
+ *  4. One event pages once: after a score ≥ 0.5, for `quiet` hours nothing scores unless its
+ *     surprise exceeds the one that raised the alarm (a bigger event).
+ * Nothing is scored during the first `learn` hours (and `LEARN_POINTS` points): a day shows every
+ * hour of the profile once. Nothing depends on the series' length, minimum or maximum.
  */
+
+/** The knobs (hours). Each one's reason is in docs/ANOMALY.md; none comes from a benchmark file. */
 export const vigilDefaults = {
-  window: 512,
-  stride: 4,
-  k: 1,
-  h: 5,
-  hBand: 5,
-  hSpread: 1,
-  hAlign: 8,
-  buffer: 1024,
-  periodEvery: 2048,
-  fillEvery: 128,
-  seasonalAcf: 0.9,
-  keepAcf: 0.5,
-  relearn: 200,
-  shiftZ: 3,
-  spatial: 0.05,
-  spatialWarmup: 300,
-  gap: 0.035,
-  gapBins: 512,
-  gapRest: 100,
-  /** A hole must also be this fraction of the log-value range (while every value has been > 0); 0 off. */
-  gapLog: 0.02,
-  shapeBlock: 16,
-  shapeBlockSpread: 0.25,
-  shapeDims: 4,
-  shapeRho: 0.6,
-  shapeRhoSpread: 0.05,
-  shapeLearn: 750,
-  shapeBeta: 0.1,
-  shapeCategories: 16,
-  shapeQuorum: 0.5,
-  shapeAgree: 64,
-  shapeRest: 300,
-  shapeLevel: 0.6,
-  zCap: 50,
-  decay: 0.9998,
-  hold: 750,
-  warmup: 150,
-  mask: 100,
-  escape: 2,
-  margin: 1.1,
-  /**
-   * Extreme-value calibration (evtCalibrator.ts) of the same statistic: 0 off (the record rule
-   * alone), 1 instead of the record rule, 2 both required (the lower score), 3 either (the higher).
-   */
-  evt: 0,
-  ...evtDefaults,
+  /** Half-life of the forecast level: how fast the expected value follows the series. */
+  react: 1,
+  /** Half-life of the scale and of the surprise calibration: how long until a new regime is normal. */
+  memory: 48,
+  /** Half-life of each hour's place in the daily profile: how long until a new daily shape is learnt. */
+  season: 168,
+  /** After an alarm, only a bigger surprise scores within this time. */
+  quiet: 4,
+  /** No score before this much time (and LEARN_POINTS points) has been seen. */
+  learn: 24,
+  /** Half-life of the remembered range of values (HTM's "spatial" memory): a month's extremes stay normal. */
+  range: 768,
+  /** A value beyond the remembered range by this share of its width scores at least 0.5 (0 turns it off). */
+  spatial: 0.1,
 };
 export type VigilConfig = typeof vigilDefaults;
+
+/** Huber clip in scales: 3σ is exceeded by 0.27 % of Gaussian noise, so normal points pass unchanged. */
+const CLIP = 3;
+/** Weight of the shift average per point: it answers within ~4 points; sd under white noise √(w/(2−w)). */
+const SHIFT_W = 0.25;
+const SHIFT_SD = Math.sqrt(SHIFT_W / (2 - SHIFT_W));
+/** Score 0.5 at an exponential-tail probability of 10⁻⁴ (about once a month of 5-minute points). */
+const K = Math.log(1e4);
+/** Surprises enter the calibration clipped at its level + this many deviations (anomalies must not teach it). */
+const CAL_CLIP = K;
+/** The shortest half-life in points, whatever the cadence: an average of one point is no average. */
+const MIN_HALF_LIFE_POINTS = 2;
+/** A learning period needs a sample, however slow the cadence. */
+const LEARN_POINTS = 48;
+/** A gap forgets no more than this many cadences: absence of data is not evidence of a new normal. */
+const MAX_GAP_STEPS = 4;
+/**
+ * Before the scale has seen a few points, z means nothing; the calibration starts after WARM points
+ * from what |z| of Gaussian white noise would give (mean ≈ 0.8–1, mean absolute deviation ≈ 0.5),
+ * weighted as PRIOR_POINTS points, so one wild early point cannot set it.
+ */
+const WARM = 8;
+const PRIOR_Q_MEAN = 1;
+const PRIOR_Q_DEV = 0.5;
+const PRIOR_POINTS = 8;
+/** Surprises are capped so that 1e300-sized values give finite sums. */
+const Q_CAP = 1e6;
+const BINS = 24;
+const MAX_VALUE = 1e306;
+/** The cadence follows slow jitter over ~8 points. */
+const CADENCE_W = 1 - 2 ** (-1 / 8);
+
+/**
+ * Both must hold for a high score: the surprise is rare under the exponential tail through the
+ * series' typical surprise and its deviation (0.5 at 10⁻⁴), and it is a record of the last `memory`
+ * (r³/(1 + r³), 0.5 at a tie): on heavy-tailed series the tail model alone alarms on every burst of
+ * the kind the series keeps having, and the record alone alarms on noise records (~ln n of them).
+ */
+function calibrated(q: number, excess: number, record: number): number {
+  const tail = excess <= 0 ? 0 : excess / (excess + K);
+  if (record <= 0) return tail;
+  const r3 = (q / record) ** 3;
+  const rec = r3 / (1 + r3);
+  return tail < rec ? tail : rec;
+}
+
+/** forgetWeight's count floor: the plain mean while fewer than 1/weight points were averaged. */
+function atLeast(timed: number, count: number): number {
+  const floor = count > 0 ? 1 / count : 1;
+  return timed > floor ? timed : floor;
+}
 
 export class VigilDetector implements DetectorCore {
   readonly kind = 'vigil';
   private readonly cfg: VigilConfig;
-  /** One record calibration per reset level of the band (the middle one is `h` itself). */
-  private readonly cals: RecordCalibrator[] = [];
-  private readonly hs: number[] = [];
-  private readonly evt: EvtCalibrator | undefined;
-  /** With two calibrations, the alarm mask applies once, to their combination. */
-  private readonly mask: AlarmMask | undefined;
-  private ref: SortedWindow;
-  private hist: Ring;
-  private period = 0;
-  /** Each level's highest score in the last `hAlign` points, and when it came (n). */
-  private peaks: number[];
-  private peakAt: number[];
-  private ups: number[];
-  private downs: number[];
   private n = 0;
-  private refMed = Number.NaN;
-  private refScale = Number.NaN;
-  /** Consecutive points beyond ±shiftZ on one side (sign gives the side). */
-  private run = 0;
-  private lo = Number.POSITIVE_INFINITY;
-  private hi = Number.NEGATIVE_INFINITY;
-  private visited: VisitedRange;
-  /** The same, over log(value), learnt while the series stays positive (`lo` > 0). */
-  private visitedLog: VisitedRange;
-  private lastGap = Number.NEGATIVE_INFINITY;
-  private readonly shape: ShapeNovelty | undefined;
+  private t0 = 0;
+  private tPrev = 0;
+  /** EW mean of the spacing between points (ms). */
+  private cadence = 0;
+  private base = 0;
+  private local = 0;
+  /** Offsets from the base at each hour's centre; bit h of `seen` says hour h has been learnt. */
+  private profile: number[] = new Array<number>(BINS).fill(0);
+  private seen = 0;
+  /** EW mean of |x|: the floor of the scale is relative to the series' magnitude. */
+  private magnitude = 0;
+  /** Root of the EW mean of the clipped squared residual (kept as a root: squares of 1e300 overflow). */
+  private sd = 0;
+  private shift = 0;
+  /** EW mean and mean absolute deviation of the surprise q. */
+  private qMean = PRIOR_Q_MEAN;
+  private qDev = PRIOR_Q_DEV;
+  /** The largest surprise lately, fading with half-life `memory`. */
+  private qMax = 0;
+  /** Timed weights for the last step (derived, not state: see timedWeights). */
+  private cachedStep = Number.NaN;
+  private cachedFloor = Number.NaN;
+  private tReact = 0;
+  private tMemory = 0;
+  private tSeason = 0;
+  private tRange = 0;
+  /** The remembered range of values. */
+  private high = 0;
+  private low = 0;
+  private quietUntil = Number.NEGATIVE_INFINITY;
+  private alarmQ = 0;
 
   constructor(config: Partial<VigilConfig> = {}, state?: { [key: string]: StateValue }) {
     this.cfg = { ...vigilDefaults, ...config };
+    if (state === undefined) return;
+    this.n = num(state, 'n');
+    this.t0 = num(state, 't0');
+    this.tPrev = num(state, 'tPrev');
+    this.cadence = num(state, 'cadence');
+    this.base = num(state, 'base');
+    this.local = num(state, 'local');
+    this.seen = num(state, 'seen');
+    this.magnitude = num(state, 'magnitude');
+    this.profile = nums(state, 'profile');
+    if (this.profile.length !== BINS) throw new TypeError(`state.profile has ${this.profile.length} bins, not ${BINS}`);
+    this.sd = num(state, 'sd');
+    this.shift = num(state, 'shift');
+    this.qMean = num(state, 'qMean');
+    this.qDev = num(state, 'qDev');
+    this.qMax = num(state, 'qMax');
+    this.high = num(state, 'high');
+    this.low = num(state, 'low');
+    this.quietUntil = num(state, 'quietUntil');
+    this.alarmQ = num(state, 'alarmQ');
+  }
+
+  observe(value: number, out: AnomalyResult, ts: number): void {
     const c = this.cfg;
-    this.ref = new SortedWindow(c.window);
-    this.hist = new Ring(c.buffer);
-    this.visited = new VisitedRange(c.gapBins);
-    this.visitedLog = new VisitedRange(c.gapBins);
-    const levels = Math.max(1, Math.round(c.hBand));
-    for (let j = 0; j < levels; j++) this.hs.push(levels === 1 ? c.h : c.h - c.hSpread + (2 * c.hSpread * j) / (levels - 1));
-    this.ups = this.hs.map(() => 0);
-    this.peaks = this.hs.map(() => 0);
-    this.peakAt = this.hs.map(() => Number.NEGATIVE_INFINITY);
-    this.downs = this.hs.map(() => 0);
-    if (state !== undefined) {
-      const r = obj(state, 'ref');
-      this.ref = SortedWindow.fromState(c.window, nums(r, 'ring'), num(r, 'pos'), num(r, 'count'));
-      const h = obj(state, 'hist');
-      this.hist = Ring.fromState(c.buffer, nums(h, 'buf'), num(h, 'pos'), num(h, 'count'));
-      this.period = num(state, 'period');
-      this.ups = nums(state, 'ups').slice(0, levels);
-      this.downs = nums(state, 'downs').slice(0, levels);
-      this.peaks = nums(state, 'peaks').slice(0, levels);
-      this.peakAt = nums(state, 'peakAt').slice(0, levels);
-      if (this.ups.length !== levels || this.downs.length !== levels || this.peaks.length !== levels || this.peakAt.length !== levels) throw new TypeError('state.ups/downs/peaks do not match hBand');
-      this.n = num(state, 'n');
-      this.run = num(state, 'run');
-      this.lo = num(state, 'lo');
-      this.hi = num(state, 'hi');
-      const v = obj(state, 'visited');
-      this.visited = VisitedRange.fromState(c.gapBins, num(v, 'lo'), num(v, 'hi'), nums(v, 'seen'));
-      // Snapshots from before round 5 have no log map: it starts empty (the linear check then decides alone).
-      if (state['visitedLog'] !== undefined) {
-        const w = obj(state, 'visitedLog');
-        this.visitedLog = VisitedRange.fromState(c.gapBins, num(w, 'lo'), num(w, 'hi'), nums(w, 'seen'));
-      }
-      this.lastGap = num(state, 'lastGap');
+    // Beyond ±1e306 float64 sums of a few values overflow; such a metric has overflowed already.
+    const x = value > MAX_VALUE ? MAX_VALUE : value < -MAX_VALUE ? -MAX_VALUE : value;
+    // Position in the day in hours from the first hour's centre: hour i's offset holds at i + 0.5.
+    const pos = (((ts % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS - 0.5;
+    const lo = pos < 0 ? BINS - 1 : Math.floor(pos);
+    const hi = (lo + 1) % BINS;
+    const frac = pos < 0 ? pos + 1 : pos - lo;
+    if (this.n === 0) {
+      this.n = 1;
+      this.t0 = ts;
+      this.tPrev = ts;
+      this.base = x;
+      this.magnitude = Math.abs(x);
+      out.score = 0;
+      return;
     }
-    const sub = (key: string): { [key: string]: StateValue } | undefined => (state === undefined ? undefined : obj(state, key));
-    const cals = state === undefined ? undefined : state['cals'];
-    if (state !== undefined && (!Array.isArray(cals) || cals.length !== levels)) throw new TypeError('state.cals does not match hBand');
-    for (let j = 0; j < levels; j++) {
-      const saved = Array.isArray(cals) ? obj({ cal: cals[j] ?? null }, 'cal') : undefined;
-      this.cals.push(new RecordCalibrator(c.evt > 0 ? { ...c, mask: 0 } : c, saved));
-    }
-    this.evt = c.evt > 0 ? new EvtCalibrator(c, sub('evt')) : undefined;
-    this.mask = c.evt > 0 ? new AlarmMask(c, sub('mask')) : undefined;
-    if (c.shapeBlock > 0) {
-      const shape = {
-        block: c.shapeBlock,
-        blockSpread: c.shapeBlockSpread,
-        dims: c.shapeDims,
-        rho: c.shapeRho,
-        rhoSpread: c.shapeRhoSpread,
-        learn: c.shapeLearn,
-        beta: c.shapeBeta,
-        categories: c.shapeCategories,
-        quorum: c.shapeQuorum,
-        agree: c.shapeAgree,
-        rest: c.shapeRest,
-      };
-      this.shape = new ShapeNovelty(shape, state === undefined ? undefined : obj(state, 'shape'));
-    }
-    if (this.ref.count > 0) this.summarise();
-  }
-
-  observe(x: number, out: AnomalyResult): void {
-    const c = this.cfg;
-    let base = 0;
-    if (this.period > 0) {
-      base = this.hist.back(this.period);
-      // The same phase last cycle is missing: fall back to the latest held value.
-      if (!Number.isFinite(base)) base = this.latest(x);
-    }
-    const inn = x - base;
-    let rec = 0;
-    let held = 0;
-    let fresh = false;
-    let raw = 0;
-    const mid = this.hs.length >> 1;
-    if (this.ref.count >= 8) {
-      const med = this.refMed;
-      const scale = this.refScale;
-      const z = Math.max(-c.zCap, Math.min(c.zCap, (inn - med) / scale));
-      for (let j = 0; j < this.hs.length; j++) {
-        const up = Math.max(0, (this.ups[j] as number) + z - c.k);
-        const down = Math.max(0, (this.downs[j] as number) - z - c.k);
-        const r = up > down ? up : down;
-        const reset = r > (this.hs[j] as number);
-        this.ups[j] = reset ? 0 : up;
-        this.downs[j] = reset ? 0 : down;
-        const sj = (this.cals[j] as RecordCalibrator).score(r);
-        rec += sj;
-        if (sj >= (this.peaks[j] as number) || this.n - (this.peakAt[j] as number) > c.hAlign) {
-          fresh ||= sj > (this.peaks[j] as number);
-          this.peaks[j] = sj;
-          this.peakAt[j] = this.n;
-        }
-        held += this.peaks[j] as number;
-        if (j === mid) raw = r;
-      }
-      // A sustained shift makes every level restart, each at its own moment: when a level reports a
-      // new peak, the levels' peaks of the last `hAlign` points are what the event scored.
-      if (c.hAlign > 0 && fresh) rec = held;
-      out.lower = base + med - 3 * scale;
-      out.upper = base + med + 3 * scale;
-    } else for (const cal of this.cals) rec += cal.score(0);
-    out.score = this.calibrate(rec / this.hs.length, raw);
-    // A value beyond everything this series has ever shown, by more than `spatial` × its range,
-    // is news however noisy the series is (HTM's "spatial anomaly" in NAB makes the same point).
-    if (c.spatial > 0 && this.n >= c.spatialWarmup && this.hi > this.lo) {
-      const range = this.hi - this.lo;
-      const excess = Math.max(x - this.hi, this.lo - x);
-      if (excess > c.spatial * range) out.score = Math.max(out.score, 0.5 + 0.5 * Math.min(1, excess / range));
-    }
-    // A value in a hole of that range is news too, whatever the calibration's record says; at most
-    // once per `gapRest` points, as the first values of a new regime all land in holes.
-    const gapScore = 0.5 + 0.5 * c.gap;
-    if (out.score >= gapScore) this.lastGap = this.n; // the event already pages: a gap in it is no news
-    if (c.gap > 0 && this.n >= c.spatialWarmup && this.n - this.lastGap > c.gapRest && this.isGap(x)) {
-      out.score = Math.max(out.score, gapScore);
-      this.lastGap = this.n;
-    }
-    // A pattern never seen, within the normal range: several shape memories must agree (shape.ts).
-    if (this.shape?.observe(x) === true) out.score = Math.max(out.score, c.shapeLevel);
-    this.visited.learn(x);
-    if (x > 0) this.visitedLog.learn(Math.log(x));
-    if (x > this.hi) this.hi = x;
-    if (x < this.lo) this.lo = x;
-    if (this.n % c.stride === 0) {
-      this.ref.push(inn);
-      this.summarise();
-    }
-    this.trackShift(inn);
-    this.advance(x);
-  }
-
-  /**
-   * A hole in the visited range: wider than `gap` of the range and, while the series has only been
-   * positive, than `gapLog` of the log range too. A fixed fraction of the range means something
-   * different where a series is dense (the bottom of a count) and where it is sparse (its upper
-   * tail, spread out by a few big bursts); the log scale measures holes as ratios instead.
-   */
-  private isGap(x: number): boolean {
-    const c = this.cfg;
-    if (!this.visited.isGap(x, c.gap)) return false;
-    if (c.gapLog <= 0 || !(this.lo > 0)) return true;
-    return this.visitedLog.isGap(Math.log(x), c.gapLog);
-  }
-
-  /**
-   * The record rule (`rec`, the band's mean), or with `evt` its combination with the tail
-   * probability of the middle level's sum (`raw`). Requiring both
-   * (`evt` 2) is the useful one: records keep occurring on pure noise (~ln n in n points), rare
-   * tail values do not; and a tail fit alone alarms again and again on a bursty series, where the
-   * record rule has learnt the size of its bursts.
-   */
-  private calibrate(rec: number, raw: number): number {
-    if (this.evt === undefined || this.mask === undefined) return rec;
-    // Until the tail is fitted (and after every re-learn) the record rule speaks alone.
-    const ready = this.evt.ready;
-    const e = this.evt.score(raw);
-    const mode = this.cfg.evt;
-    const s = !ready ? rec : mode === 1 ? e : mode === 2 ? Math.min(e, rec) : Math.max(e, rec);
-    return this.mask.apply(s, raw);
-  }
-
-  /**
-   * A level shift that persists for `relearn` points is the new normal: the long reference would
-   * take thousands of points to agree, and meanwhile every point would look equally (and
-   * uninformatively) extreme, hiding the next event. So the reference restarts from the recent
-   * innovations, and the sums with it. (The calibration keeps its memory: the shift itself was
-   * the record to beat.)
-   */
-  private trackShift(inn: number): void {
-    const c = this.cfg;
-    if (c.relearn <= 0 || this.ref.count < 8) return;
-    const z = (inn - this.refMed) / this.refScale;
-    if (z > c.shiftZ) this.run = this.run > 0 ? this.run + 1 : 1;
-    else if (z < -c.shiftZ) this.run = this.run < 0 ? this.run - 1 : -1;
-    else this.run = 0;
-    if (Math.abs(this.run) < c.relearn) return;
-    this.run = 0;
-    this.ref = new SortedWindow(c.window);
-    // The latest `relearn` innovations, including this one (held values are in hist; this one is not yet).
-    for (let lag = c.relearn - 1; lag >= 1; lag--) {
-      const v = this.hist.back(lag);
-      const b = this.period > 0 ? this.hist.back(lag + this.period) : 0;
-      if (Number.isFinite(v) && Number.isFinite(b)) this.ref.push(v - b);
-    }
-    this.ref.push(inn);
-    this.summarise();
-    this.ups.fill(0);
-    this.downs.fill(0);
-  }
-
-  /** Median and scale change only when the reference does (every `stride` points): cache them. */
-  private summarise(): void {
-    this.refMed = this.ref.quantile(0.5);
-    this.refScale = robustScale(this.ref, this.refMed);
-  }
-
-  private latest(fallback: number): number {
-    for (let lag = 1; lag <= this.hist.count; lag++) {
-      const v = this.hist.back(lag);
-      if (Number.isFinite(v)) return v;
-    }
-    return fallback;
-  }
-
-  skip(): void {
-    for (const cal of this.cals) cal.skip();
-    this.mask?.skip();
-    this.advance(Number.NaN);
-  }
-
-  private advance(x: number): void {
-    this.hist.push(x);
+    const dt = ts - this.tPrev;
+    this.tPrev = ts;
     this.n++;
-    // Check often while the buffer fills (a cycle is found as soon as two fit), then at a slow pace.
-    const filling = this.n <= this.cfg.buffer && this.n % this.cfg.fillEvery === 0 && this.n >= 256;
-    if (filling || this.n % this.cfg.periodEvery === 0) this.redetectPeriod();
+    const n = this.n;
+    this.cadence += atLeast(CADENCE_W, n - 1) * (dt - this.cadence);
+    const step = Math.min(dt, MAX_GAP_STEPS * this.cadence);
+    const minHalfLife = MIN_HALF_LIFE_POINTS * this.cadence;
+
+    // Forecast and residual, from what was known before this point. An hour not yet learnt counts as 0.
+    const pLo = this.seen & (1 << lo) ? (this.profile[lo] as number) : 0;
+    const pHi = this.seen & (1 << hi) ? (this.profile[hi] as number) : 0;
+    const season = (1 - frac) * pLo + frac * pHi;
+    const forecast = this.base + season + this.local;
+    const e = x - forecast;
+    // A floor relative to the magnitude: a constant series has no scale, yet its first move must read
+    // as huge; and a change of a millionth of the value is not news however calm the series.
+    const scale = this.sd + 1e-6 * this.magnitude + 1e-300;
+    const z = e / scale;
+    const zc = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
+    const shift = this.shift + SHIFT_W * (zc - this.shift);
+    const az = Math.abs(z);
+    const as = Math.abs(shift) / SHIFT_SD;
+    const q = Math.min(az > as ? az : as, Q_CAP);
+
+    // Calibrate the surprise against this series' own surprises.
+    const learning = n <= LEARN_POINTS || ts - this.t0 < c.learn * HOUR_MS;
+    const dev = this.qDev > 1e-9 ? this.qDev : 1e-9;
+    const excess = (q - this.qMean) / dev;
+    let score = learning ? 0 : calibrated(q, excess, this.qMax);
+    if (c.spatial > 0 && !learning && this.high > this.low) {
+      // Never-seen values are news however noisy the series: beyond / (beyond + spatial) is 0.5 at
+      // `spatial` of the range's width outside it.
+      // The edges are padded by one scale of the forecast error: the extremes of noise keep growing
+      // with the sample, so a new extreme of the same noise is not a never-seen value.
+      const width = this.high - this.low;
+      const pad = scale;
+      const beyond = x > this.high + pad ? (x - this.high - pad) / width : x < this.low - pad ? (this.low - pad - x) / width : 0;
+      const novelty = beyond / (beyond + c.spatial);
+      if (novelty > score) score = novelty;
+    }
+    if (ts < this.quietUntil && q <= this.alarmQ) score = 0;
+    if (score >= 0.5) {
+      this.quietUntil = ts + c.quiet * HOUR_MS;
+      this.alarmQ = q;
+    }
+    out.score = score;
+    const width = (this.qMean + K * dev) * scale;
+    out.lower = learning ? Number.NaN : forecast - width;
+    out.upper = learning ? Number.NaN : forecast + width;
+
+    // Learn, from the observation winsorised at CLIP scales (the raw one while the scale is unknown).
+    const xw = n <= WARM ? x : forecast + zc * scale;
+    this.timedWeights(step, minHalfLife);
+    const wMemory = atLeast(this.tMemory, n);
+    this.magnitude += wMemory * (Math.abs(x) - this.magnitude);
+    this.base += wMemory * (xw - season - this.base);
+    // Each hour's offset is an average over the days seen: about (days × points per hour) visits.
+    const visits = (Math.floor((ts - this.t0) / DAY_MS) + 1) * Math.max(1, HOUR_MS / this.cadence);
+    const wSeason = atLeast(this.tSeason, visits);
+    const r = xw - this.base - season;
+    this.learnHour(lo, 1 - frac, xw, wSeason * r);
+    this.learnHour(hi, frac, xw, wSeason * r);
+    this.local += atLeast(this.tReact, n) * (xw - this.base - season - this.local);
+    // sd ← √((1 − w)·sd² + w·d²), computed relative to the larger term so that 1e300² cannot overflow.
+    const wScale = atLeast(this.tMemory, n - 1);
+    const d = Math.abs(xw - forecast);
+    const big = d > this.sd ? d : this.sd;
+    if (big > 0) {
+      const a = this.sd / big;
+      const b = d / big;
+      this.sd = big * Math.sqrt((1 - wScale) * a * a + wScale * b * b);
+    }
+    this.shift = shift;
+    const faded = this.qMax * (1 - this.tMemory);
+    this.qMax = n > WARM && q > faded ? q : faded;
+    // The range widens at once to take a new value and narrows toward the base with half-life `range`.
+    const wRange = atLeast(this.tRange, n);
+    const high = this.high - wRange * (this.high - this.base);
+    const low = this.low - wRange * (this.low - this.base);
+    this.high = n === 2 ? Math.max(x, this.base) : x > high ? x : high;
+    this.low = n === 2 ? Math.min(x, this.base) : x < low ? x : low;
+    if (n > WARM) {
+      const w = atLeast(this.tMemory, n - WARM + PRIOR_POINTS);
+      const qc = Math.min(q, this.qMean + CAL_CLIP * dev);
+      this.qMean += w * (qc - this.qMean);
+      this.qDev += w * (Math.abs(qc - this.qMean) - this.qDev);
+    }
   }
 
-  /** Period from the held history (missing slots carry the last value); only strong cycles count. */
-  private redetectPeriod(): void {
-    const h = this.hist.toArray();
-    let last = 0;
-    for (let i = 0; i < h.length; i++) {
-      if (Number.isFinite(h[i] as number)) last = h[i] as number;
-      else h[i] = last;
-    }
-    const found = findPeriod(h);
-    let p = found.acf >= this.cfg.seasonalAcf ? found.period : 0;
-    // Hysteresis: a cycle once established is kept, unless a strong different one is found, while
-    // it still explains the history, so that an anomaly inside the buffer (the very thing we want
-    // to see) does not unseat the baseline.
-    if (p === 0 && this.period > 0 && acfAt(h, this.period) >= this.cfg.keepAcf) p = this.period;
-    if (p !== this.period) {
-      // Innovations change meaning with the baseline: relearn the reference, sums and calibration.
-      this.period = p;
-      this.ref = new SortedWindow(this.cfg.window);
-      this.ups.fill(0);
-      this.downs.fill(0);
-      for (const cal of this.cals) cal.reset();
-      this.evt?.reset();
-      this.mask?.reset();
-    }
+  /** An hour's first visit sets it; later ones move it by its share of the correction. */
+  private learnHour(bin: number, share: number, xw: number, correction: number): void {
+    if (share === 0) return;
+    const bit = 1 << bin;
+    if ((this.seen & bit) === 0) {
+      this.profile[bin] = xw - this.base;
+      this.seen |= bit;
+    } else this.profile[bin] = (this.profile[bin] as number) + share * correction;
   }
+
+  /**
+   * The time parts of the weights (one power each) depend only on the step and the cadence floor,
+   * which are the same from point to point on a regular series: computed again only when they change.
+   */
+  private timedWeights(step: number, minHalfLife: number): void {
+    if (step === this.cachedStep && minHalfLife === this.cachedFloor) return;
+    const c = this.cfg;
+    this.cachedStep = step;
+    this.cachedFloor = minHalfLife;
+    this.tReact = timedWeight(step, Math.max(c.react * HOUR_MS, minHalfLife));
+    this.tMemory = timedWeight(step, Math.max(c.memory * HOUR_MS, minHalfLife));
+    this.tSeason = timedWeight(step * BINS, Math.max(c.season * HOUR_MS, minHalfLife));
+    this.tRange = timedWeight(step, Math.max(c.range * HOUR_MS, minHalfLife));
+  }
+
+  /** Missing slots teach nothing; the next point's time step carries the gap. */
+  skip(): void {}
 
   config(): { [key: string]: StateValue } {
     return { ...this.cfg };
@@ -382,24 +300,24 @@ export class VigilDetector implements DetectorCore {
 
   state(): { [key: string]: StateValue } {
     return {
-      ref: this.ref.toState(),
-      hist: this.hist.toState(),
-      period: this.period,
-      ups: [...this.ups],
-      peaks: [...this.peaks],
-      peakAt: [...this.peakAt],
-      downs: [...this.downs],
       n: this.n,
-      run: this.run,
-      lo: this.lo,
-      hi: this.hi,
-      visited: this.visited.toState(),
-      visitedLog: this.visitedLog.toState(),
-      lastGap: this.lastGap,
-      cals: this.cals.map((cal) => cal.state()),
-      ...(this.shape === undefined ? {} : { shape: this.shape.toState() }),
-      ...(this.evt === undefined ? {} : { evt: this.evt.state() }),
-      ...(this.mask === undefined ? {} : { mask: this.mask.state() }),
+      t0: this.t0,
+      tPrev: this.tPrev,
+      cadence: this.cadence,
+      base: this.base,
+      local: this.local,
+      profile: [...this.profile],
+      seen: this.seen,
+      magnitude: this.magnitude,
+      sd: this.sd,
+      shift: this.shift,
+      qMean: this.qMean,
+      qDev: this.qDev,
+      qMax: this.qMax,
+      high: this.high,
+      low: this.low,
+      quietUntil: this.quietUntil,
+      alarmQ: this.alarmQ,
     };
   }
 }
