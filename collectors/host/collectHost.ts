@@ -6,7 +6,11 @@ import { parseLoadavg } from './loadavg.js';
 import { parseMeminfo } from './meminfo.js';
 import { parseMounts } from './mounts.js';
 import type { Mount } from './mounts.js';
+import { diskHelp, parseDiskstats } from './diskstats.js';
 import { parseNetDev } from './netDev.js';
+import { parsePressure, pressureMetrics } from './pressure.js';
+import type { PressureResource } from './pressure.js';
+import { parseFileNr, parseVmstat } from './vmstat.js';
 import { cpuModes, parseProcStat } from './procStat.js';
 import { SeriesBuilder } from './seriesBuilder.js';
 
@@ -41,8 +45,9 @@ export interface HostCollection {
 }
 
 /**
- * One look at the machine, in node_exporter's metric names: CPU, memory, load, filesystems,
- * network, boot time and clock. Each source is read on its own; one failing source is reported
+ * One look at the machine, in node_exporter's metric names: CPU, memory and swap, load,
+ * filesystems, disk I/O, network, processes and forks, pressure stall information, file
+ * descriptors, entropy, boot time and clock. Each source is read on its own; one failing source is reported
  * in `failures` and does not spoil the others.
  */
 export async function collectHost(opts: CollectHostOptions): Promise<HostCollection> {
@@ -75,6 +80,33 @@ export async function collectHost(opts: CollectHostOptions): Promise<HostCollect
       }
     }),
     source('class/net', () => addNetClass(b, join(opts.sysRoot, 'class/net'))),
+    source('diskstats', async () => {
+      for (const d of parseDiskstats(await proc('diskstats'))) {
+        for (const [name, value] of d.values) b.add(name, name === 'node_disk_io_now' ? 'gauge' : 'counter', diskHelp[name] ?? name, { device: d.device }, value);
+      }
+    }),
+    source('vmstat', async () => {
+      for (const [name, value] of parseVmstat(await proc('vmstat'))) b.add(name, 'unknown', `/proc/vmstat information field ${name.slice('node_vmstat_'.length)}.`, {}, value);
+    }),
+    source('file-nr', async () => {
+      const f = parseFileNr(await proc('sys/fs/file-nr'));
+      if (f === undefined) throw new Error('unreadable file-nr');
+      b.add('node_filefd_allocated', 'gauge', 'File descriptor statistics: allocated.', {}, f.allocated);
+      b.add('node_filefd_maximum', 'gauge', 'File descriptor statistics: maximum.', {}, f.maximum);
+    }),
+    source('entropy', async () => {
+      const [avail, pool] = await Promise.all([proc('sys/kernel/random/entropy_avail'), proc('sys/kernel/random/poolsize')]);
+      b.add('node_entropy_available_bits', 'gauge', 'Bits of available entropy.', {}, Number(avail.trim()));
+      b.add('node_entropy_pool_size_bits', 'gauge', 'Bits of entropy pool.', {}, Number(pool.trim()));
+    }),
+    // Pressure stall information is missing on kernels before 4.20 or booted with psi=0: not a failure.
+    ...(['cpu', 'io', 'memory'] as const).map((r: PressureResource) =>
+      source(`pressure/${r}`, async () => {
+        const text = await proc(`pressure/${r}`).catch(() => undefined);
+        if (text === undefined) return;
+        for (const [name, help, value] of pressureMetrics(r, parsePressure(text))) b.add(name, 'counter', help, {}, value);
+      }),
+    ),
     source('mounts', async () => addFilesystems(b, parseMounts(await proc('mounts')), opts.statfs ?? defaultStatfs, opts.statfsTimeoutMs ?? 5000)),
   ]);
 
