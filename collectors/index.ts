@@ -4,3 +4,4 @@
  */
 export * from './host/index.js';
 export * from './selflogs/index.js';
+export * from './containers/index.js';
