@@ -1,5 +1,5 @@
 export { createHostCollector } from './hostCollector.js';
-export type { HostCollector, HostCollectorOptions } from './hostCollector.js';
+export type { HostCollector, HostCollectorOptions, MetricSource } from './hostCollector.js';
 export { collectHost } from './collectHost.js';
 export type { CollectHostOptions, FsStats, HostCollection } from './collectHost.js';
 export { parseProcStat, cpuModes, USER_HZ } from './procStat.js';
