@@ -113,7 +113,12 @@ export class FileTail {
       if (nl < 0) break;
       // A line may end in \r\n: the \r is not part of it.
       const end = nl > from && data[nl - 1] === 13 ? nl - 1 : nl;
-      lines.push({ text: data.toString('utf8', from, end), endOffset: startOffset + nl + 1 });
+      let at = from;
+      while (end - at > this.opts.maxLineBytes) {
+        lines.push({ text: data.toString('utf8', at, at + this.opts.maxLineBytes), endOffset: startOffset + at + this.opts.maxLineBytes });
+        at += this.opts.maxLineBytes;
+      }
+      lines.push({ text: data.toString('utf8', at, end), endOffset: startOffset + nl + 1 });
       from = nl + 1;
     }
     let rest = data.subarray(from);
