@@ -173,10 +173,13 @@ const agent: Command = {
       logSources,
       positionsFile: join(dataDir, 'positions.json'),
     });
+    // The agent's timers do not hold the process (so that in-process use never delays an exit); this one does, until a signal.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     shipper.start();
     await nodeAgent.start();
     logger.info({ server: url.origin, intervalMs, buffered: buffer.length, logSources: logSources.length }, 'node agent started');
     await untilSignal();
+    clearInterval(keepAlive);
     await nodeAgent.shutdown();
     // A last chance to deliver what is buffered; what is left stays on disk for the next start.
     await shipper.forceFlush(2000);
