@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import type { BackoffPolicy } from './backoff.js';
 import { backoffDelay } from './backoff.js';
+import type { PostAnswer } from './httpPost.js';
+import { httpPost } from './httpPost.js';
 import type { BufferedBatch, DiskBuffer, Signal } from './diskBuffer.js';
 
 const gzip = promisify(gzipCb);
@@ -91,14 +93,14 @@ export function createOtlpShipper(opts: OtlpShipperOptions): OtlpShipper {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
     if (opts.tenant !== undefined) headers['x-scope-orgid'] = opts.tenant;
-    let res: Response;
+    let res: PostAnswer;
     try {
       const body = await buffer.read(batch);
-      res = await fetch(`${base}/v1/${batch.signal}`, { method: 'POST', headers, body, signal: AbortSignal.any([abort.signal, AbortSignal.timeout(timeoutMs)]) });
+      res = await httpPost(new URL(`${base}/v1/${batch.signal}`), headers, body, timeoutMs, abort.signal);
     } catch (err) {
       return { kind: 'retry', reason: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'connection', retryAfterMs: undefined };
     }
-    const text = await res.text().catch(() => '');
+    const text = res.text;
     const message = (() => {
       try {
         const j = JSON.parse(text) as { message?: unknown; partialSuccess?: { errorMessage?: unknown } };
@@ -107,7 +109,7 @@ export function createOtlpShipper(opts: OtlpShipperOptions): OtlpShipper {
         return text.slice(0, 200);
       }
     })();
-    if (res.ok) {
+    if (res.status >= 200 && res.status < 300) {
       let rejectedItems = 0;
       try {
         const ps = (JSON.parse(text) as { partialSuccess?: { rejectedDataPoints?: unknown; rejectedLogRecords?: unknown } }).partialSuccess;
@@ -118,7 +120,7 @@ export function createOtlpShipper(opts: OtlpShipperOptions): OtlpShipper {
       return { kind: 'sent', rejectedItems, message };
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return { kind: 'rejected', status: res.status, message };
-    const retryAfter = Number(res.headers.get('retry-after'));
+    const retryAfter = Number(res.retryAfter);
     return { kind: 'retry', reason: `http_${res.status}`, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, policy.maxMs) : undefined };
   };
 

@@ -134,7 +134,8 @@ describe('OTLP shipper with its disk buffer', () => {
     const script = [503, 429, 400, 200];
     peer.answer = () => {
       const status = script.shift() ?? 200;
-      return { status, headers: status === 429 ? { 'retry-after': '0' } : {}, body: status === 400 ? '{"code":3,"message":"bad label"}' : '{}' };
+      const headers: Record<string, string> = status === 429 ? { 'retry-after': '0' } : {};
+      return { status, headers, body: status === 400 ? '{"code":3,"message":"bad label"}' : '{}' };
     };
     const s = await make();
     await s.export('logs', { resourceLogs: [{ n: 'first' }] }, 2);
