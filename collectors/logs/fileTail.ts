@@ -20,11 +20,14 @@ export interface TailRead {
 export interface FileTailOptions {
   /** Bytes read per poll at most, so one busy file cannot starve the others. */
   readonly maxBytesPerRead: number;
+  /**
+   * Where reads land before they are split into lines, shared by the tails of one tailer (which
+   * reads its files one after the other), so a thousand followed files do not hold a thousand buffers.
+   */
+  readonly scratch: Buffer;
   /** A line longer than this is cut into pieces of this size. */
   readonly maxLineBytes: number;
 }
-
-const CHUNK = 64 * 1024;
 
 /**
  * Follows one file by its open descriptor, so a rename (logrotate's default, the kubelet's
@@ -36,7 +39,6 @@ const CHUNK = 64 * 1024;
  */
 export class FileTail {
   private carry: Buffer = Buffer.alloc(0);
-  private readonly buf: Buffer;
 
   private constructor(
     readonly path: string,
@@ -46,9 +48,7 @@ export class FileTail {
     /** Offset of the next byte to read. */
     private offset: number,
     private readonly opts: FileTailOptions,
-  ) {
-    this.buf = Buffer.allocUnsafe(CHUNK);
-  }
+  ) {}
 
   /**
    * Opens the file at `path`; resumes at the saved position when it is the same file (device and
@@ -71,7 +71,8 @@ export class FileTail {
     return this.offset - this.carry.length;
   }
 
-  async read(): Promise<TailRead> {
+  /** Reads what was appended since the last call, at most `budget` bytes (default maxBytesPerRead). Not to be called concurrently with another tail sharing the scratch buffer. */
+  async read(budget = this.opts.maxBytesPerRead): Promise<TailRead> {
     const handle = this.handle;
     if (handle === undefined) return { lines: [], rotated: true, truncated: false };
     let truncated = false;
@@ -82,10 +83,10 @@ export class FileTail {
       truncated = true;
     }
     const lines: Line[] = [];
-    let budget = this.opts.maxBytesPerRead;
+    const scratch = this.opts.scratch;
     let atEnd = false;
     while (budget > 0) {
-      const { bytesRead } = await handle.read(this.buf, 0, Math.min(CHUNK, budget), this.offset);
+      const { bytesRead } = await handle.read(scratch, 0, Math.min(scratch.length, budget), this.offset);
       if (bytesRead === 0) {
         atEnd = true;
         break;
@@ -93,7 +94,7 @@ export class FileTail {
       budget -= bytesRead;
       const startOfChunk = this.offset - this.carry.length;
       this.offset += bytesRead;
-      this.split(Buffer.concat([this.carry, this.buf.subarray(0, bytesRead)]), startOfChunk, lines);
+      this.split(Buffer.concat([this.carry, scratch.subarray(0, bytesRead)]), startOfChunk, lines);
     }
     if (!atEnd) return { lines, rotated: false, truncated };
     // Read to the end: is the path still this file?

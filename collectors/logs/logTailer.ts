@@ -40,6 +40,8 @@ export interface LogTailerOptions {
   readonly pollIntervalMs?: number;
   /** Per file and poll (default 1 MiB). */
   readonly maxBytesPerRead?: number;
+  /** Per poll over all files (default 4 MiB): bounds one batch well under the server's request limit. */
+  readonly maxBytesPerPoll?: number;
   /** Longer lines are cut (default 256 KiB). */
   readonly maxLineBytes?: number;
   /** At most this many files are followed (default 1000). */
@@ -68,7 +70,8 @@ interface Followed {
 export function createLogTailer(opts: LogTailerOptions): LogTailer {
   const log = opts.logger;
   const interval = opts.pollIntervalMs ?? 1000;
-  const tailOpts = { maxBytesPerRead: opts.maxBytesPerRead ?? 1 << 20, maxLineBytes: opts.maxLineBytes ?? 256 * 1024 };
+  const tailOpts = { maxBytesPerRead: opts.maxBytesPerRead ?? 1 << 20, maxLineBytes: opts.maxLineBytes ?? 256 * 1024, scratch: Buffer.allocUnsafe(64 * 1024) };
+  const maxBytesPerPoll = opts.maxBytesPerPoll ?? 4 << 20;
   const maxFiles = opts.maxFiles ?? 1000;
   const files = new Gauge({ name: 'vigil_agent_log_files', help: 'Log files being followed.', registers: [opts.registry] });
   const records = new Counter({ name: 'vigil_agent_log_records_total', help: 'Log records read and handed on.', registers: [opts.registry] });
@@ -81,6 +84,7 @@ export function createLogTailer(opts: LogTailerOptions): LogTailer {
   let stopped = false;
   /** Entries read but not yet accepted by the sink: offered again before anything new is read. */
   let unsent: { entries: AgentLogEntry[]; offsets: Map<Followed, number> } | undefined;
+  let cursor = 0;
 
   const resourceOf = (source: LogSource, path: string): Record<string, string> => {
     if (source.format === 'kubernetes') {
@@ -137,10 +141,18 @@ export function createLogTailer(opts: LogTailerOptions): LogTailer {
     const offsets = new Map<Followed, number>();
     const nowMs = Date.now();
     const nowNs = BigInt(nowMs) * 1_000_000n;
-    for (const [path, f] of followed) {
+    let budget = maxBytesPerPoll;
+    // Start where the last poll stopped, so that busy files early in the list cannot starve the rest.
+    const all = [...followed];
+    const order = [...all.slice(cursor % Math.max(all.length, 1)), ...all.slice(0, cursor % Math.max(all.length, 1))];
+    cursor++;
+    for (const [path, f] of order) {
+      if (budget <= 0) break;
       let r;
       try {
-        r = await f.tail.read();
+        const before = f.tail.lineOffset;
+        r = await f.tail.read(Math.min(budget, tailOpts.maxBytesPerRead));
+        budget -= Math.max(0, f.tail.lineOffset - before);
       } catch (err) {
         log.warn({ path, err: (err as Error).message }, 'cannot read log file; it will be reopened');
         r = { lines: [], rotated: true, truncated: false };

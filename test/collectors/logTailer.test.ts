@@ -143,6 +143,20 @@ describe('log tailer, plain files', () => {
     expect(bodies()).toEqual(['2026-12-06 only\n  more']);
   });
 
+  it('reads at most maxBytesPerPoll per poll, taking turns between files, and loses nothing', async () => {
+    const lines = (name: string): string[] => Array.from({ length: 20 }, (_, i) => `${name} line ${String(i).padStart(2, '0')}`);
+    writeFileSync(join(dir, 'a.log'), `${lines('a').join('\n')}\n`);
+    writeFileSync(join(dir, 'b.log'), `${lines('b').join('\n')}\n`);
+    const t = createLogTailer({ sources: plain([join(dir, '*.log')]), positionsFile: join(dir, 'p.json'), hostname: 'h', sink: async (e) => void received.push(...e), registry: new Registry(), logger: createLogger('silent'), maxBytesPerPoll: 100 });
+    tailers.push(t);
+    await t.pollOnce();
+    // Ten bytes a line: one poll takes at most ten lines of the forty.
+    expect(received.length).toBeLessThanOrEqual(10);
+    for (let i = 0; i < 20; i++) await t.pollOnce();
+    expect(bodies().filter((b) => b.startsWith('a'))).toEqual(lines('a'));
+    expect(bodies().filter((b) => b.startsWith('b'))).toEqual(lines('b'));
+  });
+
   it('cuts a line longer than the limit into pieces', async () => {
     const f = join(dir, 'app.log');
     writeFileSync(f, `${'x'.repeat(10)}\n`);
