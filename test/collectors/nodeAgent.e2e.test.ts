@@ -105,8 +105,12 @@ describe('vigil agent → vigil, end to end', () => {
   }, 90_000);
 
   it('stored every log line exactly once, labelled with its job and host', async () => {
-    // The last lines may still be in the agent's hands: wait for its buffer to be empty after a poll or two.
-    await new Promise((r) => setTimeout(r, 2500));
+    // The agent counts the records it handed on in its own metrics, which it ships every second:
+    // once they reach every line written and its buffer is empty, the server has them all.
+    await until('every line handed on', async () => {
+      const r = await query(vigil.url, `vigil_agent_log_records_total{instance="${HOST}"}`);
+      return Number(r[0]?.value[1]) >= expectedLines.length ? true : undefined;
+    });
     await until('an empty buffer', async () => (readdirSync(bufferDir()).length === 0 ? true : undefined));
     agent.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => (agent.exitCode !== null ? r(agent.exitCode) : agent.once('exit', r)));
