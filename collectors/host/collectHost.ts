@@ -1,4 +1,4 @@
-import { readdir, readFile, statfs } from 'node:fs/promises';
+import { open, readdir, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { MetricMetadata, TimeSeries } from '../../core/index.js';
@@ -8,6 +8,7 @@ import { parseMounts } from './mounts.js';
 import type { Mount } from './mounts.js';
 import { diskHelp, parseDiskstats } from './diskstats.js';
 import { parseNetDev } from './netDev.js';
+import { netstatFields, parsePageSize, parseSnmp6, parseSnmpTables, parseSockstat } from './netstat.js';
 import { parsePressure, pressureMetrics } from './pressure.js';
 import type { PressureResource } from './pressure.js';
 import { parseFileNr, parseVmstat } from './vmstat.js';
@@ -107,6 +108,19 @@ export async function collectHost(opts: CollectHostOptions): Promise<HostCollect
         for (const [name, help, value] of pressureMetrics(r, parsePressure(text))) b.add(name, 'counter', help, {}, value);
       }),
     ),
+    source('netstat', async () => {
+      const [netstat, snmp, snmp6] = await Promise.all([proc('net/netstat'), proc('net/snmp'), proc('net/snmp6').catch(() => '')]);
+      const all = new Map([...parseSnmpTables(netstat), ...parseSnmpTables(snmp), ...parseSnmp6(snmp6)]);
+      for (const [key, value] of all) {
+        if (netstatFields.test(key)) b.add(`node_netstat_${key}`, 'unknown', `Statistic ${key.replace('_', '')}.`, {}, value);
+      }
+    }),
+    source('sockstat', async () => {
+      const [v4, v6, pageSize] = await Promise.all([proc('net/sockstat'), proc('net/sockstat6').catch(() => ''), pageSizeOf(opts.procRoot)]);
+      for (const [name, value] of [...parseSockstat(v4, pageSize), ...parseSockstat(v6, pageSize)]) {
+        b.add(name, 'gauge', `Number of ${name.slice('node_sockstat_'.length)}.`, {}, value);
+      }
+    }),
     source('mounts', async () => addFilesystems(b, parseMounts(await proc('mounts')), opts.statfs ?? defaultStatfs, opts.statfsTimeoutMs ?? 5000)),
   ]);
 
@@ -172,6 +186,29 @@ async function addFilesystems(b: SeriesBuilder, mounts: readonly Mount[], stat: 
       b.add('node_filesystem_files_free', 'gauge', 'Filesystem total free file nodes.', labels, s.ffree);
     }),
   );
+}
+
+const pageSizes = new Map<string, number>();
+
+/** Read once per /proc: the kernel's page size does not change while we run. */
+async function pageSizeOf(procRoot: string): Promise<number> {
+  const known = pageSizes.get(procRoot);
+  if (known !== undefined) return known;
+  const head = await open(join(procRoot, 'self/smaps'), 'r').then(
+    async (h) => {
+      try {
+        const buf = Buffer.alloc(4096);
+        const { bytesRead } = await h.read(buf, 0, buf.length, 0);
+        return buf.toString('utf8', 0, bytesRead);
+      } finally {
+        await h.close();
+      }
+    },
+    () => '',
+  );
+  const size = parsePageSize(head) ?? 4096;
+  pageSizes.set(procRoot, size);
+  return size;
 }
 
 async function defaultStatfs(path: string): Promise<FsStats> {

@@ -82,6 +82,19 @@ describe('collectHost over fixture files', () => {
     ['node_pressure_io_stalled_seconds_total', {}, 3.718629],
     ['node_pressure_memory_waiting_seconds_total', {}, 0.12],
     ['node_forks_total', {}, 20014],
+    ['node_netstat_Tcp_CurrEstab', {}, 16],
+    ['node_netstat_Tcp_ActiveOpens', {}, 1968],
+    ['node_netstat_Tcp_InErrs', {}, 0],
+    ['node_netstat_IpExt_InOctets', {}, 368135721],
+    ['node_netstat_Ip6_InOctets', {}, 128],
+    ['node_netstat_Udp6_InDatagrams', {}, 0],
+    ['node_sockstat_sockets_used', {}, 45],
+    ['node_sockstat_TCP_inuse', {}, 19],
+    ['node_sockstat_TCP_tw', {}, 10],
+    ['node_sockstat_TCP_mem', {}, 41],
+    // mem is in pages; the fixture's smaps says 16 kB pages.
+    ['node_sockstat_TCP_mem_bytes', {}, 41 * 16384],
+    ['node_sockstat_FRAG6_memory', {}, 0],
   ])('%s%j = %d', (name, labels, want) => {
     expect(value(c, name, labels)).toBe(want);
   });
@@ -104,8 +117,10 @@ describe('collectHost over fixture files', () => {
     expect(value(c, 'node_disk_discards_completed_total', { device: 'nvme0n1' })).toBeUndefined();
     // cpu "full" is not reported, as node_exporter does not.
     expect(value(c, 'node_pressure_cpu_stalled_seconds_total')).toBeUndefined();
-    // Only the vmstat fields node_exporter keeps by default.
+    // Only the vmstat and netstat fields node_exporter keeps by default.
     expect(value(c, 'node_vmstat_nr_free_pages')).toBeUndefined();
+    expect(value(c, 'node_netstat_Tcp_RtoMin')).toBeUndefined();
+    expect(value(c, 'node_netstat_Tcp_MaxConn')).toBeUndefined();
   });
 
   it('reports a filesystem that fails statfs only as a device error', () => {
