@@ -78,6 +78,7 @@ export class DiskBuffer {
         await handle.close();
       }
       await rename(`${file}.tmp`, file);
+      await syncDirectory(this.dir);
     } catch (err) {
       this.totalBytes -= gzBody.byteLength;
       await rm(`${file}.tmp`, { force: true });
@@ -105,5 +106,15 @@ export class DiskBuffer {
     this.batches.splice(i, 1);
     this.totalBytes -= batch.bytes;
     await rm(batch.file, { force: true });
+  }
+}
+
+/** Makes a rename in `dir` survive a power cut (the file's own fsync does not cover its directory entry). */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -83,5 +83,12 @@ export class PositionsFile {
       await handle.close();
     }
     await rename(tmp, this.path);
+    // The rename must reach the disk too, or a power cut could bring back older positions (lines repeated, never lost).
+    const dir = await open(dirname(this.path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 }
