@@ -7,6 +7,7 @@ import { parseMeminfo } from './meminfo.js';
 import { parseMounts } from './mounts.js';
 import type { Mount } from './mounts.js';
 import { diskHelp, parseDiskstats } from './diskstats.js';
+import { netClassFiles, netClassMetrics } from './netClass.js';
 import { parseNetDev } from './netDev.js';
 import { netstatFields, parsePageSize, parseSnmp6, parseSnmpTables, parseSockstat } from './netstat.js';
 import { parsePressure, pressureMetrics } from './pressure.js';
@@ -160,9 +161,11 @@ function addProcStat(b: SeriesBuilder, text: string): void {
 async function addNetClass(b: SeriesBuilder, dir: string): Promise<void> {
   for (const device of await readdir(dir)) {
     const read = (f: string): Promise<string | undefined> => readFile(join(dir, device, f), 'utf8').then((s) => s.trim(), () => undefined);
-    const [operstate, mtu] = await Promise.all([read('operstate'), read('mtu')]);
-    if (operstate !== undefined) b.add('node_network_up', 'gauge', 'Value is 1 if operstate is \'up\', 0 otherwise.', { device }, operstate === 'up' ? 1 : 0);
-    if (mtu !== undefined && /^\d+$/.test(mtu)) b.add('node_network_mtu_bytes', 'gauge', 'Network device property: mtu_bytes.', { device }, Number(mtu));
+    const contents = await Promise.all(netClassFiles.map(async (f) => [f, await read(f)] as const));
+    const files = Object.fromEntries(contents.filter(([, v]) => v !== undefined));
+    const { metrics, info } = netClassMetrics(files);
+    for (const [name, type, value] of metrics) b.add(name, type, `Network device property: ${name.slice('node_network_'.length)}.`, { device }, value);
+    b.add('node_network_info', 'gauge', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', { device, ...info }, 1);
   }
 }
 

@@ -195,7 +195,8 @@ describe('host collector lifecycle', () => {
     });
     collector.start();
     collector.start();
-    await new Promise((r) => setTimeout(r, 150));
+    // Until a second collection arrived (a collection reads some 30 files: slow on a busy machine).
+    for (let i = 0; i < 400 && requests.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
     await collector.shutdown();
     await collector.shutdown();
     const seen = requests.length;
@@ -257,6 +258,7 @@ describe('host collector lifecycle', () => {
     const second = requests[1] as WriteRequest;
     const stale = second.series.filter((s) => s.samples.some((p) => isStaleNaN(p.v)));
     expect(stale.map((s) => formatSeries(s.labels)).sort()).toEqual([
+      'node_network_info{address="", broadcast="", device="veth9", duplex="", ifalias="", instance="' + os.hostname() + '", job="vigil-host", operstate="up"}',
       'node_network_mtu_bytes{device="veth9", instance="' + os.hostname() + '", job="vigil-host"}',
       'node_network_up{device="veth9", instance="' + os.hostname() + '", job="vigil-host"}',
     ]);

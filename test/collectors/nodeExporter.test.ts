@@ -99,6 +99,12 @@ describe.skipIf(!installed && process.env.CI !== 'true')('host collector next to
     'node_network_transmit_packets_total',
     'node_network_up',
     'node_network_mtu_bytes',
+    'node_network_info',
+    'node_network_carrier',
+    'node_network_flags',
+    'node_network_speed_bytes',
+    'node_network_protocol_type',
+    'node_network_carrier_changes_total',
     'node_load1',
     'node_boot_time_seconds',
     'node_uname_info',
@@ -134,7 +140,7 @@ describe.skipIf(!installed && process.env.CI !== 'true')('host collector next to
   it('agrees on values that do not move', () => {
     // Whole metric names only: node_filesystem_files (inodes) is fixed, node_filesystem_files_free
     // moves as the tests running beside this one create files.
-    const fixed = /^node_(memory_(MemTotal|SwapTotal)_bytes|boot_time_seconds|filesystem_(size_bytes|files|readonly)|network_(up|mtu_bytes)|uname_info|filefd_maximum|entropy_pool_size_bits|vmstat_oom_kill)(\{|$)/;
+    const fixed = /^node_(memory_(MemTotal|SwapTotal)_bytes|boot_time_seconds|filesystem_(size_bytes|files|readonly)|network_(up|mtu_bytes|info|flags|protocol_type|iface_id|speed_bytes)|uname_info|filefd_maximum|entropy_pool_size_bits|vmstat_oom_kill)(\{|$)/;
     const keys = [...ours.keys()].filter((k) => fixed.test(k));
     expect(keys.some((k) => k.startsWith('node_filesystem_files{'))).toBe(true);
     expect(keys.some((k) => k.startsWith('node_filesystem_files_free'))).toBe(false);
