@@ -49,7 +49,8 @@ export interface LogTailerOptions {
 }
 
 /**
- * Follows log files: start() polls every pollIntervalMs; polls never overlap and never reject;
+ * Follows log files: start() polls every pollIntervalMs; files that newly match a glob are found
+ * within ten polls (at once after a rotation); polls never overlap and never reject;
  * the timer does not keep the process alive; shutdown() is idempotent, waits for a poll in
  * flight and saves the positions.
  */
@@ -85,6 +86,9 @@ export function createLogTailer(opts: LogTailerOptions): LogTailer {
   /** Entries read but not yet accepted by the sink: offered again before anything new is read. */
   let unsent: { entries: AgentLogEntry[]; offsets: Map<Followed, number> } | undefined;
   let cursor = 0;
+  // Globs are expanded every DISCOVER_EVERY polls, and at once after a rotation (to open the new file).
+  const DISCOVER_EVERY = 10;
+  let pollsSinceDiscovery = DISCOVER_EVERY;
 
   const resourceOf = (source: LogSource, path: string): Record<string, string> => {
     if (source.format === 'kubernetes') {
@@ -168,6 +172,7 @@ export function createLogTailer(opts: LogTailerOptions): LogTailer {
       offsets.set(f, f.assembler.safeOffset);
       if (r.rotated) {
         events.inc({ event: 'rotated' });
+        pollsSinceDiscovery = DISCOVER_EVERY;
         followed.delete(path);
       }
     }
@@ -185,7 +190,11 @@ export function createLogTailer(opts: LogTailerOptions): LogTailer {
     try {
       positions ??= await PositionsFile.load(opts.positionsFile);
       if (unsent === undefined) {
-        await discover();
+        if (pollsSinceDiscovery >= DISCOVER_EVERY) {
+          await discover();
+          pollsSinceDiscovery = 0;
+        }
+        pollsSinceDiscovery++;
         const batch = await read();
         files.set(followed.size);
         if (batch.entries.length === 0) {

@@ -52,6 +52,14 @@ describe('log tailer, plain files', () => {
     expect(received[0]).toMatchObject({ resource: { 'service.name': 'app', 'service.instance.id': 'node-1' }, attributes: { 'log.file.path': f, 'log.file.name': 'app.log' } });
   });
 
+  it('finds a file that appears later within ten polls', async () => {
+    const t = tailer(plain([join(dir, '*.log')]));
+    await t.pollOnce();
+    writeFileSync(join(dir, 'late.log'), 'late line\n');
+    for (let i = 0; i < 10; i++) await t.pollOnce();
+    expect(bodies()).toEqual(['late line']);
+  });
+
   it('keeps its position across restarts: nothing repeated, nothing skipped', async () => {
     const f = join(dir, 'app.log');
     writeFileSync(f, 'a\nb\n');
