@@ -51,8 +51,8 @@ type Outcome = { kind: 'sent'; rejectedItems: number; message: string } | { kind
 /**
  * Ships batches over OTLP/HTTP (JSON, gzip) from a disk buffer, oldest first, one at a time (so
  * the server sees each series' samples in order). A batch leaves the buffer when the server
- * answered 2xx, or 4xx other than 408/429 (it would never be taken: counted as rejected and
- * logged). Anything else — no connection, timeout, 5xx, 408, 429 — is retried with exponential
+ * answered 2xx, or 4xx other than 401/403/408/429 (it would never be taken: counted as rejected
+ * and logged). Anything else — no connection, timeout, 5xx, 401/403 (a token to fix), 408, 429 — is retried with exponential
  * backoff and jitter, honouring Retry-After. While the server is away the buffer fills up to its
  * bound; beyond it new batches are dropped and counted.
  */
@@ -119,7 +119,8 @@ export function createOtlpShipper(opts: OtlpShipperOptions): OtlpShipper {
       }
       return { kind: 'sent', rejectedItems, message };
     }
-    if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return { kind: 'rejected', status: res.status, message };
+    // 401/403 are kept and retried: a wrong or revoked token is fixed by restarting the agent with a good one, and the buffer outlives the restart.
+    if (res.status >= 400 && res.status < 500 && ![401, 403, 408, 429].includes(res.status)) return { kind: 'rejected', status: res.status, message };
     const retryAfter = Number(res.retryAfter);
     return { kind: 'retry', reason: `http_${res.status}`, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, policy.maxMs) : undefined };
   };
@@ -138,7 +139,10 @@ export function createOtlpShipper(opts: OtlpShipperOptions): OtlpShipper {
       if (outcome.kind === 'retry') {
         failures.inc({ reason: outcome.reason });
         const delay = outcome.retryAfterMs ?? backoffDelay(policy, attempt++);
-        if (attempt === 1 || attempt % 10 === 0) log.warn({ reason: outcome.reason, attempt, delayMs: delay, buffered: buffer.length }, 'server unavailable; batches wait in the buffer');
+        if (attempt === 1 || attempt % 10 === 0) {
+          const auth = outcome.reason === 'http_401' || outcome.reason === 'http_403';
+          log.warn({ reason: outcome.reason, attempt, delayMs: delay, buffered: buffer.length }, auth ? 'server refuses the token (--token, --token-file, VIGIL_TOKEN); batches wait in the buffer' : 'server unavailable; batches wait in the buffer');
+        }
         await sleep(delay);
         continue;
       }

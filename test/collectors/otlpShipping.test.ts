@@ -130,8 +130,8 @@ describe('OTLP shipper with its disk buffer', () => {
     expect(await counter('vigil_agent_items_total', { signal: 'metrics', result: 'sent' })).toBe(30);
   });
 
-  it('retries 503 and 429 (after Retry-After) until the server takes the batch; drops and counts a 400', async () => {
-    const script = [503, 429, 400, 200];
+  it('retries 503, 429 (after Retry-After) and 401 until the server takes the batch; drops and counts a 400', async () => {
+    const script = [503, 429, 401, 400, 200];
     peer.answer = () => {
       const status = script.shift() ?? 200;
       const headers: Record<string, string> = status === 429 ? { 'retry-after': '0' } : {};
@@ -142,11 +142,12 @@ describe('OTLP shipper with its disk buffer', () => {
     await s.export('logs', { resourceLogs: [{ n: 'second' }] }, 3);
     s.start();
     expect(await s.forceFlush(10_000)).toBe(true);
-    // 503 and 429 retried the first batch; the 400 dropped it; the second went through.
+    // 503, 429 and 401 retried the first batch; the 400 dropped it; the second went through.
     expect(peer.bodies.map((b) => b.json)).toEqual([{ resourceLogs: [{ n: 'second' }] }]);
     expect(await counter('vigil_agent_items_total', { signal: 'logs', result: 'rejected' })).toBe(2);
     expect(await counter('vigil_agent_send_failures_total', { reason: 'http_503' })).toBe(1);
     expect(await counter('vigil_agent_send_failures_total', { reason: 'http_429' })).toBe(1);
+    expect(await counter('vigil_agent_send_failures_total', { reason: 'http_401' })).toBe(1);
   });
 
   it('keeps batches on disk across a restart while the server is away, up to its bound, counting what it drops', async () => {
