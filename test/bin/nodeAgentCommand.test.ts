@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseSize } from '../../bin/commands/nodeAgent.js';
+import { parseDuration, parseSize } from '../../bin/index.js';
 import { repoRoot } from '../support/index.js';
 
 describe('vigil agent flags', () => {
