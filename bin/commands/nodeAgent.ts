@@ -41,6 +41,7 @@ environment:
   VIGIL_URL        the server URL when --server is not given
   VIGIL_TOKEN      the API token when neither --token nor --token-file is given
   VIGIL_LOG_LEVEL  log level when --log-level is not given
+  (Node itself reads NODE_EXTRA_CA_CERTS=ca.pem: how to trust a server certificate from a private CA.)
 
 The agent ships its own metrics (vigil_agent_*, process_*, nodejs_*) with the host's.
 `;
