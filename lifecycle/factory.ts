@@ -8,7 +8,7 @@ export interface CreateDirectorOptions {
   readonly config: VigilConfig['director'];
   readonly dataDir: string;
   readonly logger: Logger;
-  /** How the process CPI starts an agent, e.g. [node, ...execArgv, 'bin/vigil.ts', 'agent']. */
+  /** How the process CPI starts an agent, e.g. [node, ...execArgv, 'bin/vigil.ts', 'vm-agent']. */
   readonly agentCommand: readonly string[];
   /** The director's own base URL as agents reach it (heartbeats); read when each VM is created. */
   readonly directorUrl: () => string;

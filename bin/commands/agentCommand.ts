@@ -4,5 +4,5 @@
  * which starts the roles: a cycle).
  */
 export function agentCommand(): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1] ?? 'bin/vigil.ts', 'agent'];
+  return [process.execPath, ...process.execArgv, process.argv[1] ?? 'bin/vigil.ts', 'vm-agent'];
 }

@@ -36,20 +36,20 @@ const director: Command = {
   },
 };
 
-const agent: Command = {
-  summary: 'Run the lifecycle agent of one VM (started by the process CPI): vigil agent --settings FILE',
+const vmAgent: Command = {
+  summary: 'Run the lifecycle agent of one VM (started by the process CPI): vigil vm-agent --settings FILE',
   async run(args) {
     const { values } = parseArgs({ args: [...args], options: { settings: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
     if (values.help === true) {
       io.out(
-        'usage: vigil agent --settings FILE\n\nThe lifecycle agent of one VM: the process CPI starts it with the settings file it wrote\n' +
+        'usage: vigil vm-agent --settings FILE\n\nThe lifecycle agent of one VM: the process CPI starts it with the settings file it wrote\n' +
           '(who the VM is, its IP and port, its director, its credential). Not to be run by hand.\n\n' +
           'environment:\n  VIGIL_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)\n  VIGIL_VM_CID      set by the CPI: the VM this agent serves\n',
       );
       return 0;
     }
     if (values.settings === undefined) {
-      io.err('vigil agent: --settings FILE is required\n');
+      io.err('vigil vm-agent: --settings FILE is required\n');
       return 2;
     }
     // Only the agent's own module: a VM should not load the director, its database or fastify.
@@ -96,5 +96,5 @@ const clientCommands: Readonly<Record<string, string>> = {
 export const lifecycleCommands: CommandMap = {
   ...Object.fromEntries(Object.entries(clientCommands).map(([n, s]) => [n, lazy(n, s)])),
   director,
-  agent,
+  'vm-agent': vmAgent,
 };

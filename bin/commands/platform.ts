@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, coerceValue, loadConfig, setPath } from '../../core/index.js';
-import { startPlatform } from '../platform.js';
 import type { CommandMap } from './command.js';
 
 /** CLI flags of `vigil start` and the config keys they set (flags win over file and env). */
@@ -62,6 +61,8 @@ export async function runStart(args: readonly string[]): Promise<number> {
     }
     throw err;
   }
+  // Loaded only here: the other commands (the node agent above all) must not pay for the server's modules.
+  const { startPlatform } = await import('../platform.js');
   const platform = await startPlatform(config);
   return new Promise<number>((resolve) => {
     let signals = 0;

@@ -1,10 +1,14 @@
-import { createHostCollector } from '../../collectors/index.js';
+import type { AgentExporter } from '../../collectors/index.js';
+import { createNodeAgent } from '../../collectors/index.js';
 import type { PushPipeline } from '../../ingest/index.js';
+import { inProcessDecoder } from '../../ingest/index.js';
 import type { Role } from '../role.js';
 
 /**
- * Watches this machine from the first start: host metrics every collectors.host.intervalMs,
- * pushed through the same pipeline as any external sender (so limits and metrics apply).
+ * Watches this machine from the first start: the node agent (`vigil agent`) running in-process,
+ * host and container metrics every collectors.host.intervalMs. Its OTLP requests go through the
+ * same decoder and pipeline as an external agent's (so names, limits and metrics are the same),
+ * without HTTP.
  */
 export const collectorRole: Role = {
   name: 'collector',
@@ -13,14 +17,23 @@ export const collectorRole: Role = {
     const pipeline = ctx.services.get<PushPipeline>('pipeline');
     const cfg = ctx.config.collectors.host;
     if (!cfg.enabled) return { stop: async () => undefined };
-    const collector = createHostCollector({
-      sink: (req) => pipeline.push(req),
+    const tenant = ctx.config.tenant.default;
+    const exporter: AgentExporter = {
+      async export(signal, body) {
+        const prepared = await inProcessDecoder.decode({ signal, encoding: 'json', contentEncoding: undefined, tenant, body: Buffer.from(JSON.stringify(body)), ...pipeline.context() });
+        await pipeline.publish(prepared);
+        return true;
+      },
+    };
+    const agent = createNodeAgent({
+      exporter,
       intervalMs: cfg.intervalMs,
-      tenant: ctx.config.tenant.default,
+      job: 'vigil-host',
+      cgroupRoot: '/sys/fs/cgroup',
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'host-collector' }),
     });
-    collector.start();
-    return { stop: () => collector.shutdown() };
+    await agent.start();
+    return { stop: () => agent.shutdown() };
   },
 };

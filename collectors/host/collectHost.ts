@@ -1,4 +1,4 @@
-import { readdir, readFile, statfs } from 'node:fs/promises';
+import { open, readdir, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { MetricMetadata, TimeSeries } from '../../core/index.js';
@@ -6,7 +6,13 @@ import { parseLoadavg } from './loadavg.js';
 import { parseMeminfo } from './meminfo.js';
 import { parseMounts } from './mounts.js';
 import type { Mount } from './mounts.js';
+import { diskHelp, parseDiskstats } from './diskstats.js';
+import { netClassFiles, netClassMetrics } from './netClass.js';
 import { parseNetDev } from './netDev.js';
+import { netstatFields, parsePageSize, parseSnmp6, parseSnmpTables, parseSockstat } from './netstat.js';
+import { parsePressure, pressureMetrics } from './pressure.js';
+import type { PressureResource } from './pressure.js';
+import { parseFileNr, parseVmstat } from './vmstat.js';
 import { cpuModes, parseProcStat } from './procStat.js';
 import { SeriesBuilder } from './seriesBuilder.js';
 
@@ -41,8 +47,9 @@ export interface HostCollection {
 }
 
 /**
- * One look at the machine, in node_exporter's metric names: CPU, memory, load, filesystems,
- * network, boot time and clock. Each source is read on its own; one failing source is reported
+ * One look at the machine, in node_exporter's metric names: CPU, memory and swap, load,
+ * filesystems, disk I/O, network, processes and forks, pressure stall information, file
+ * descriptors, entropy, boot time and clock. Each source is read on its own; one failing source is reported
  * in `failures` and does not spoil the others.
  */
 export async function collectHost(opts: CollectHostOptions): Promise<HostCollection> {
@@ -75,6 +82,46 @@ export async function collectHost(opts: CollectHostOptions): Promise<HostCollect
       }
     }),
     source('class/net', () => addNetClass(b, join(opts.sysRoot, 'class/net'))),
+    source('diskstats', async () => {
+      for (const d of parseDiskstats(await proc('diskstats'))) {
+        for (const [name, value] of d.values) b.add(name, name === 'node_disk_io_now' ? 'gauge' : 'counter', diskHelp[name] ?? name, { device: d.device }, value);
+      }
+    }),
+    source('vmstat', async () => {
+      for (const [name, value] of parseVmstat(await proc('vmstat'))) b.add(name, 'unknown', `/proc/vmstat information field ${name.slice('node_vmstat_'.length)}.`, {}, value);
+    }),
+    source('file-nr', async () => {
+      const f = parseFileNr(await proc('sys/fs/file-nr'));
+      if (f === undefined) throw new Error('unreadable file-nr');
+      b.add('node_filefd_allocated', 'gauge', 'File descriptor statistics: allocated.', {}, f.allocated);
+      b.add('node_filefd_maximum', 'gauge', 'File descriptor statistics: maximum.', {}, f.maximum);
+    }),
+    source('entropy', async () => {
+      const [avail, pool] = await Promise.all([proc('sys/kernel/random/entropy_avail'), proc('sys/kernel/random/poolsize')]);
+      b.add('node_entropy_available_bits', 'gauge', 'Bits of available entropy.', {}, Number(avail.trim()));
+      b.add('node_entropy_pool_size_bits', 'gauge', 'Bits of entropy pool.', {}, Number(pool.trim()));
+    }),
+    // Pressure stall information is missing on kernels before 4.20 or booted with psi=0: not a failure.
+    ...(['cpu', 'io', 'memory'] as const).map((r: PressureResource) =>
+      source(`pressure/${r}`, async () => {
+        const text = await proc(`pressure/${r}`).catch(() => undefined);
+        if (text === undefined) return;
+        for (const [name, help, value] of pressureMetrics(r, parsePressure(text))) b.add(name, 'counter', help, {}, value);
+      }),
+    ),
+    source('netstat', async () => {
+      const [netstat, snmp, snmp6] = await Promise.all([proc('net/netstat'), proc('net/snmp'), proc('net/snmp6').catch(() => '')]);
+      const all = new Map([...parseSnmpTables(netstat), ...parseSnmpTables(snmp), ...parseSnmp6(snmp6)]);
+      for (const [key, value] of all) {
+        if (netstatFields.test(key)) b.add(`node_netstat_${key}`, 'unknown', `Statistic ${key.replace('_', '')}.`, {}, value);
+      }
+    }),
+    source('sockstat', async () => {
+      const [v4, v6, pageSize] = await Promise.all([proc('net/sockstat'), proc('net/sockstat6').catch(() => ''), pageSizeOf(opts.procRoot)]);
+      for (const [name, value] of [...parseSockstat(v4, pageSize), ...parseSockstat(v6, pageSize)]) {
+        b.add(name, 'gauge', `Number of ${name.slice('node_sockstat_'.length)}.`, {}, value);
+      }
+    }),
     source('mounts', async () => addFilesystems(b, parseMounts(await proc('mounts')), opts.statfs ?? defaultStatfs, opts.statfsTimeoutMs ?? 5000)),
   ]);
 
@@ -114,9 +161,11 @@ function addProcStat(b: SeriesBuilder, text: string): void {
 async function addNetClass(b: SeriesBuilder, dir: string): Promise<void> {
   for (const device of await readdir(dir)) {
     const read = (f: string): Promise<string | undefined> => readFile(join(dir, device, f), 'utf8').then((s) => s.trim(), () => undefined);
-    const [operstate, mtu] = await Promise.all([read('operstate'), read('mtu')]);
-    if (operstate !== undefined) b.add('node_network_up', 'gauge', 'Value is 1 if operstate is \'up\', 0 otherwise.', { device }, operstate === 'up' ? 1 : 0);
-    if (mtu !== undefined && /^\d+$/.test(mtu)) b.add('node_network_mtu_bytes', 'gauge', 'Network device property: mtu_bytes.', { device }, Number(mtu));
+    const contents = await Promise.all(netClassFiles.map(async (f) => [f, await read(f)] as const));
+    const files = Object.fromEntries(contents.filter(([, v]) => v !== undefined));
+    const { metrics, info } = netClassMetrics(files);
+    for (const [name, type, value] of metrics) b.add(name, type, `Network device property: ${name.slice('node_network_'.length)}.`, { device }, value);
+    b.add('node_network_info', 'gauge', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', { device, ...info }, 1);
   }
 }
 
@@ -140,6 +189,29 @@ async function addFilesystems(b: SeriesBuilder, mounts: readonly Mount[], stat: 
       b.add('node_filesystem_files_free', 'gauge', 'Filesystem total free file nodes.', labels, s.ffree);
     }),
   );
+}
+
+const pageSizes = new Map<string, number>();
+
+/** Read once per /proc: the kernel's page size does not change while we run. */
+async function pageSizeOf(procRoot: string): Promise<number> {
+  const known = pageSizes.get(procRoot);
+  if (known !== undefined) return known;
+  const head = await open(join(procRoot, 'self/smaps'), 'r').then(
+    async (h) => {
+      try {
+        const buf = Buffer.alloc(4096);
+        const { bytesRead } = await h.read(buf, 0, buf.length, 0);
+        return buf.toString('utf8', 0, bytesRead);
+      } finally {
+        await h.close();
+      }
+    },
+    () => '',
+  );
+  const size = parsePageSize(head) ?? 4096;
+  pageSizes.set(procRoot, size);
+  return size;
 }
 
 async function defaultStatfs(path: string): Promise<FsStats> {

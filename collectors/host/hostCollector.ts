@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import type { Labels, TimeSeries, WriteRequest } from '../../core/index.js';
+import type { Labels, MetricMetadata, TimeSeries, WriteRequest } from '../../core/index.js';
 import { DEFAULT_TENANT, seriesId, STALE_NAN } from '../../core/index.js';
 import { collectHost } from './collectHost.js';
 import type { FsStats } from './collectHost.js';
@@ -26,7 +26,19 @@ export interface HostCollectorOptions {
   readonly statfsTimeoutMs?: number;
   /** Clock for sample timestamps (tests pin it). */
   readonly now?: () => number;
+  /**
+   * More metrics for each collection, at the same timestamp (containers, the agent's own
+   * metrics). Their failures are counted and logged as the host's own sources' are.
+   */
+  readonly extraSources?: readonly MetricSource[];
 }
+
+/** A source of metrics collected with the host's: series (with job and instance), their metadata, and what could not be read. */
+export type MetricSource = (nowMs: number) => Promise<{
+  readonly series: readonly TimeSeries[];
+  readonly metadata: readonly MetricMetadata[];
+  readonly failures: readonly { readonly source: string; readonly error: string }[];
+}>;
 
 /**
  * Watches the machine Vigil runs on, node_exporter style. Lifecycle: start() collects at once
@@ -81,17 +93,20 @@ export function createHostCollector(opts: HostCollectorOptions): HostCollector {
         ...(opts.statfs === undefined ? {} : { statfs: opts.statfs }),
         ...(opts.statfsTimeoutMs === undefined ? {} : { statfsTimeoutMs: opts.statfsTimeoutMs }),
       });
-      for (const f of c.failures) {
+      const extra = await Promise.all((opts.extraSources ?? []).map((source) => source(t)));
+      const series = [...c.series, ...extra.flatMap((e) => e.series)];
+      const metadata = [...c.metadata, ...extra.flatMap((e) => e.metadata)];
+      for (const f of [...c.failures, ...extra.flatMap((e) => e.failures)]) {
         errors.inc({ source: f.source });
         log.warn({ source: f.source, error: f.error }, 'host collector could not read a source');
       }
       const current = new Map<bigint, Labels>();
-      for (const s of c.series) current.set(seriesId(s.labels), s.labels);
+      for (const s of series) current.set(seriesId(s.labels), s.labels);
       const stale: TimeSeries[] = [];
       for (const [id, labels] of previous) if (!current.has(id)) stale.push({ labels, samples: [{ t, v: STALE_NAN }] });
       previous = current;
-      seriesGauge.set(c.series.length);
-      await opts.sink({ tenant: opts.tenant ?? DEFAULT_TENANT, series: [...c.series, ...stale], metadata: c.metadata, logs: [], events: [] });
+      seriesGauge.set(series.length);
+      await opts.sink({ tenant: opts.tenant ?? DEFAULT_TENANT, series: [...series, ...stale], metadata, logs: [], events: [] });
       collections.inc({ result: 'success' });
       return true;
     } catch (err) {

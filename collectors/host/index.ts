@@ -1,5 +1,5 @@
 export { createHostCollector } from './hostCollector.js';
-export type { HostCollector, HostCollectorOptions } from './hostCollector.js';
+export type { HostCollector, HostCollectorOptions, MetricSource } from './hostCollector.js';
 export { collectHost } from './collectHost.js';
 export type { CollectHostOptions, FsStats, HostCollection } from './collectHost.js';
 export { parseProcStat, cpuModes, USER_HZ } from './procStat.js';
@@ -12,3 +12,11 @@ export { parseNetDev } from './netDev.js';
 export type { NetDevStats } from './netDev.js';
 export { parseMounts } from './mounts.js';
 export type { Mount } from './mounts.js';
+export { netClassFiles, netClassMetrics } from './netClass.js';
+export type { NetClassFile } from './netClass.js';
+export { netstatFields, parsePageSize, parseSnmp6, parseSnmpTables, parseSockstat } from './netstat.js';
+export { ignoredDisks, parseDiskstats } from './diskstats.js';
+export type { DiskStat } from './diskstats.js';
+export { parsePressure, pressureMetrics } from './pressure.js';
+export type { PressureResource, PressureTotals } from './pressure.js';
+export { parseFileNr, parseVmstat } from './vmstat.js';

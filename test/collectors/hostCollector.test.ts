@@ -65,6 +65,36 @@ describe('collectHost over fixture files', () => {
     ['node_procs_running', {}, 8],
     ['node_time_seconds', {}, NOW / 1000],
     ['node_uname_info', { nodename: 'host-1', sysname: os.type(), domainname: 'lab.example' }, 1],
+    ['node_disk_reads_completed_total', { device: 'vda' }, 51011],
+    ['node_disk_read_bytes_total', { device: 'vda' }, 2463922 * 512],
+    ['node_disk_written_bytes_total', { device: 'vda' }, 4410936 * 512],
+    ['node_disk_write_time_seconds_total', { device: 'vda' }, 12.516],
+    ['node_disk_io_time_weighted_seconds_total', { device: 'vda' }, 25.155],
+    ['node_disk_discarded_sectors_total', { device: 'vda' }, 395536],
+    ['node_disk_flush_requests_total', { device: 'vda' }, 943],
+    ['node_disk_io_now', { device: 'nvme0n1' }, 1],
+    ['node_vmstat_pgfault', {}, 10738411],
+    ['node_vmstat_oom_kill', {}, 1],
+    ['node_filefd_allocated', {}, 1568],
+    ['node_filefd_maximum', {}, 9223372036854775807],
+    ['node_entropy_available_bits', {}, 256],
+    ['node_pressure_cpu_waiting_seconds_total', {}, 11.552082],
+    ['node_pressure_io_stalled_seconds_total', {}, 3.718629],
+    ['node_pressure_memory_waiting_seconds_total', {}, 0.12],
+    ['node_forks_total', {}, 20014],
+    ['node_netstat_Tcp_CurrEstab', {}, 16],
+    ['node_netstat_Tcp_ActiveOpens', {}, 1968],
+    ['node_netstat_Tcp_InErrs', {}, 0],
+    ['node_netstat_IpExt_InOctets', {}, 368135721],
+    ['node_netstat_Ip6_InOctets', {}, 128],
+    ['node_netstat_Udp6_InDatagrams', {}, 0],
+    ['node_sockstat_sockets_used', {}, 45],
+    ['node_sockstat_TCP_inuse', {}, 19],
+    ['node_sockstat_TCP_tw', {}, 10],
+    ['node_sockstat_TCP_mem', {}, 41],
+    // mem is in pages; the fixture's smaps says 16 kB pages.
+    ['node_sockstat_TCP_mem_bytes', {}, 41 * 16384],
+    ['node_sockstat_FRAG6_memory', {}, 0],
   ])('%s%j = %d', (name, labels, want) => {
     expect(value(c, name, labels)).toBe(want);
   });
@@ -77,6 +107,20 @@ describe('collectHost over fixture files', () => {
     }
     const ids = new Set(c.series.map((s) => formatSeries(s.labels)));
     expect(ids.size).toBe(c.series.length);
+  });
+
+  it('leaves out what node_exporter leaves out by default', () => {
+    // Partitions and loop devices.
+    const disks = new Set(c.series.filter((s) => (s.labels['__name__'] as string).startsWith('node_disk_')).map((s) => s.labels['device']));
+    expect([...disks].sort()).toEqual(['nvme0n1', 'vda', 'zram0']);
+    // nvme0n1's line has 11 columns (Linux before 4.18): no discard or flush series for it.
+    expect(value(c, 'node_disk_discards_completed_total', { device: 'nvme0n1' })).toBeUndefined();
+    // cpu "full" is not reported, as node_exporter does not.
+    expect(value(c, 'node_pressure_cpu_stalled_seconds_total')).toBeUndefined();
+    // Only the vmstat and netstat fields node_exporter keeps by default.
+    expect(value(c, 'node_vmstat_nr_free_pages')).toBeUndefined();
+    expect(value(c, 'node_netstat_Tcp_RtoMin')).toBeUndefined();
+    expect(value(c, 'node_netstat_Tcp_MaxConn')).toBeUndefined();
   });
 
   it('reports a filesystem that fails statfs only as a device error', () => {
@@ -100,6 +144,8 @@ describe('collectHost over fixture files', () => {
     const partial = await collectHost({ procRoot: proc, sysRoot: join(proc, 'nope'), hostname: 'h', job: 'j', nowMs: NOW, statfs: fakeStatfs });
     rmSync(proc, { recursive: true, force: true });
     expect(partial.failures.map((f) => f.source).sort()).toEqual(['class/net', 'loadavg', 'stat']);
+    // Pressure files are optional (kernels before 4.20): their absence is no failure.
+    expect(value(partial, 'node_pressure_io_waiting_seconds_total')).toBe(3.907277);
     expect(value(partial, 'node_memory_MemTotal_bytes')).toBe(24684084 * 1024);
     expect(value(partial, 'node_load1')).toBeUndefined();
   });
@@ -149,7 +195,8 @@ describe('host collector lifecycle', () => {
     });
     collector.start();
     collector.start();
-    await new Promise((r) => setTimeout(r, 150));
+    // Until a second collection arrived (a collection reads some 30 files: slow on a busy machine).
+    for (let i = 0; i < 400 && requests.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
     await collector.shutdown();
     await collector.shutdown();
     const seen = requests.length;
@@ -211,6 +258,7 @@ describe('host collector lifecycle', () => {
     const second = requests[1] as WriteRequest;
     const stale = second.series.filter((s) => s.samples.some((p) => isStaleNaN(p.v)));
     expect(stale.map((s) => formatSeries(s.labels)).sort()).toEqual([
+      'node_network_info{address="", broadcast="", device="veth9", duplex="", ifalias="", instance="' + os.hostname() + '", job="vigil-host", operstate="up"}',
       'node_network_mtu_bytes{device="veth9", instance="' + os.hostname() + '", job="vigil-host"}',
       'node_network_up{device="veth9", instance="' + os.hostname() + '", job="vigil-host"}',
     ]);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLoadavg, parseMeminfo, parseMounts, parseNetDev, parseProcStat } from '../../collectors/index.js';
+import { netClassMetrics, parseLoadavg, parseMeminfo, parseMounts, parseNetDev, parsePageSize, parseProcStat, parseSnmp6, parseSnmpTables, parseSockstat } from '../../collectors/index.js';
 
 // Real samples from a build machine (data/proc), plus a synthetic eth1 in net/dev whose 16
 // columns are 1..16 and a read-only mount with an escaped space, so that every column and
@@ -115,5 +115,41 @@ describe('/proc/mounts', () => {
     ['/dev/sda1 /tab\\011and\\134slash ext4 rw 0 0', [{ device: '/dev/sda1', mountpoint: '/tab\tand\\slash', fstype: 'ext4', readonly: false }]],
   ])('%j', (text, want) => {
     expect(parseMounts(text)).toEqual(want);
+  });
+});
+
+describe('netClassMetrics', () => {
+  it('reads decimal and 0x numbers, turns Mbit/s into bytes/s, and leaves out what the kernel would not say', () => {
+    const { metrics, info } = netClassMetrics({ flags: '0x1003', dev_id: '0x0', speed: '-1', carrier_changes: '2', ifindex: '4', operstate: 'up', address: '02:fc:00:00:00:01', duplex: 'unknown' });
+    expect(new Map(metrics.map(([n, , v]) => [n, v]))).toEqual(
+      new Map([
+        ['node_network_flags', 4099],
+        ['node_network_device_id', 0],
+        ['node_network_carrier_changes_total', 2],
+        ['node_network_iface_id', 4],
+        ['node_network_up', 1],
+        ['node_network_speed_bytes', -125000],
+      ]),
+    );
+    expect(metrics.find(([n]) => n === 'node_network_carrier_changes_total')?.[1]).toBe('counter');
+    expect(info).toEqual({ address: '02:fc:00:00:00:01', broadcast: '', duplex: 'unknown', ifalias: '', operstate: 'up' });
+  });
+
+  it('skips values that are not numbers', () => {
+    expect(netClassMetrics({ mtu: 'garbage', carrier: '' }).metrics).toEqual([]);
+  });
+});
+
+describe('netstat and sockstat', () => {
+  it('pairs header and value lines, splits snmp6 keys after the 6, and adds bytes to mem pages', () => {
+    expect([...parseSnmpTables('Tcp: ActiveOpens CurrEstab\nTcp: 5 2\nUdp: InDatagrams\nUdp: x\n')]).toEqual([['Tcp_ActiveOpens', 5], ['Tcp_CurrEstab', 2]]);
+    expect([...parseSnmp6('Ip6InOctets 128\nUdpLite6InErrors 0\nnonsense\n')]).toEqual([['Ip6_InOctets', 128], ['UdpLite6_InErrors', 0]]);
+    expect(parseSockstat('sockets: used 41\nTCP: inuse 2 mem 46\n', 4096)).toEqual([
+      ['node_sockstat_sockets_used', 41],
+      ['node_sockstat_TCP_inuse', 2],
+      ['node_sockstat_TCP_mem', 46],
+      ['node_sockstat_TCP_mem_bytes', 46 * 4096],
+    ]);
+    expect(parsePageSize('00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus-daemon\nKernelPageSize:        4 kB\n')).toBe(4096);
   });
 });

@@ -15,7 +15,7 @@ import { repoRoot, tmp } from './support.js';
  * platform (OTLP logs).
  */
 const tsxDir = join(repoRoot, 'node_modules', 'tsx', 'dist');
-const agentCommand = [process.execPath, '--require', join(tsxDir, 'preflight.cjs'), '--import', `file://${join(tsxDir, 'loader.mjs')}`, join(repoRoot, 'bin', 'vigil.ts'), 'agent'];
+const agentCommand = [process.execPath, '--require', join(tsxDir, 'preflight.cjs'), '--import', `file://${join(tsxDir, 'loader.mjs')}`, join(repoRoot, 'bin', 'vigil.ts'), 'vm-agent'];
 const work = tmp('process-cpi');
 const agentPort = 6868;
 const beats: AgentState[] = [];

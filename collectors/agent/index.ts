@@ -1,0 +1,11 @@
+export { createNodeAgent } from './nodeAgent.js';
+export type { NodeAgent, NodeAgentOptions } from './nodeAgent.js';
+export { createOtlpShipper } from './otlpShipper.js';
+export type { AgentExporter, OtlpShipper, OtlpShipperOptions } from './otlpShipper.js';
+export { DiskBuffer } from './diskBuffer.js';
+export type { BufferedBatch, Signal } from './diskBuffer.js';
+export { backoffDelay } from './backoff.js';
+export type { BackoffPolicy } from './backoff.js';
+export { logsToOtlpJson, metricsToOtlpJson } from './otlpJson.js';
+export type { AgentLogEntry } from './otlpJson.js';
+export { registrySeries } from './registrySeries.js';

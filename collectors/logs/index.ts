@@ -1,0 +1,11 @@
+export { createLogTailer } from './logTailer.js';
+export type { LogSource, LogTailer, LogTailerOptions } from './logTailer.js';
+export { globFiles } from './globFiles.js';
+export { PositionsFile } from './positions.js';
+export type { FilePosition } from './positions.js';
+export { parseContainerLine, parsePodLogPath, parseRfc3339Nanos } from './kubernetesLog.js';
+export type { ContainerLine, PodLogPath } from './kubernetesLog.js';
+export { RecordAssembler } from './recordAssembler.js';
+export type { AssembledRecord, MultilineOptions } from './recordAssembler.js';
+export { FileTail } from './fileTail.js';
+export type { Line, TailRead } from './fileTail.js';
