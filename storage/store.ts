@@ -182,6 +182,45 @@ export interface StoredLogRecord extends LogRecord {
   readonly streamId: bigint;
 }
 
+/**
+ * A line filter a store runs itself, as LogQL writes it: `|=` contains, `!=` does not contain,
+ * `|~` an RE2 regex finds a match somewhere in the line (unanchored, `.` not matching a newline),
+ * `!~` finds none. `values` is an `or` chain: for `|=`/`|~` the line passes when any value
+ * matches, for `!=`/`!~` when none does (Loki's meaning of `!= "a" or "b"`).
+ */
+export interface LogLineMatch {
+  readonly op: '|=' | '!=' | '|~' | '!~';
+  readonly values: readonly string[];
+}
+
+/** What a LogQL query asks the store for: the stages SQL can run (see query/logql/plan.ts). */
+export interface LogScan {
+  readonly matchers: readonly LabelMatcher[];
+  /** All must pass. */
+  readonly lineFilters: readonly LogLineMatch[];
+  /** Inclusive bounds in nanoseconds; the querier's range must cover them. */
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  /** Order of the lines handed to the sink: by time, then stream id. */
+  readonly direction: 'backward' | 'forward';
+  /** At most this many lines (after the filters above); absent: all of them. */
+  readonly limit?: number;
+}
+
+/** One stored line as a scan returns it: its stream (id and labels), time and text. */
+export interface ScannedLine {
+  readonly streamId: bigint;
+  readonly labels: Labels;
+  readonly timeNs: bigint;
+  readonly line: string;
+}
+
+/**
+ * Receives a scan's lines in order, a batch at a time; returning false stops the scan (the store
+ * interrupts the statement). Called one batch after another, never concurrently.
+ */
+export type ScanSink = (lines: readonly ScannedLine[]) => boolean;
+
 export interface EventSelection {
   readonly matchers?: readonly LabelMatcher[];
   readonly limit: number;
@@ -195,6 +234,12 @@ export interface Querier {
   selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]>;
   /** Log records whose stream satisfies the matchers and whose body passes every line filter. */
   selectLogs(selection: LogSelection): Promise<StoredLogRecord[]>;
+  /**
+   * Streams the lines a LogScan selects to `sink`, in the scan's direction, until the lines run
+   * out, `scan.limit` is reached or the sink returns false. Filters are bound parameters; a regex
+   * that is not valid RE2 rejects with 'bad_data' before anything runs.
+   */
+  scanLogs(scan: LogScan, sink: ScanSink): Promise<void>;
   selectEvents(selection: EventSelection): Promise<Event[]>;
   /** Label names of series in range (optionally only of series matching `matchers`), sorted. */
   labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]>;

@@ -4,13 +4,14 @@ import type { Attributes, Event, MetricMetadata, MetricType } from '../../core/i
 import { VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
 import { tooManySeries } from '../readErrors.js';
-import type { EventSelection, LogSelection, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
+import type { EventSelection, LogScan, LogSelection, ScanSink, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
 import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
 import { presenceColumn, presenceTable } from './partitions.js';
 import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
+import { scanLogs } from './logScan.js';
 import { labelsOf, sortSeries, stringColumn } from './resultRows.js';
 import { streamSamples } from './sampleStream.js';
 import { SqlParams } from './sqlParams.js';
@@ -156,6 +157,17 @@ export class DuckDbQuerier implements Querier {
         traceId: r[8] as string,
         spanId: r[9] as string,
       }));
+    });
+  }
+
+  async scanLogs(scan: LogScan, sink: ScanSink): Promise<void> {
+    const { startNs, endNs } = scan;
+    if (startNs < BigInt(this.minT) * NS_PER_MS || endNs > BigInt(this.maxT) * NS_PER_MS + NS_PER_MS - 1n) {
+      throw new VigilError('bad_data', `log scan [${startNs}, ${endNs}] ns reaches outside the querier's range [${this.minT}, ${this.maxT}] ms`);
+    }
+    await this.timed('scan_logs', async (conn, tenantId) => {
+      await scanLogs(conn, this.ctx.state.catalog, tenantId, scan, sink, this.options.signal);
+      return [];
     });
   }
 

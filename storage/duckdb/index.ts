@@ -15,3 +15,4 @@
 export { DuckDbStore } from './duckDbStore.js';
 export type { DuckDbStoreOptions } from './duckDbStore.js';
 export { float64Column, int32Column } from './vectorArrays.js';
+export { duckDbLogDialect } from './duckDbLogDialect.js';

@@ -62,6 +62,8 @@ export class MemoryStore implements QueryableStore {
         Promise.resolve([...new Set(inRange(matchers).map((s) => s.labels[name] ?? '').filter((v) => v !== ''))].sort()),
       metadata: (metric) => Promise.resolve(meta.filter((m) => metric === undefined || m.metricFamilyName === metric)),
       selectLogs: () => Promise.resolve([]),
+      // Holds no logs: a scan finds nothing, like selectLogs above.
+      scanLogs: () => Promise.resolve(),
       selectEvents: () => Promise.resolve([]),
       logLabelNames: () => Promise.resolve([]),
       logLabelValues: () => Promise.resolve([]),

@@ -1,0 +1,50 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { VigilError } from '../../core/index.js';
+import { linesSql, streamsSql } from '../logs/logScanSql.js';
+import type { Labels } from '../../core/index.js';
+import type { LogScan, ScannedLine, ScanSink } from '../store.js';
+import { duckDbLogDialect, duckDbParams } from './duckDbLogDialect.js';
+import type { PartitionCatalog } from './partitions.js';
+import { labelsOf } from './resultRows.js';
+
+const NS_PER_MS = 1_000_000n;
+
+/**
+ * Querier.scanLogs on DuckDB: the tenant's matching streams first (their labels travel with the
+ * lines), then the partitions the range overlaps one at a time in the scan's direction (they are
+ * disjoint in time, so that is global time order), each streamed chunk by chunk. A limit or a
+ * sink that has seen enough stops before the next chunk or partition is read.
+ */
+export async function scanLogs(conn: DuckDBConnection, catalog: PartitionCatalog, tenantId: number, scan: LogScan, sink: ScanSink, signal: AbortSignal | undefined): Promise<void> {
+  if (scan.limit !== undefined && (!Number.isSafeInteger(scan.limit) || scan.limit < 0)) throw new VigilError('bad_data', `log limit ${String(scan.limit)} is not a non-negative integer`);
+  if (scan.limit === 0 || scan.endNs < scan.startNs) return;
+  const parts = catalog.overlapping('logs', Number(scan.startNs / NS_PER_MS), Number(scan.endNs / NS_PER_MS));
+  if (parts.length === 0) return;
+  const streams = streamsSql(duckDbLogDialect, tenantId, scan.matchers);
+  const sp = duckDbParams(streams);
+  const labels = new Map<bigint, Labels>();
+  for (const row of (await conn.runAndReadAll(streams.sql, sp.values, sp.types)).getRows()) labels.set(row[0] as bigint, labelsOf(row[1] ?? null));
+  if (labels.size === 0) return;
+  const ids = [...labels.keys()];
+  if (scan.direction === 'backward') parts.reverse();
+  let wanted = scan.limit;
+  for (const part of parts) {
+    const bound = linesSql(duckDbLogDialect, part.table, tenantId, ids, scan, wanted);
+    const p = duckDbParams(bound);
+    const result = await conn.stream(bound.sql, p.values, p.types);
+    for (;;) {
+      if (signal?.aborted === true) {
+        conn.interrupt();
+        return;
+      }
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const batch: ScannedLine[] = chunk.getRows().map((r) => ({ streamId: r[0] as bigint, labels: labels.get(r[0] as bigint) ?? {}, timeNs: r[1] as bigint, line: r[2] as string }));
+      if (wanted !== undefined) wanted -= batch.length;
+      if (!sink(batch) || wanted === 0) {
+        conn.interrupt();
+        return;
+      }
+    }
+  }
+}
