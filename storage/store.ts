@@ -221,6 +221,14 @@ export interface ScannedLine {
  */
 export type ScanSink = (lines: readonly ScannedLine[]) => boolean;
 
+/** What /loki/api/v1/index/stats reports: streams, storage blocks (partition × stream), lines and their bytes. */
+export interface LogStats {
+  readonly streams: number;
+  readonly chunks: number;
+  readonly entries: number;
+  readonly bytes: number;
+}
+
 export interface EventSelection {
   readonly matchers?: readonly LabelMatcher[];
   readonly limit: number;
@@ -240,6 +248,10 @@ export interface Querier {
    * that is not valid RE2 rejects with 'bad_data' before anything runs.
    */
   scanLogs(scan: LogScan, sink: ScanSink): Promise<void>;
+  /** Label sets of the streams with lines in the querier's range whose labels satisfy every matcher, sorted. */
+  selectStreams(matchers: readonly LabelMatcher[]): Promise<Labels[]>;
+  /** Loki's index stats of the lines a selector picks in [startNs, endNs] (inclusive). */
+  logStats(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): Promise<LogStats>;
   selectEvents(selection: EventSelection): Promise<Event[]>;
   /** Label names of series in range (optionally only of series matching `matchers`), sorted. */
   labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]>;

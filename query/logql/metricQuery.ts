@@ -64,6 +64,8 @@ function samplesQueryable(series: readonly SampleSeries[][]): Queryable {
       selectSeries: (matchers) => Promise.resolve(select(matchers, minT, maxT).map((s) => ({ id: s.id, labels: s.labels }))),
       selectLogs: refuse,
       scanLogs: refuse,
+      selectStreams: refuse,
+      logStats: refuse,
       selectEvents: refuse,
       labelNames: refuse,
       labelValues: refuse,

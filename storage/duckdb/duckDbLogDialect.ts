@@ -10,6 +10,7 @@ export const duckDbLogDialect: LogSqlDialect = {
   regexFind: (text, pattern) => `regexp_matches(${text}, ${pattern})`,
   regexFullMatch: (text, pattern) => `regexp_full_match(${text}, ${pattern})`,
   labelValue: (name) => `coalesce(map_extract_value(labels, ${name}), '')`,
+  byteLength: (text) => `strlen(${text})`,
   inList: (column, list) => `${column} IN (SELECT unnest(${list}))`,
 };
 

@@ -1,17 +1,17 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BIGINT, LIST, listValue, UBIGINT, UINTEGER, VARCHAR } from '@duckdb/node-api';
-import type { Attributes, Event, MetricMetadata, MetricType } from '../../core/index.js';
+import type { Attributes, Event, Labels, MetricMetadata, MetricType } from '../../core/index.js';
 import { VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
 import { tooManySeries } from '../readErrors.js';
-import type { EventSelection, LogScan, LogSelection, ScanSink, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
+import type { EventSelection, LogScan, LogSelection, LogStats, ScanSink, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
 import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
 import { presenceColumn, presenceTable } from './partitions.js';
 import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
-import { scanLogs } from './logScan.js';
+import { logStats, scanLogs } from './logScan.js';
 import { labelsOf, sortSeries, stringColumn } from './resultRows.js';
 import { streamSamples } from './sampleStream.js';
 import { SqlParams } from './sqlParams.js';
@@ -169,6 +169,22 @@ export class DuckDbQuerier implements Querier {
       await scanLogs(conn, this.ctx.state.catalog, tenantId, scan, sink, this.options.signal);
       return [];
     });
+  }
+
+  async selectStreams(matchers: readonly LabelMatcher[]): Promise<Labels[]> {
+    return this.timed('select_streams', async (conn, tenantId) => {
+      const params = new SqlParams();
+      const streams = this.streamsInRangeSql(params, tenantId);
+      if (streams === undefined) return [];
+      const where = matchersSql(matchers, params, mapLabel);
+      const rows = (await conn.runAndReadAll(`SELECT labels FROM log_streams WHERE ${streams} AND ${where}`, params.values, params.types)).getRows();
+      return sortSeries(rows.map((r) => ({ labels: labelsOf(r[0] ?? null) }))).map((s) => s.labels);
+    });
+  }
+
+  async logStats(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): Promise<LogStats> {
+    const [stats] = await this.timed('log_stats', async (conn, tenantId) => [await logStats(conn, this.ctx.state.catalog, tenantId, matchers, startNs, endNs)]);
+    return stats ?? { streams: 0, chunks: 0, entries: 0, bytes: 0 };
   }
 
   selectEvents(selection: EventSelection): Promise<Event[]> {

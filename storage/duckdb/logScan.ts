@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { VigilError } from '../../core/index.js';
-import { linesSql, streamsSql } from '../logs/logScanSql.js';
+import { linesSql, statsSql, streamsSql } from '../logs/logScanSql.js';
 import type { Labels } from '../../core/index.js';
-import type { LogScan, ScannedLine, ScanSink } from '../store.js';
+import type { LabelMatcher } from '../matchers.js';
+import type { LogScan, LogStats, ScannedLine, ScanSink } from '../store.js';
 import { duckDbLogDialect, duckDbParams } from './duckDbLogDialect.js';
 import type { PartitionCatalog } from './partitions.js';
 import { labelsOf } from './resultRows.js';
@@ -20,10 +21,7 @@ export async function scanLogs(conn: DuckDBConnection, catalog: PartitionCatalog
   if (scan.limit === 0 || scan.endNs < scan.startNs) return;
   const parts = catalog.overlapping('logs', Number(scan.startNs / NS_PER_MS), Number(scan.endNs / NS_PER_MS));
   if (parts.length === 0) return;
-  const streams = streamsSql(duckDbLogDialect, tenantId, scan.matchers);
-  const sp = duckDbParams(streams);
-  const labels = new Map<bigint, Labels>();
-  for (const row of (await conn.runAndReadAll(streams.sql, sp.values, sp.types)).getRows()) labels.set(row[0] as bigint, labelsOf(row[1] ?? null));
+  const labels = await matchingStreams(conn, tenantId, scan.matchers);
   if (labels.size === 0) return;
   const ids = [...labels.keys()];
   if (scan.direction === 'backward') parts.reverse();
@@ -47,4 +45,35 @@ export async function scanLogs(conn: DuckDBConnection, catalog: PartitionCatalog
       }
     }
   }
+}
+
+/** The tenant's streams whose labels satisfy the matchers, by id. */
+export async function matchingStreams(conn: DuckDBConnection, tenantId: number, matchers: readonly LabelMatcher[]): Promise<Map<bigint, Labels>> {
+  const streams = streamsSql(duckDbLogDialect, tenantId, matchers);
+  const sp = duckDbParams(streams);
+  const labels = new Map<bigint, Labels>();
+  for (const row of (await conn.runAndReadAll(streams.sql, sp.values, sp.types)).getRows()) labels.set(row[0] as bigint, labelsOf(row[1] ?? null));
+  return labels;
+}
+
+/** Querier.logStats on DuckDB: per partition and stream (a "chunk"), lines and bytes, summed. */
+export async function logStats(conn: DuckDBConnection, catalog: PartitionCatalog, tenantId: number, matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): Promise<LogStats> {
+  const stats = { streams: 0, chunks: 0, entries: 0, bytes: 0 };
+  if (endNs < startNs) return stats;
+  const labels = await matchingStreams(conn, tenantId, matchers);
+  if (labels.size === 0) return stats;
+  const seen = new Set<bigint>();
+  const ids = [...labels.keys()];
+  for (const part of catalog.overlapping('logs', Number(startNs / NS_PER_MS), Number(endNs / NS_PER_MS))) {
+    const bound = statsSql(duckDbLogDialect, part.table, tenantId, ids, startNs, endNs);
+    const p = duckDbParams(bound);
+    for (const row of (await conn.runAndReadAll(bound.sql, p.values, p.types)).getRows()) {
+      seen.add(row[0] as bigint);
+      stats.chunks++;
+      stats.entries += Number(row[1]);
+      stats.bytes += Number(row[2]);
+    }
+  }
+  stats.streams = seen.size;
+  return stats;
 }

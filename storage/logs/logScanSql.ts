@@ -38,6 +38,8 @@ export interface LogSqlDialect {
   regexFullMatch(text: string, pattern: string): string;
   /** A stream label's value from the `labels` map column, '' when absent. */
   labelValue(name: string): string;
+  /** The length of a string in bytes (UTF-8); DuckDB strlen() counts bytes. */
+  byteLength(text: string): string;
   /** True when `column` is one of the ids in the list parameter `list`. */
   inList(column: string, list: string): string;
 }
@@ -116,4 +118,12 @@ function matcherSql(dialect: LogSqlDialect, p: Params, m: LabelMatcher): string 
     default:
       throw new VigilError('bad_data', `unknown matcher type ${JSON.stringify((m as { type: unknown }).type)}`);
   }
+}
+
+/** One partition's lines and line bytes per stream, for the given streams in [startNs, endNs]: rows (stream_id, lines, bytes). */
+export function statsSql(dialect: LogSqlDialect, table: string, tenantId: number, streamIds: readonly bigint[], startNs: bigint, endNs: bigint): BoundSql {
+  if (!/^logs_p[n0-9_]+$/.test(table)) throw new VigilError('internal', `not a logs partition: ${quote(table)}`);
+  const p = new Params(dialect);
+  const where = [`tenant_id = ${p.add(tenantId, 'uinteger')}`, `ts_ns BETWEEN ${p.add(startNs, 'bigint')} AND ${p.add(endNs, 'bigint')}`, dialect.inList('stream_id', p.add(streamIds, 'ubigint[]'))];
+  return { sql: `SELECT stream_id, count(*), sum(${dialect.byteLength('body')}) FROM ${table} WHERE ${where.join(' AND ')} GROUP BY stream_id`, params: p.list };
 }

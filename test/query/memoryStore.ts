@@ -64,6 +64,8 @@ export class MemoryStore implements QueryableStore {
       selectLogs: () => Promise.resolve([]),
       // Holds no logs: a scan finds nothing, like selectLogs above.
       scanLogs: () => Promise.resolve(),
+      selectStreams: () => Promise.resolve([]),
+      logStats: () => Promise.resolve({ streams: 0, chunks: 0, entries: 0, bytes: 0 }),
       selectEvents: () => Promise.resolve([]),
       logLabelNames: () => Promise.resolve([]),
       logLabelValues: () => Promise.resolve([]),
