@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Limits } from '../../core/index.js';
-import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_TENANT, requestTenant, VigilError } from '../../core/index.js';
+import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_TENANT, requestTenant } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, QueryableStore } from '../engine/index.js';
 import type { Store } from '../../storage/index.js';
