@@ -137,15 +137,16 @@ function isKeyword(word: string): boolean {
 function parseLabelFormat(ts: TokenStream): LabelFormatStage {
   const items: { dst: string; rename?: string; template?: string }[] = [];
   do {
-    const dst = ts.identifier('a label name').value;
-    const eq = ts.expect('=');
+    const dstToken = ts.identifier('a label name');
+    const dst = dstToken.value;
+    ts.expect('=');
     const t = ts.peek();
     if (t.kind === 'string') {
       checkTemplate(t.value, t.pos);
       items.push({ dst, template: ts.next().value });
     } else if (t.kind === 'identifier') items.push({ dst, rename: ts.next().value });
     else throw ts.error(t, 'expected a label name or a template');
-    if (items.filter((i) => i.dst === dst).length > 1) throw new LogqlParseError(eq.pos, `multiple label name '${dst}' in the same label_format`);
+    if (items.filter((i) => i.dst === dst).length > 1) throw new LogqlParseError(dstToken.pos, `multiple label name '${dst}' in the same label_format`);
   } while (ts.accept(','));
   return { kind: 'labelFormat', items };
 }

@@ -44,7 +44,7 @@ export function parseJsonPath(text: string): JsonPath {
     if (m === null || (m[0].startsWith('.') && i === 0)) throw new VigilError('bad_data', `invalid JSON expression ${JSON.stringify(text)}`);
     if (m[1] !== undefined) steps.push(m[1]);
     else if (m[2] !== undefined) steps.push(Number(m[2]));
-    else steps.push(JSON.parse(`"${m[3] as string}"`) as string);
+    else steps.push(unquote(m[3] as string, text));
     i = re.lastIndex;
   }
   if (steps.length === 0) throw new VigilError('bad_data', `empty JSON expression`);
@@ -60,4 +60,12 @@ export function readJsonPath(value: unknown, path: JsonPath): string | undefined
   }
   if (v === undefined) return undefined;
   return v !== null && typeof v === 'object' ? JSON.stringify(v) : scalarText(v);
+}
+
+function unquote(escaped: string, text: string): string {
+  try {
+    return JSON.parse(`"${escaped}"`) as string;
+  } catch {
+    throw new VigilError('bad_data', `invalid JSON expression ${JSON.stringify(text)}: bad escape or control character in a quoted key`);
+  }
 }
