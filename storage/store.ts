@@ -205,6 +205,8 @@ export interface LogScan {
   readonly direction: 'backward' | 'forward';
   /** At most this many lines (after the filters above); absent: all of them. */
   readonly limit?: number;
+  /** False: the caller only counts lines, so each ScannedLine's `line` is '' (the text is not read). Default true. */
+  readonly withText?: boolean;
 }
 
 /** One stored line as a scan returns it: its stream (id and labels), time and text. */

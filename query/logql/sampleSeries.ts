@@ -32,20 +32,36 @@ export async function sampleSeries(querier: Querier, r: RangeAggregation, startN
   const project = projection(r.grouping);
   const series = new Map<string, SampleSeries>();
   let count = 0;
-  await querier.scanLogs({ matchers: plan.matchers, lineFilters: plan.lineFilters, startNs, endNs, direction: 'forward' }, (lines) => {
+  // Without in-process stages or unwrap every line of a stream lands in the same series: key by stream id, not by labels.
+  const byStream = plan.stages.length === 0 && r.unwrap === undefined ? new Map<bigint, SampleSeries>() : undefined;
+  const seriesOf = (labels: Labels): SampleSeries => {
+    const key = labelsKey(labels);
+    let s = series.get(key);
+    if (s === undefined) series.set(key, (s = { labels, timestamps: [], values: [] }));
+    return s;
+  };
+  // Counting functions over an unchanged line need only its time, not its text.
+  const withText = byStream === undefined || r.op === 'bytes_over_time' || r.op === 'bytes_rate';
+  await querier.scanLogs({ matchers: plan.matchers, lineFilters: plan.lineFilters, startNs, endNs, direction: 'forward', withText }, (lines) => {
     for (const l of lines) {
-      const out = plan.stages.length === 0 ? { line: l.line, labels: { ...l.labels } } : pipeline(l.line, l.timeNs, l.labels);
-      if (out === undefined) continue;
-      const v = value(out.line, out.labels);
-      if (!unwrapFilters.every((f) => f(out.labels))) continue;
-      const error = out.labels[ERROR_LABEL];
-      if (error !== undefined) {
-        throw new VigilError('bad_data', `pipeline error: '${error}' for series: '${formatLabels(out.labels)}'. Use a label filter to intentionally skip this error. (e.g | __error__!="${error}"). To skip all potential errors you can match empty errors.(e.g __error__="") The label filter can also be specified after unwrap. (e.g | unwrap latency | __error__="" )`);
+      let s: SampleSeries;
+      let v: number;
+      if (byStream !== undefined) {
+        const known = byStream.get(l.streamId);
+        s = known ?? seriesOf(project({ ...l.labels }));
+        if (known === undefined) byStream.set(l.streamId, s);
+        v = value(l.line, {});
+      } else {
+        const out = pipeline(l.line, l.timeNs, l.labels);
+        if (out === undefined) continue;
+        v = value(out.line, out.labels);
+        if (!unwrapFilters.every((f) => f(out.labels))) continue;
+        const error = out.labels[ERROR_LABEL];
+        if (error !== undefined) {
+          throw new VigilError('bad_data', `pipeline error: '${error}' for series: '${formatLabels(out.labels)}'. Use a label filter to intentionally skip this error. (e.g | __error__!="${error}"). To skip all potential errors you can match empty errors.(e.g __error__="") The label filter can also be specified after unwrap. (e.g | unwrap latency | __error__="" )`);
+        }
+        s = seriesOf(project(out.labels));
       }
-      const labels = project(out.labels);
-      const key = labelsKey(labels);
-      let s = series.get(key);
-      if (s === undefined) series.set(key, (s = { labels, timestamps: [], values: [] }));
       s.timestamps.push(Number((l.timeNs + NS_PER_MS - 1n) / NS_PER_MS));
       s.values.push(v);
       if (++count > maxSamples) throw new VigilError('limit_exceeded', `the query would read more than ${maxSamples} log lines into samples`);

@@ -67,7 +67,7 @@ export function streamsSql(dialect: LogSqlDialect, tenantId: number, matchers: r
 
 /**
  * One partition's lines of the given streams that pass the scan's line filters, in the scan's
- * order: rows (stream_id, ts_ns, body). `limit` is what is still wanted (absent: all).
+ * order: rows (stream_id, ts_ns, body), body '' when the scan is withText: false. `limit` is what is still wanted (absent: all).
  */
 export function linesSql(dialect: LogSqlDialect, table: string, tenantId: number, streamIds: readonly bigint[], scan: LogScan, limit: number | undefined): BoundSql {
   if (!/^logs_p[n0-9_]+$/.test(table)) throw new VigilError('internal', `not a logs partition: ${quote(table)}`);
@@ -80,7 +80,9 @@ export function linesSql(dialect: LogSqlDialect, table: string, tenantId: number
   ];
   const order = scan.direction === 'forward' ? 'ASC' : 'DESC';
   const limitSql = limit === undefined ? '' : ` LIMIT ${p.add(BigInt(limit), 'bigint')}`;
-  return { sql: `SELECT stream_id, ts_ns, body FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ts_ns ${order}, stream_id ${order}${limitSql}`, params: p.list };
+  // Reading the text is most of a scan's cost; a caller that only counts lines skips it.
+  const text = scan.withText === false ? "''" : 'body';
+  return { sql: `SELECT stream_id, ts_ns, ${text} FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ts_ns ${order}, stream_id ${order}${limitSql}`, params: p.list };
 }
 
 function lineFilterSql(dialect: LogSqlDialect, p: Params, f: LogLineMatch): string {
