@@ -231,9 +231,17 @@ export interface LogStats {
   readonly bytes: number;
 }
 
+/**
+ * Events that overlap the querier's range and satisfy every matcher (a matcher reads the event's
+ * labels, then its own field of that name: reason, type, source, kind, name, namespace, uid),
+ * newest last-seen first. The order is total (ties broken by every other field), so `offset`
+ * pages through a fixed range without skipping or repeating an event.
+ */
 export interface EventSelection {
   readonly matchers?: readonly LabelMatcher[];
   readonly limit: number;
+  /** Events to skip in that order (default 0). */
+  readonly offset?: number;
 }
 
 /** Reads one tenant over one time range: nothing another tenant wrote is ever returned (see Store). */

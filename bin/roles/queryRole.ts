@@ -1,5 +1,5 @@
 import type { Engine } from '../../query/index.js';
-import { createEngine, lokiApi, prometheusApi } from '../../query/index.js';
+import { createEngine, eventsApi, lokiApi, prometheusApi } from '../../query/index.js';
 import type { Store } from '../../storage/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
@@ -37,6 +37,8 @@ export const queryRole: Role = {
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'loki-query' }),
     });
+    // Stored events (time range, namespace, involved object, reason, type; paged by cursor).
+    await ctx.http.register(scoped('read', eventsApi), { store: ctx.services.get<Store>('store'), defaultTenant: ctx.config.tenant.default });
     return { stop: async () => undefined };
   },
 };

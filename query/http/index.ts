@@ -11,3 +11,5 @@ export { QueryLimiter } from './queryLimiter.js';
 export type { Release } from './semaphore.js';
 export { lokiApi } from './loki/lokiApi.js';
 export type { LokiApiOptions } from './loki/lokiApi.js';
+export { eventsApi, MAX_EVENTS_PAGE } from './events/eventsApi.js';
+export type { EventsApiOptions } from './events/eventsApi.js';

@@ -34,6 +34,7 @@ const eventFieldColumns = new Map([
   ['kind', 'object_kind'],
   ['name', 'object_name'],
   ['namespace', 'object_namespace'],
+  ['uid', 'object_uid'],
 ]);
 
 const eventLabel: LabelValueSql = (name, fromMap) => {
@@ -190,6 +191,7 @@ export class DuckDbQuerier implements Querier {
   selectEvents(selection: EventSelection): Promise<Event[]> {
     return this.timed('select_events', async (conn, tenantId) => {
       checkLimit(selection.limit, 'event');
+      checkLimit(selection.offset, 'event offset');
       const params = new SqlParams();
       // A matcher reads the event's labels first, then the event's own field of that name.
       const where = matchersSql(selection.matchers ?? [], params, eventLabel);
@@ -197,7 +199,8 @@ export class DuckDbQuerier implements Querier {
         FROM events WHERE tenant_id = ${params.add(tenantId, UINTEGER)}
           AND first_seen_ms <= ${params.add(this.maxT, BIGINT)} AND last_seen_ms >= ${params.add(this.minT, BIGINT)}
           AND ${where}
-        ORDER BY last_seen_ms DESC, first_seen_ms DESC LIMIT ${params.add(selection.limit, BIGINT)}`;
+        ORDER BY last_seen_ms DESC, first_seen_ms DESC, object_namespace, object_kind, object_name, object_uid, reason, type, source, message, count
+        LIMIT ${params.add(selection.limit, BIGINT)} OFFSET ${params.add(selection.offset ?? 0, BIGINT)}`;
       const rows = (await conn.runAndReadAll(sql, params.values, params.types)).getRows();
       return rows.map((r) => ({
         firstSeenMs: Number(r[0]),
