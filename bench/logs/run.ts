@@ -22,7 +22,7 @@ import type { LogExpr, MetricExpr } from '../../query/logql/index.js';
 import { evalLogQuery, evalMetricQuery, parseLogql } from '../../query/logql/index.js';
 import { createEngine, tenantQueryable } from '../../query/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
-import { prng } from '../../test/support/prng.js';
+import { prng } from '../../test/support/index.js';
 
 const LINES = Number(process.argv[2] ?? process.env['VIGIL_BENCH_LOG_LINES'] ?? 1_000_000);
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import type { TemplateValue } from './templateFormat.js';
 import { formatGo } from './templateFormat.js';
 
 /**
@@ -9,7 +10,7 @@ import { formatGo } from './templateFormat.js';
  * `.label` reads a label ('' when absent), `__line__` the line, `__timestamp__` its time.
  */
 
-export type TemplateValue = string | number | boolean;
+export type { TemplateValue } from './templateFormat.js';
 
 type Operand =
   | { readonly kind: 'field'; readonly name: string }

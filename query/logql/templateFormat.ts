@@ -1,4 +1,5 @@
-import type { TemplateValue } from './template.js';
+/** A value inside a template: label text, a number literal or arithmetic result, or a boolean. */
+export type TemplateValue = string | number | boolean;
 
 /** Go's fmt.Sprintf for the verbs templates use: %s %q %d %v %f %.Nf %x %%, with width and `-`. */
 export function formatGo(format: string, args: readonly TemplateValue[]): string {
