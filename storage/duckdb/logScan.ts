@@ -39,7 +39,15 @@ export async function scanLogs(conn: DuckDBConnection, catalog: PartitionCatalog
       if (chunk === null || chunk.rowCount === 0) break;
       const batch: ScannedLine[] = chunk.getRows().map((r) => ({ streamId: r[0] as bigint, labels: labels.get(r[0] as bigint) ?? {}, timeNs: r[1] as bigint, line: r[2] as string }));
       if (wanted !== undefined) wanted -= batch.length;
-      if (!sink(batch) || wanted === 0) {
+      let more: boolean;
+      try {
+        more = sink(batch);
+      } catch (err) {
+        // The caller failed (a pipeline error, a limit): nobody will fetch the rest.
+        conn.interrupt();
+        throw err;
+      }
+      if (!more || wanted === 0) {
         conn.interrupt();
         return;
       }
