@@ -12,6 +12,7 @@ import { QueryLimiter } from '../queryLimiter.js';
 import { requestSignal } from '../requestSignal.js';
 import type { Release } from '../semaphore.js';
 import type { LokiHandler } from './lokiRoutes.js';
+import { registerTail } from './lokiTail.js';
 import { indexStatsHandler, labelsHandler, labelValuesHandler, queryHandler, queryRangeHandler, seriesHandler } from './lokiRoutes.js';
 
 export interface LokiApiOptions {
@@ -28,6 +29,8 @@ export interface LokiApiOptions {
   /** Most log lines one metric query may turn into samples (default 50 million). */
   readonly maxSamples?: number;
   readonly now?: () => number;
+  /** How often /tail looks for new lines (default 1 s; tests shorten it). */
+  readonly tailPollMs?: number;
 }
 
 const both = ['GET', 'POST'] as const;
@@ -92,6 +95,9 @@ export const lokiApi: FastifyPluginAsync<LokiApiOptions> = async (app, opts) => 
       const type = status === 200 ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
       return reply.code(status).header('content-type', type).send(body);
     };
+
+  // Live tail needs the server's WebSocket support (registered once, at the root, by bin/httpServer.ts).
+  if (app.hasDecorator('websocketServer')) registerTail(app, { store: opts.store, defaultTenant, maxQueryLength, ...(opts.now === undefined ? {} : { now: opts.now }), ...(opts.tailPollMs === undefined ? {} : { pollMs: opts.tailPollMs }) });
 
   for (const r of routes) app.route({ method: [...r.methods], url: `/loki/api/v1${r.path}`, handler: route(r.endpoint, r.handler) });
 };
