@@ -15,3 +15,6 @@ export { planLog } from './plan.js';
 export type { LogPlan } from './plan.js';
 export { compilePipeline } from './pipeline.js';
 export { promqlText } from './promqlText.js';
+export { detectPatterns, MAX_PATTERN_LINES } from './patterns/detectPatterns.js';
+export type { DetectedPattern } from './patterns/detectPatterns.js';
+export { Drain, WILDCARD } from './patterns/drain.js';

@@ -13,7 +13,7 @@ import { requestSignal } from '../requestSignal.js';
 import type { Release } from '../semaphore.js';
 import type { LokiHandler } from './lokiRoutes.js';
 import { registerTail } from './lokiTail.js';
-import { indexStatsHandler, labelsHandler, labelValuesHandler, queryHandler, queryRangeHandler, seriesHandler } from './lokiRoutes.js';
+import { indexStatsHandler, labelsHandler, labelValuesHandler, patternsHandler, queryHandler, queryRangeHandler, seriesHandler } from './lokiRoutes.js';
 
 export interface LokiApiOptions {
   readonly store: QueryableStore;
@@ -44,11 +44,12 @@ const routes: readonly { path: string; methods: readonly ('GET' | 'POST')[]; end
   { path: '/label/:name/values', methods: both, endpoint: 'loki_label_values', handler: labelValuesHandler },
   { path: '/series', methods: both, endpoint: 'loki_series', handler: seriesHandler },
   { path: '/index/stats', methods: both, endpoint: 'loki_index_stats', handler: indexStatsHandler },
+  { path: '/patterns', methods: both, endpoint: 'loki_patterns', handler: patternsHandler },
 ];
 
 /**
  * Loki's read API under /loki/api/v1 (query, query_range, labels, label values, series,
- * index/stats) in Loki's JSON, so that Grafana's Loki data source and logcli work unchanged.
+ * index/stats, patterns, and tail when the server speaks WebSocket) in Loki's JSON, so that Grafana's Loki data source and logcli work unchanged.
  * Errors are plain text with the status, as Loki answers them. Register it inside the `read`
  * auth scope; tenant, limits and cancellation work as in the Prometheus API.
  */

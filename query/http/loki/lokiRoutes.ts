@@ -2,7 +2,7 @@ import { VigilError } from '../../../core/index.js';
 import type { LabelMatcher, Querier } from '../../../storage/index.js';
 import type { Engine, Queryable } from '../../engine/index.js';
 import type { Expr, LogExpr } from '../../logql/index.js';
-import { evalLogQuery, evalMetricQuery, parseLogql } from '../../logql/index.js';
+import { detectPatterns, evalLogQuery, evalMetricQuery, parseLogql } from '../../logql/index.js';
 import type { Form } from '../params.js';
 import { queryDataJson } from '../promJson.js';
 import { indexStatsJson, streamsDataJson, successJson } from './lokiJson.js';
@@ -117,4 +117,17 @@ export const indexStatsHandler: LokiHandler = async (ctx) => {
   const matchers = selectorParam(ctx, ctx.form.get('query') === '' ? '' : ctx.form.get('query'));
   const { startNs, endNs } = rangeParamsNs(ctx.form, ctx.now());
   return indexStatsJson(await querier(ctx, startNs, endNs).logStats(matchers, startNs, endNs - 1n));
+};
+
+/**
+ * GET|POST /loki/api/v1/patterns: the Drain templates of the lines `query` (a log query)
+ * selects in [start, end), with their lines per `step`, most frequent first.
+ */
+export const patternsHandler: LokiHandler = async (ctx) => {
+  const expr = queryParam(ctx);
+  if (expr.kind !== 'log') throw new VigilError('bad_data', 'patterns need a log query such as {app="api"}');
+  const { startNs, endNs } = rangeParamsNs(ctx.form, ctx.now());
+  const step = stepParamMs(ctx.form, nsToMs(startNs), nsToMs(endNs));
+  const patterns = await detectPatterns(querier(ctx, startNs, endNs), expr, startNs, endNs, step);
+  return successJson(JSON.stringify(patterns.map((p) => ({ pattern: p.pattern, samples: p.samples.map(([ms, n]) => [ms / 1000, n]) }))));
 };
