@@ -8,7 +8,9 @@
  *    the log query `{job="bench"} |= "<needle>"` (limit 100, newest first);
  * 2. a stream selector + time range: `{app="app-3", level="error"}` over 5 minutes, limit 1000;
  * 3. `sum by (level) (count_over_time({job="bench"}[1m]))` over the hour, step 1m;
- * 4. bytes per line on disk (database file after checkpoint) against the raw line.
+ * 4. bytes per line on disk (database file after checkpoint) against the raw line;
+ * 5. layout options on a copy of the lines (layouts.ts): arrival order, sorted by stream and time,
+ *    zstd: bytes per line, the substring count and one stream over 5 minutes in plain SQL.
  * Timings are the best of 3 runs after one warm-up, wall clock.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,8 +23,10 @@ import type { LogRecord } from '../../core/index.js';
 import type { LogExpr, MetricExpr } from '../../query/logql/index.js';
 import { evalLogQuery, evalMetricQuery, parseLogql } from '../../query/logql/index.js';
 import { createEngine, tenantQueryable } from '../../query/index.js';
+import type { Querier } from '../../storage/index.js';
 import { DuckDbStore } from '../../storage/duckdb/index.js';
 import { prng } from '../../test/support/index.js';
+import { measureLayouts } from './layouts.js';
 
 const LINES = Number(process.argv[2] ?? process.env['VIGIL_BENCH_LOG_LINES'] ?? 1_000_000);
 const T0 = Date.UTC(2026, 0, 1);
@@ -52,6 +56,16 @@ async function best<T>(label: string, run: () => Promise<T>): Promise<{ ms: numb
   }
   console.log(`  ${label}: ${ms.toFixed(0)} ms`);
   return { ms, result: result as T };
+}
+
+/** The stored id of a stream, read back through a scan of one of its lines. */
+async function streamIdOf(q: Querier, labels: Record<string, string>): Promise<bigint> {
+  let id = -1n;
+  await q.scanLogs({ matchers: Object.entries(labels).map(([name, value]) => ({ type: '=', name, value })), lineFilters: [], startNs: BigInt(T0) * NS, endNs: BigInt(T0 + HOUR) * NS, direction: 'forward', limit: 1 }, (lines) => {
+    id = lines[0]?.streamId ?? -1n;
+    return false;
+  });
+  return id;
 }
 
 async function main(): Promise<void> {
@@ -115,10 +129,13 @@ async function main(): Promise<void> {
     console.log('3. metric query over the hour');
     await best('sum by (level) (count_over_time({job="bench"}[1m])), step 1m', () => metric('sum by (level) (count_over_time({job="bench"}[1m]))', T0 + 60_000, T0 + HOUR, 60_000));
 
+    const [oneStream] = await q.selectStreams([{ type: '=', name: 'app', value: 'app-3' }, { type: '=', name: 'level', value: 'error' }]);
+    const streamId = await streamIdOf(q, oneStream ?? {});
     await store.close();
     const disk = statSync(dbPath).size;
     console.log('4. size');
     console.log(`  raw ${(rawBytes / LINES).toFixed(1)} B/line, on disk ${(disk / LINES).toFixed(1)} B/line (${((disk / rawBytes) * 100).toFixed(0)}% of raw)`);
+    await measureLayouts(dbPath, dir, LINES, NEEDLE, { id: streamId, fromNs: five.startNs, toNs: five.endNs });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
