@@ -72,7 +72,8 @@ function parseStage(ts: TokenStream): Stage {
   const t = ts.peek();
   const word = t.kind === 'identifier' ? t.text : '';
   // A label filter on a label that happens to be called like a stage: `| json="x"`.
-  const isFilter = ts.peek(1).kind === 'operator' && compareOps.has(ts.peek(1).text) || matchOps.has(ts.peek(1).text);
+  const after = ts.peek(1);
+  const isFilter = after.kind === 'operator' && (compareOps.has(after.text) || matchOps.has(after.text));
   if (!isFilter) {
     switch (word) {
       case 'json':

@@ -114,7 +114,7 @@ export const seriesHandler: LokiHandler = async (ctx) => {
 
 /** GET|POST /loki/api/v1/index/stats: streams, chunks, entries and bytes the selector covers (no envelope, as in Loki). */
 export const indexStatsHandler: LokiHandler = async (ctx) => {
-  const matchers = selectorParam(ctx, ctx.form.get('query') === '' ? '' : ctx.form.get('query'));
+  const matchers = selectorParam(ctx, ctx.form.get('query'));
   const { startNs, endNs } = rangeParamsNs(ctx.form, ctx.now());
   return indexStatsJson(await querier(ctx, startNs, endNs).logStats(matchers, startNs, endNs - 1n));
 };
