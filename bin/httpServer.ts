@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -66,6 +67,10 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     crossOriginResourcePolicy: { policy: 'same-origin' },
     frameguard: { action: 'deny' },
   });
+
+  // WebSocket routes (Loki's /tail) for every role; registered once here because the plugin
+  // handles the server's 'upgrade' event, which two registrations would both claim.
+  void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   // Every route any role registers, for the test that walks them all (a route must not forget auth).
   const routes: RouteEntry[] = [];

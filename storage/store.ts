@@ -182,9 +182,66 @@ export interface StoredLogRecord extends LogRecord {
   readonly streamId: bigint;
 }
 
+/**
+ * A line filter a store runs itself, as LogQL writes it: `|=` contains, `!=` does not contain,
+ * `|~` an RE2 regex finds a match somewhere in the line (unanchored, `.` not matching a newline),
+ * `!~` finds none. `values` is an `or` chain: for `|=`/`|~` the line passes when any value
+ * matches, for `!=`/`!~` when none does (Loki's meaning of `!= "a" or "b"`).
+ */
+export interface LogLineMatch {
+  readonly op: '|=' | '!=' | '|~' | '!~';
+  readonly values: readonly string[];
+}
+
+/** What a LogQL query asks the store for: the stages SQL can run (see query/logql/plan.ts). */
+export interface LogScan {
+  readonly matchers: readonly LabelMatcher[];
+  /** All must pass. */
+  readonly lineFilters: readonly LogLineMatch[];
+  /** Inclusive bounds in nanoseconds; the querier's range must cover them. */
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  /** Order of the lines handed to the sink: by time, then stream id. */
+  readonly direction: 'backward' | 'forward';
+  /** At most this many lines (after the filters above); absent: all of them. */
+  readonly limit?: number;
+  /** False: the caller only counts lines, so each ScannedLine's `line` is '' (the text is not read). Default true. */
+  readonly withText?: boolean;
+}
+
+/** One stored line as a scan returns it: its stream (id and labels), time and text. */
+export interface ScannedLine {
+  readonly streamId: bigint;
+  readonly labels: Labels;
+  readonly timeNs: bigint;
+  readonly line: string;
+}
+
+/**
+ * Receives a scan's lines in order, a batch at a time; returning false stops the scan (the store
+ * interrupts the statement). Called one batch after another, never concurrently.
+ */
+export type ScanSink = (lines: readonly ScannedLine[]) => boolean;
+
+/** What /loki/api/v1/index/stats reports: streams, storage blocks (partition × stream), lines and their bytes. */
+export interface LogStats {
+  readonly streams: number;
+  readonly chunks: number;
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+/**
+ * Events that overlap the querier's range and satisfy every matcher (a matcher reads the event's
+ * labels, then its own field of that name: reason, type, source, kind, name, namespace, uid),
+ * newest last-seen first. The order is total (ties broken by every other field), so `offset`
+ * pages through a fixed range without skipping or repeating an event.
+ */
 export interface EventSelection {
   readonly matchers?: readonly LabelMatcher[];
   readonly limit: number;
+  /** Events to skip in that order (default 0). */
+  readonly offset?: number;
 }
 
 /** Reads one tenant over one time range: nothing another tenant wrote is ever returned (see Store). */
@@ -195,6 +252,16 @@ export interface Querier {
   selectSamples(matchers: readonly LabelMatcher[], hints?: SelectHints): Promise<SeriesSamples[]>;
   /** Log records whose stream satisfies the matchers and whose body passes every line filter. */
   selectLogs(selection: LogSelection): Promise<StoredLogRecord[]>;
+  /**
+   * Streams the lines a LogScan selects to `sink`, in the scan's direction, until the lines run
+   * out, `scan.limit` is reached or the sink returns false. Filters are bound parameters; a regex
+   * that is not valid RE2 rejects with 'bad_data' before anything runs.
+   */
+  scanLogs(scan: LogScan, sink: ScanSink): Promise<void>;
+  /** Label sets of the streams with lines in the querier's range whose labels satisfy every matcher, sorted. */
+  selectStreams(matchers: readonly LabelMatcher[]): Promise<Labels[]>;
+  /** Loki's index stats of the lines a selector picks in [startNs, endNs] (inclusive). */
+  logStats(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): Promise<LogStats>;
   selectEvents(selection: EventSelection): Promise<Event[]>;
   /** Label names of series in range (optionally only of series matching `matchers`), sorted. */
   labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]>;

@@ -1,5 +1,5 @@
 import type { Engine } from '../../query/index.js';
-import { createEngine, prometheusApi } from '../../query/index.js';
+import { createEngine, eventsApi, lokiApi, prometheusApi } from '../../query/index.js';
 import type { Store } from '../../storage/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
@@ -8,7 +8,7 @@ import { scoped } from '../auth/routeScope.js';
 const LOOKBACK_MS = 5 * 60_000;
 
 /**
- * The PromQL engine and the Prometheus-compatible HTTP query API over the store. The engine is
+ * The PromQL engine and the Prometheus- and Loki-compatible HTTP query APIs over the store. The engine is
  * built here, once, and registered as the service 'engine', so that later users (rule
  * evaluation, alerting) evaluate with the same engine and settings as the API.
  */
@@ -28,6 +28,17 @@ export const queryRole: Role = {
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'query' }),
     });
+    // Loki's read API over the stored logs, in the same `read` scope; metric queries use the same engine.
+    await ctx.http.register(scoped('read', lokiApi), {
+      store: ctx.services.get<Store>('store'),
+      engine,
+      defaultTenant: ctx.config.tenant.default,
+      limits: ctx.config.limits,
+      registry: ctx.registry,
+      logger: ctx.logger.child({ component: 'loki-query' }),
+    });
+    // Stored events (time range, namespace, involved object, reason, type; paged by cursor).
+    await ctx.http.register(scoped('read', eventsApi), { store: ctx.services.get<Store>('store'), defaultTenant: ctx.config.tenant.default });
     return { stop: async () => undefined };
   },
 };

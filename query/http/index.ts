@@ -9,3 +9,7 @@ export { parseTimeMs, parseDurationParamMs, MIN_TIME_MS, MAX_TIME_MS } from './p
 export { Semaphore } from './semaphore.js';
 export { QueryLimiter } from './queryLimiter.js';
 export type { Release } from './semaphore.js';
+export { lokiApi } from './loki/lokiApi.js';
+export type { LokiApiOptions } from './loki/lokiApi.js';
+export { eventsApi, MAX_EVENTS_PAGE } from './events/eventsApi.js';
+export type { EventsApiOptions } from './events/eventsApi.js';

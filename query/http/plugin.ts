@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Limits } from '../../core/index.js';
-import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_TENANT, requestTenant, VigilError } from '../../core/index.js';
+import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_TENANT, requestTenant } from '../../core/index.js';
 import { createEngine, tenantQueryable } from '../engine/index.js';
 import type { Engine, QueryableStore } from '../engine/index.js';
 import type { Store } from '../../storage/index.js';
@@ -14,6 +14,7 @@ import { createQueryMetrics } from './queryMetrics.js';
 import { requestTimeoutMs } from './queryRoutes.js';
 import { QueryLimiter } from './queryLimiter.js';
 import type { Release } from './semaphore.js';
+import { requestSignal } from './requestSignal.js';
 import { apiRoutes } from './routes.js';
 import type { BuildInfo } from './statusRoutes.js';
 
@@ -144,23 +145,6 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
     app.route({ method: [...r.methods], url: `/api/v1${r.path}`, handler: route(r.endpoint, r.handler, r.limited) });
   }
 };
-
-/**
- * Aborts when the request's work should stop: after `timeoutMs`, or when the client closes the
- * connection before the answer is sent (its reason then says so; nobody will read the reply).
- * One controller and a plain timer, not AbortSignal.any(AbortSignal.timeout(…)): the composite
- * holds its sources weakly, and a query that allocates millions of samples had its timeout
- * signal garbage-collected and never fire (seen in test/query/cancelApi.test.ts).
- */
-function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  reply.raw.once('close', () => {
-    clearTimeout(timer);
-    if (!reply.raw.writableFinished) controller.abort(new VigilError('timeout', 'query canceled: the client closed the connection'));
-  });
-  return controller.signal;
-}
 
 function formOf(req: FastifyRequest): Form {
   const q = req.url.indexOf('?');

@@ -4,13 +4,14 @@ import type { Attributes, Event, Labels, MetricMetadata, MetricType } from '../.
 import { sortByLabelSet, VigilError } from '../../core/index.js';
 import type { LabelMatcher } from '../matchers.js';
 import { tooManySeries } from '../readErrors.js';
-import type { EventSelection, LogSelection, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
+import type { EventSelection, LogScan, LogSelection, LogStats, ScanSink, Querier, QuerierOptions, SelectHints, SeriesSamples, StoredLogRecord, StoredSeries } from '../store.js';
 import type { ConnectionPool } from './connectionPool.js';
 import type { LabelValueSql } from './matcherSql.js';
 import { mapLabel, matchersSql, seriesLabel } from './matcherSql.js';
 import type { PartitionKind } from './partitions.js';
 import { presenceColumn, presenceTable } from './partitions.js';
 import { asQueryError, checkLimit, isDroppedPartition, MAX_ATTEMPTS } from './queryErrors.js';
+import { logStats, scanLogs } from './logScan.js';
 import { labelsOf, stringColumn } from './resultRows.js';
 import { readIds, streamSamples } from './sampleStream.js';
 import type { SeriesLabelCache } from './seriesLabelCache.js';
@@ -36,6 +37,7 @@ const eventFieldColumns = new Map([
   ['kind', 'object_kind'],
   ['name', 'object_name'],
   ['namespace', 'object_namespace'],
+  ['uid', 'object_uid'],
 ]);
 
 const eventLabel: LabelValueSql = (name, fromMap) => {
@@ -183,9 +185,37 @@ export class DuckDbQuerier implements Querier {
     });
   }
 
+  async scanLogs(scan: LogScan, sink: ScanSink): Promise<void> {
+    const { startNs, endNs } = scan;
+    if (startNs < BigInt(this.minT) * NS_PER_MS || endNs > BigInt(this.maxT) * NS_PER_MS + NS_PER_MS - 1n) {
+      throw new VigilError('bad_data', `log scan [${startNs}, ${endNs}] ns reaches outside the querier's range [${this.minT}, ${this.maxT}] ms`);
+    }
+    await this.timed('scan_logs', async (conn, tenantId) => {
+      await scanLogs(conn, this.ctx.state.catalog, tenantId, scan, sink, this.options.signal);
+      return [];
+    });
+  }
+
+  async selectStreams(matchers: readonly LabelMatcher[]): Promise<Labels[]> {
+    return this.timed('select_streams', async (conn, tenantId) => {
+      const params = new SqlParams();
+      const streams = this.streamsInRangeSql(params, tenantId);
+      if (streams === undefined) return [];
+      const where = matchersSql(matchers, params, mapLabel);
+      const rows = (await conn.runAndReadAll(`SELECT labels FROM log_streams WHERE ${streams} AND ${where}`, params.values, params.types)).getRows();
+      return sortByLabelSet(rows.map((r) => ({ labels: labelsOf(r[0] ?? null) }))).map((s) => s.labels);
+    });
+  }
+
+  async logStats(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): Promise<LogStats> {
+    const [stats] = await this.timed('log_stats', async (conn, tenantId) => [await logStats(conn, this.ctx.state.catalog, tenantId, matchers, startNs, endNs)]);
+    return stats ?? { streams: 0, chunks: 0, entries: 0, bytes: 0 };
+  }
+
   selectEvents(selection: EventSelection): Promise<Event[]> {
     return this.timed('select_events', async (conn, tenantId) => {
       checkLimit(selection.limit, 'event');
+      checkLimit(selection.offset, 'event offset');
       const params = new SqlParams();
       // A matcher reads the event's labels first, then the event's own field of that name.
       const where = matchersSql(selection.matchers ?? [], params, eventLabel);
@@ -193,7 +223,8 @@ export class DuckDbQuerier implements Querier {
         FROM events WHERE tenant_id = ${params.add(tenantId, UINTEGER)}
           AND first_seen_ms <= ${params.add(this.maxT, BIGINT)} AND last_seen_ms >= ${params.add(this.minT, BIGINT)}
           AND ${where}
-        ORDER BY last_seen_ms DESC, first_seen_ms DESC LIMIT ${params.add(selection.limit, BIGINT)}`;
+        ORDER BY last_seen_ms DESC, first_seen_ms DESC, object_namespace, object_kind, object_name, object_uid, reason, type, source, message, count
+        LIMIT ${params.add(selection.limit, BIGINT)} OFFSET ${params.add(selection.offset ?? 0, BIGINT)}`;
       const rows = (await conn.runAndReadAll(sql, params.values, params.types)).getRows();
       return rows.map((r) => ({
         firstSeenMs: Number(r[0]),

@@ -18,3 +18,4 @@ export { bigUint64Column, float64Column, int32Column } from './vectorArrays.js';
 export { DEFAULT_LABEL_CACHE_SERIES, SeriesLabelCache } from './seriesLabelCache.js';
 export { samplesTableDdl, SORTED_COMMENT } from './schema.js';
 export { SeriesColumns } from './seriesColumns.js';
+export { duckDbLogDialect } from './duckDbLogDialect.js';

@@ -65,6 +65,10 @@ export class MemoryStore implements QueryableStore {
         Promise.resolve([...new Set(inRange(matchers).map((s) => s.labels[name] ?? '').filter((v) => v !== ''))].sort()),
       metadata: (metric) => Promise.resolve(meta.filter((m) => metric === undefined || m.metricFamilyName === metric)),
       selectLogs: () => Promise.resolve([]),
+      // Holds no logs: a scan finds nothing, like selectLogs above.
+      scanLogs: () => Promise.resolve(),
+      selectStreams: () => Promise.resolve([]),
+      logStats: () => Promise.resolve({ streams: 0, chunks: 0, entries: 0, bytes: 0 }),
       selectEvents: () => Promise.resolve([]),
       logLabelNames: () => Promise.resolve([]),
       logLabelValues: () => Promise.resolve([]),

@@ -109,9 +109,23 @@ const readCases: ReadCase[] = [
   ['logLabelNames', (q) => q.logLabelNames(), () => ['app', 'marker']],
   ['logLabelValues app', (q) => q.logLabelValues('app'), () => ['own', 'same']],
   ['logLabelValues marker', (q) => q.logLabelValues('marker'), (d) => [d.marker]],
+  ['scanLogs with no matchers', async (q) => scanned(q, []), (d) => [`shared line ${d.marker}`, `own line ${d.marker}`].sort()],
+  ['scanLogs {app=~".+"} |= "line"', async (q) => scanned(q, [m('=~', 'app', '.+')]), (d) => [`shared line ${d.marker}`, `own line ${d.marker}`].sort()],
+  ['selectStreams {app=~".+"}', async (q) => q.selectStreams([m('=~', 'app', '.+')]), (d) => [{ app: 'own', marker: d.marker }, SHARED_STREAM]],
+  ['logStats {app=~".+"}', async (q) => [await q.logStats([m('=~', 'app', '.+')], BigInt(T0 + 1) * NS, BigInt(T0 + 2 * HOUR - 2) * NS)], (d) => [{ streams: 2, chunks: 2, entries: 2, bytes: `shared line ${d.marker}`.length + `own line ${d.marker}`.length }]],
   ['selectEvents with no matchers', async (q) => (await q.selectEvents({ limit: 10 })).map((e) => e.reason), (d) => [`Reason-${d.marker}`]],
   ['selectEvents {reason=~".+"}', async (q) => await q.selectEvents({ matchers: [m('=~', 'reason', '.+')], limit: 10 }), (d) => [event(d)]],
 ];
+
+/** The lines a LogQL scan returns over both partitions (within either range below), sorted. */
+async function scanned(q: Querier, matchers: LabelMatcher[]): Promise<string[]> {
+  const lines: string[] = [];
+  await q.scanLogs({ matchers, lineFilters: [{ op: '|=', values: ['line'] }], startNs: BigInt(T0 + 1) * NS, endNs: BigInt(T0 + 2 * HOUR - 2) * NS, direction: 'forward' }, (batch) => {
+    for (const l of batch) lines.push(l.line);
+    return true;
+  });
+  return lines.sort();
+}
 
 /** JSON text of a result (bigints as text), to search for the other tenant's marker. */
 const text = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
