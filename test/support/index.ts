@@ -2,3 +2,4 @@
 export * from './vigilProcess.js';
 export * from './duckdbCatalog.js';
 export * from './prng.js';
+export * from './peerProcesses.js';
