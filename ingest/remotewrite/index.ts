@@ -5,3 +5,4 @@ export type { RemoteWriteDecoder, RemoteWriteTask } from './remoteWriteTask.js';
 export { decodeRemoteWrite } from './remoteWriteDecode.js';
 export type { DecodedRemoteWrite } from './remoteWriteDecode.js';
 export { checkRemoteWriteHeaders, REMOTE_WRITE_VERSION } from './remoteWriteHeaders.js';
+export { uncompressSnappyBlock, SnappyError } from './snappyBlock.js';

@@ -1,9 +1,9 @@
-import { uncompress } from 'snappyjs';
 import { VigilError } from '../../core/index.js';
 import type { PrepareContext, PreparedWrite } from '../pipeline/prepareWrite.js';
 import { prepareWrite } from '../pipeline/prepareWrite.js';
 import { Rejections } from '../pipeline/rejections.js';
 import { decodeRemoteWrite } from './remoteWriteDecode.js';
+import { SnappyError, uncompressSnappyBlock } from './snappyBlock.js';
 
 /** One remote-write body (headers already checked) and what preparing it needs, away from HTTP. */
 export interface RemoteWriteTask extends PrepareContext {
@@ -26,19 +26,17 @@ export interface RemoteWriteDecoder {
  * for a body that cannot be read; readable but invalid data comes back as rejections.
  */
 export function prepareRemoteWrite(task: RemoteWriteTask): PreparedWrite {
-  const raw = task.body;
-  const compressed = Buffer.isBuffer(raw) ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : raw;
   const max = task.limits.maxRequestBytes;
-  let plain: Uint8Array;
+  let plain: Buffer;
   try {
-    plain = uncompress(compressed, max);
+    plain = uncompressSnappyBlock(task.body, max);
   } catch (err) {
-    const message = (err as Error).message;
-    if (message.includes('too big')) throw new VigilError('payload_too_large', `request body is larger than the limit of ${max} bytes after snappy decompression`);
-    throw new VigilError('bad_data', `malformed snappy body: ${message}`);
+    if (!(err instanceof SnappyError)) throw err;
+    if (err.tooLarge) throw new VigilError('payload_too_large', `request body is larger than the limit of ${max} bytes after snappy decompression`);
+    throw new VigilError('bad_data', `malformed snappy body: ${err.message}`);
   }
   const rejections = new Rejections();
-  const decoded = decodeRemoteWrite(Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength), rejections);
+  const decoded = decodeRemoteWrite(plain, rejections);
   return prepareWrite({ tenant: task.tenant, series: decoded.series, metadata: decoded.metadata, logs: [], events: [] }, task, rejections);
 }
 
