@@ -13,6 +13,12 @@ export const WIRE_I32 = 5;
 
 const TWO_32 = 4294967296;
 
+/** Strings up to this many bytes are looked up in the cache (label names and most values). */
+const MAX_CACHED_CHARS = 64;
+const CACHE_MASK = 4095;
+/** Shared by every reader of this thread: at most 4096 strings of 64 characters (~0.5 MB). */
+const stringCache: (string | undefined)[] = new Array<string | undefined>(CACHE_MASK + 1);
+
 /**
  * A cursor over protobuf bytes that reads exactly what a decoder asks for and nothing else: no
  * message objects, no Long objects, strings sliced straight from the buffer. Every read checks
@@ -54,30 +60,40 @@ export class ProtoReader {
 
   /**
    * An int64 varint (two's complement, so negative values take ten bytes) as a number: exact
-   * within ±2^53, the nearest double beyond (a millisecond timestamp is far inside).
+   * within ±2^53, the nearest double beyond (a millisecond timestamp is far inside). Read as two
+   * 32-bit halves with integer operations, as protobufjs reads longs.
    */
   int64(): number {
     const { buf, limit } = this;
     let pos = this.pos;
-    let low = 0;
-    let high = 0;
-    // Bytes 0-3 fill bits 0-27 of the low word, byte 4 bits 28-31 of it and 0-2 of the high word.
-    for (let i = 0; i < 10; i++) {
+    let lo = 0;
+    let hi = 0;
+    let b = 0;
+    let i = 0;
+    // Bytes 0-3 fill bits 0-27 of the low half.
+    for (; i < 4; i++) {
       if (pos >= limit) throw new ProtoError('truncated varint');
-      const b = buf[pos++] as number;
-      const bits = b & 0x7f;
-      if (i < 4) low += bits * 2 ** (7 * i);
-      else if (i === 4) {
-        low += (bits & 0x0f) * 2 ** 28;
-        high += bits >>> 4;
-      } else high += bits * 2 ** (7 * i - 32);
+      b = buf[pos++] as number;
+      lo |= (b & 0x7f) << (7 * i);
       if (b < 0x80) {
         this.pos = pos;
-        high = high % TWO_32; // bits past 64 are dropped, as every protobuf runtime does
-        return high >= 2 ** 31 ? (high - TWO_32) * TWO_32 + low : high * TWO_32 + low;
+        return lo;
       }
     }
-    throw new ProtoError('varint longer than 10 bytes');
+    // Byte 4: bits 28-31 of the low half, bits 0-2 of the high half.
+    if (pos >= limit) throw new ProtoError('truncated varint');
+    b = buf[pos++] as number;
+    lo = (lo | ((b & 0x0f) << 28)) >>> 0;
+    hi = (b & 0x7f) >>> 4;
+    // Bytes 5-9: bits 3-31 of the high half (bits past 64 are dropped, as every runtime does).
+    for (i = 0; b >= 0x80; i++) {
+      if (i === 5) throw new ProtoError('varint longer than 10 bytes');
+      if (pos >= limit) throw new ProtoError('truncated varint');
+      b = buf[pos++] as number;
+      hi |= (b & 0x7f) << (7 * i + 3);
+    }
+    this.pos = pos;
+    return (hi | 0) * TWO_32 + lo;
   }
 
   /** A little-endian float64 (wire type 1); NaN payloads such as the staleness marker pass through. */
@@ -96,11 +112,39 @@ export class ProtoReader {
     return end;
   }
 
-  /** A length-delimited UTF-8 string (invalid sequences become U+FFFD, as Buffer decodes them). */
+  /**
+   * A length-delimited UTF-8 string (invalid sequences become U+FFFD, as Buffer decodes them).
+   * Label names and values repeat across series and requests, so short ASCII strings come from
+   * a small cache checked byte by byte: no allocation and no call into C++ for the common case.
+   */
   string(): string {
     const end = this.lengthEnd();
-    const s = this.buf.toString('utf8', this.pos, end);
+    const start = this.pos;
     this.pos = end;
+    const n = end - start;
+    if (n === 0) return '';
+    if (n > MAX_CACHED_CHARS) return this.buf.toString('utf8', start, end);
+    const { buf } = this;
+    let h = n;
+    for (let i = start; i < end; i++) {
+      const b = buf[i] as number;
+      if (b >= 0x80) return buf.toString('utf8', start, end);
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    const slot = (h >>> 0) & CACHE_MASK;
+    const cached = stringCache[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const s = buf.toString('latin1', start, end); // ASCII: latin1 decodes it the same, faster
+    stringCache[slot] = s;
     return s;
   }
 

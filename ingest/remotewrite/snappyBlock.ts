@@ -52,7 +52,9 @@ export function uncompressSnappyBlock(input: Uint8Array, maxLength: number): Buf
       n += 1;
       if (pos + n > end) throw new SnappyError(`literal of ${n} bytes runs past the end of the input`);
       if (at + n > length) throw new SnappyError(`literal of ${n} bytes runs past the declared length ${length}`);
-      out.set(input.subarray(pos, pos + n), at);
+      // Most literals are a few bytes: a loop beats making a subarray to copy from.
+      if (n < 32) for (let i = 0; i < n; i++) out[at + i] = input[pos + i] as number;
+      else out.set(input.subarray(pos, pos + n), at);
       pos += n;
       at += n;
       continue;
@@ -76,8 +78,8 @@ export function uncompressSnappyBlock(input: Uint8Array, maxLength: number): Buf
     }
     if (offset === 0 || offset > at) throw new SnappyError(`copy offset ${offset} at output byte ${at} points outside the output`);
     if (at + n > length) throw new SnappyError(`copy of ${n} bytes runs past the declared length ${length}`);
-    if (offset >= n) out.copyWithin(at, at - offset, at - offset + n);
-    else for (let i = 0; i < n; i++) out[at + i] = out[at - offset + i] as number; // overlapping: a run
+    // A copy is at most 64 bytes, and may overlap what it writes (a run): byte by byte.
+    for (let i = 0; i < n; i++) out[at + i] = out[at - offset + i] as number;
     at += n;
   }
   if (at !== length) throw new SnappyError(`${at} bytes decompressed, the preamble declared ${length}`);
