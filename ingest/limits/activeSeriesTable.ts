@@ -71,6 +71,23 @@ export class ActiveSeriesTable {
     return true;
   }
 
+  /** True when (hi, lo) is held (seen within the window, or expired and not yet purged). Changes nothing. */
+  has(hi: number, lo: number): boolean {
+    return this.slots[this.find(hi, lo) + SEEN] !== 0;
+  }
+
+  /**
+   * True when one more new entry fits under `limit` (> 0) at `nowMs`; like touch, purges expired
+   * entries first when the table is at the limit (at most once a minute).
+   */
+  hasRoom(nowMs: number, limit: number): boolean {
+    if (this.used < limit) return true;
+    const stamp = Math.floor(nowMs / MINUTE_MS) + 1;
+    if (stamp <= this.lastRebuildMinute) return false;
+    this.rebuild(stamp);
+    return this.used < limit;
+  }
+
   /** Drops every series last seen more than the window before `nowMs`; returns how many remain. */
   purge(nowMs: number): number {
     this.rebuild(Math.floor(nowMs / MINUTE_MS) + 1);
