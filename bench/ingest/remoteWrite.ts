@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     'series-per-request': { type: 'string', default: '1000' },
     samples: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '4' },
+    /** Vigil's roles: `ingest` alone (receiver + bus, no store writer) shows what the receiver takes by itself. */
+    roles: { type: 'string', default: 'all' },
   },
 });
 const REQUESTS = Number(args.requests);
@@ -169,24 +171,27 @@ async function main(): Promise<void> {
 
     const vigil = await startVigil({
       dataDir: join(dir, 'vigil'),
-      env: { VIGIL_LOG_LEVEL: 'warn', VIGIL_COLLECTORS__HOST__ENABLED: 'false', VIGIL_COLLECTORS__SELF_LOGS__ENABLED: 'false' },
+      env: { VIGIL_LOG_LEVEL: 'warn', VIGIL_ROLES: args.roles, VIGIL_COLLECTORS__HOST__ENABLED: 'false', VIGIL_COLLECTORS__SELF_LOGS__ENABLED: 'false' },
     });
     const pid = vigil.proc.pid as number;
     let ours: RunResult;
-    let throughStore: number;
+    let throughStore: number | undefined;
     try {
       const start = performance.now();
       ours = await send(vigil.url, bodies, pid);
       const total = REQUESTS * SAMPLES_PER_REQUEST;
-      while ((await metricValue(vigil.url, 'vigil_writer_rows_total', 'kind="samples"')) < total) await new Promise((ok) => setTimeout(ok, 50));
-      throughStore = total / ((performance.now() - start) / 1000);
+      if (args.roles === 'all') {
+        while ((await metricValue(vigil.url, 'vigil_writer_rows_total', 'kind="samples"')) < total) await new Promise((ok) => setTimeout(ok, 50));
+        throughStore = total / ((performance.now() - start) / 1000);
+      }
     } finally {
       await vigil.stop();
     }
     console.log(row(`VictoriaMetrics`, theirs));
-    console.log(row('Vigil', ours, `  (through to the store: ${k(throughStore)} samples/s)`));
+    console.log(row(`Vigil (${args.roles})`, ours, throughStore === undefined ? '' : `  (through to the store: ${k(throughStore)} samples/s)`));
     const ratio = ours.samplesPerSecond / theirs.samplesPerSecond;
-    console.log(`Vigil / VictoriaMetrics: ${ratio.toFixed(2)}× acknowledged samples/s (target ≥ 0.5×); through to Vigil's store ${(throughStore / theirs.samplesPerSecond).toFixed(2)}×; load average now ${loadavg()[0]?.toFixed(1)}`);
+    const store = throughStore === undefined ? '' : `; through to Vigil's store ${(throughStore / theirs.samplesPerSecond).toFixed(2)}×`;
+    console.log(`Vigil / VictoriaMetrics: ${ratio.toFixed(2)}× acknowledged samples/s (target ≥ 0.5×)${store}; load average now ${loadavg()[0]?.toFixed(1)}`);
   } finally {
     await vm?.stop();
     rmSync(dir, { recursive: true, force: true });
