@@ -4,5 +4,7 @@ export { prepareRemoteWrite, inProcessRemoteWriteDecoder } from './remoteWriteTa
 export type { RemoteWriteDecoder, RemoteWriteTask } from './remoteWriteTask.js';
 export { decodeRemoteWrite } from './remoteWriteDecode.js';
 export type { DecodedRemoteWrite } from './remoteWriteDecode.js';
-export { checkRemoteWriteHeaders, REMOTE_WRITE_VERSION } from './remoteWriteHeaders.js';
+export { checkRemoteWriteHeaders, REMOTE_WRITE_VERSION, REMOTE_WRITE_V2_VERSION } from './remoteWriteHeaders.js';
+export type { RemoteWriteMessage } from './remoteWriteHeaders.js';
+export { decodeRemoteWriteV2 } from './remoteWriteV2Decode.js';
 export { uncompressSnappyBlock, SnappyError } from './snappyBlock.js';

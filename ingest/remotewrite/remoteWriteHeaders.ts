@@ -1,20 +1,25 @@
 import { quote, VigilError } from '../../core/index.js';
 
-/** The remote-write protocol version this receiver speaks, sent back on every answer. */
+/** The remote-write protocol versions this receiver speaks, as the version header names them. */
 export const REMOTE_WRITE_VERSION = '0.1.0';
+export const REMOTE_WRITE_V2_VERSION = '2.0.0';
 
-/** Remote write 2.0's message (io.prometheus.write.v2.Request): refused with 415, so that a 2.0 sender falls back. */
-const V2_PROTO = 'io.prometheus.write.v2.request';
+/** Which message a request carries: 1 = prometheus.WriteRequest, 2 = io.prometheus.write.v2.Request. */
+export type RemoteWriteMessage = 1 | 2;
+
+const PROTOS: Readonly<Record<string, RemoteWriteMessage>> = { 'prometheus.writerequest': 1, 'io.prometheus.write.v2.request': 2 };
 
 /**
- * Checks the headers of a remote-write 1.0 request, as the specification asks of a receiver:
- * `Content-Type: application/x-protobuf` (optionally `;proto=prometheus.WriteRequest`),
- * `Content-Encoding: snappy`, and `X-Prometheus-Remote-Write-Version` 0.1.x when present
- * (Prometheus always sends it; other 1.0 clients sometimes do not). Throws a VigilError naming
- * the header: 415 for a format this receiver does not read (so the sender does not retry it), 400
- * for a version header that is not one.
+ * Checks the headers of a remote-write request, as the specifications ask of a receiver, and
+ * says which message the body is: `Content-Type: application/x-protobuf`, its `proto=` parameter
+ * naming the message (absent: 1.0's prometheus.WriteRequest; 2.0 senders name
+ * io.prometheus.write.v2.Request), `Content-Encoding: snappy`, and
+ * `X-Prometheus-Remote-Write-Version` when present a version of 0.1.x or 2.x (the content type,
+ * not this header, decides the message). Throws a VigilError naming the header: 415 for what
+ * this receiver does not read (so the sender does not retry it, and a 2.0 sender falls back to
+ * 1.0), 400 for a version header that is not a version.
  */
-export function checkRemoteWriteHeaders(headers: { readonly contentType?: string; readonly contentEncoding?: string; readonly version?: string }): void {
+export function checkRemoteWriteHeaders(headers: { readonly contentType?: string; readonly contentEncoding?: string; readonly version?: string }): RemoteWriteMessage {
   const { contentType, contentEncoding, version } = headers;
   const [media = '', ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
   if (media !== 'application/x-protobuf') {
@@ -22,9 +27,9 @@ export function checkRemoteWriteHeaders(headers: { readonly contentType?: string
     throw new VigilError('unsupported_media_type', `${got}: remote write sends application/x-protobuf`);
   }
   const proto = params.find((p) => p.startsWith('proto='))?.slice('proto='.length);
-  if (proto !== undefined && proto !== 'prometheus.writerequest') {
-    const hint = proto === V2_PROTO ? ': remote write 2.0 is not supported yet, send 1.0 (protobuf_message: prometheus.WriteRequest)' : '';
-    throw new VigilError('unsupported_media_type', `unsupported protobuf message ${quote(proto)}${hint}`);
+  const message = proto === undefined ? 1 : PROTOS[proto];
+  if (message === undefined) {
+    throw new VigilError('unsupported_media_type', `unsupported protobuf message ${quote(proto ?? '')}: send prometheus.WriteRequest (1.0) or io.prometheus.write.v2.Request (2.0)`);
   }
   if ((contentEncoding ?? '').trim().toLowerCase() !== 'snappy') {
     const got = contentEncoding === undefined ? 'no Content-Encoding' : `Content-Encoding ${quote(contentEncoding)}`;
@@ -33,6 +38,9 @@ export function checkRemoteWriteHeaders(headers: { readonly contentType?: string
   if (version !== undefined) {
     const v = version.trim();
     if (!/^\d+\.\d+(\.\d+)?$/.test(v)) throw new VigilError('bad_data', `X-Prometheus-Remote-Write-Version ${quote(version)} is not a version number`);
-    if (!v.startsWith('0.1')) throw new VigilError('unsupported_media_type', `remote write version ${quote(v)} is not supported: this receiver speaks ${REMOTE_WRITE_VERSION} (remote write 1.0)`);
+    if (!v.startsWith('0.1') && !v.startsWith('2.')) {
+      throw new VigilError('unsupported_media_type', `remote write version ${quote(v)} is not supported: this receiver speaks ${REMOTE_WRITE_VERSION} (1.0) and ${REMOTE_WRITE_V2_VERSION}`);
+    }
   }
+  return message;
 }

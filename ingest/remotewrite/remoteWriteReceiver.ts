@@ -4,7 +4,7 @@ import type { Limits, VigilError } from '../../core/index.js';
 import { capMessage, httpStatusOf, isVigilError, requestTenant } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import { createReceiverMetrics } from '../pipeline/receiverMetrics.js';
-import { checkRemoteWriteHeaders, REMOTE_WRITE_VERSION } from './remoteWriteHeaders.js';
+import { checkRemoteWriteHeaders, REMOTE_WRITE_V2_VERSION, REMOTE_WRITE_VERSION } from './remoteWriteHeaders.js';
 import type { RemoteWriteDecoder } from './remoteWriteTask.js';
 import { inProcessRemoteWriteDecoder } from './remoteWriteTask.js';
 
@@ -23,7 +23,8 @@ export interface RemoteWriteReceiverOptions {
 const RECEIVER = 'prometheus_remote_write';
 
 /**
- * Prometheus remote write 1.0 at POST /api/v1/write: snappy-compressed prometheus.WriteRequest.
+ * Prometheus remote write at POST /api/v1/write: snappy-compressed prometheus.WriteRequest (1.0)
+ * or io.prometheus.write.v2.Request (2.0, told apart by the Content-Type's proto parameter).
  * Answers as the specification asks, so that Prometheus retries what may succeed later and drops
  * what never will: 204 when every sample is durable; 400 naming the first problem per reason when
  * some or all were refused (the rest is durable; retrying would not help); 413/415 for a body
@@ -57,7 +58,8 @@ export async function remoteWriteReceiver(app: FastifyInstance, options: RemoteW
 
   function answer(reply: FastifyReply, status: number, message: string, retryAfterMs?: number): FastifyReply {
     metrics.answered(status);
-    reply.code(status).header('x-prometheus-remote-write-version', REMOTE_WRITE_VERSION);
+    reply.code(status);
+    if (!reply.hasHeader('x-prometheus-remote-write-version')) reply.header('x-prometheus-remote-write-version', REMOTE_WRITE_VERSION);
     if (status === 429 || status === 503) reply.header('retry-after', String(Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000))));
     if (status === 204) return reply.send();
     return reply.type('text/plain; charset=utf-8').send(`${capMessage(message)}\n`);
@@ -66,15 +68,20 @@ export async function remoteWriteReceiver(app: FastifyInstance, options: RemoteW
   app.post('/api/v1/write', { bodyLimit: limits.maxRequestBytes }, async (request: FastifyRequest, reply: FastifyReply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     metrics.receivedBytes(body.length);
-    checkRemoteWriteHeaders({
+    const message = checkRemoteWriteHeaders({
       contentType: headerText(request.headers['content-type']),
       contentEncoding: headerText(request.headers['content-encoding']),
       version: headerText(request.headers['x-prometheus-remote-write-version']),
     });
     // The platform's auth hook decides the tenant (token, else header); every sample is written under it.
     const tenant = requestTenant(request, defaultTenant);
-    const prepared = await decoder.decode({ protocol: 'prometheus_remote_write', tenant, body, ...pipeline.context() });
+    const prepared = await decoder.decode({ protocol: 'prometheus_remote_write', message, tenant, body, ...pipeline.context() });
     const result = await pipeline.publish(prepared);
+    // Remote write 2.0's answer headers: what was written (native histograms and exemplars never are, yet).
+    reply.header('x-prometheus-remote-write-samples-written', String(result.accepted.samples));
+    reply.header('x-prometheus-remote-write-histograms-written', '0');
+    reply.header('x-prometheus-remote-write-exemplars-written', '0');
+    if (message === 2) reply.header('x-prometheus-remote-write-version', REMOTE_WRITE_V2_VERSION);
     if (result.rejected.samples > 0) {
       return answer(reply, 400, `${result.accepted.samples} samples stored, ${result.rejected.samples} rejected: ${result.errorMessage}`);
     }

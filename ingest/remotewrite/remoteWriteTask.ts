@@ -3,12 +3,16 @@ import type { PrepareContext, PreparedWrite } from '../pipeline/prepareWrite.js'
 import { prepareWrite } from '../pipeline/prepareWrite.js';
 import { Rejections } from '../pipeline/rejections.js';
 import { decodeRemoteWrite } from './remoteWriteDecode.js';
+import type { RemoteWriteMessage } from './remoteWriteHeaders.js';
+import { decodeRemoteWriteV2 } from './remoteWriteV2Decode.js';
 import { SnappyError, uncompressSnappyBlock } from './snappyBlock.js';
 
 /** One remote-write body (headers already checked) and what preparing it needs, away from HTTP. */
 export interface RemoteWriteTask extends PrepareContext {
   /** Tells the decode workers this task from an OTLP one. */
   readonly protocol: 'prometheus_remote_write';
+  /** 1: prometheus.WriteRequest (remote write 1.0); 2: io.prometheus.write.v2.Request. */
+  readonly message: RemoteWriteMessage;
   readonly tenant: string;
   /** The snappy-compressed protobuf body. */
   readonly body: Uint8Array;
@@ -36,7 +40,7 @@ export function prepareRemoteWrite(task: RemoteWriteTask): PreparedWrite {
     throw new VigilError('bad_data', `malformed snappy body: ${err.message}`);
   }
   const rejections = new Rejections();
-  const decoded = decodeRemoteWrite(plain, rejections);
+  const decoded = task.message === 2 ? decodeRemoteWriteV2(plain, rejections) : decodeRemoteWrite(plain, rejections);
   return prepareWrite({ tenant: task.tenant, series: decoded.series, metadata: decoded.metadata, logs: [], events: [] }, task, rejections);
 }
 

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpStatusOf, isVigilError, limitsSchema, STALE_NAN } from '../../core/index.js';
-import type { RemoteWriteTask } from '../../ingest/index.js';
+import type { RemoteWriteMessage, RemoteWriteTask } from '../../ingest/index.js';
 import { prepareRemoteWrite } from '../../ingest/index.js';
 import { prng, Rng } from './fuzzInputs.js';
 import { NOW_MS } from './harness.js';
 import { varint } from './protobufBytes.js';
 import type { RwRequest } from './remoteWriteEncoder.js';
-import { encodeWriteRequest, PROMETHEUS_HEADERS, rwLabels, snappy } from './remoteWriteEncoder.js';
+import { encodeV2Request, encodeWriteRequest, PROMETHEUS_HEADERS, rwLabels, snappy, V2_HEADERS } from './remoteWriteEncoder.js';
 import type { RemoteWriteHarness } from './remoteWriteHarness.js';
 import { remoteWriteHarness } from './remoteWriteHarness.js';
 
 /**
- * Fuzzing the remote-write path (snappy, the hand-written protobuf reader, validation, bus
+ * Fuzzing the remote-write path, 1.0 and 2.0 bodies (snappy, the hand-written protobuf readers, validation, bus
  * encoding: prepareRemoteWrite, what the handler and the decode workers run) with random and
  * mutated frames: bit flips, truncation, huge lengths, bad wire types, splices, mutated snappy
  * streams and snappy streams declaring huge sizes. Every outcome must be a prepared write or a
@@ -37,7 +37,18 @@ const corpusRequests: readonly RwRequest[] = [
   { timeseries: [{ labels: rwLabels({ __name__: 'x', a: 'é' }), samples: [{ value: STALE_NAN, timestamp: T }, { value: -1, timestamp: -5 }] }, { labels: rwLabels({ __name__: 'h' }), histograms: [{ countInt: 2, sum: 1, timestamp: T }], exemplars: [{ labels: [{ name: 'trace_id', value: 'ab' }], value: 1, timestamp: T }] }] },
   { metadata: [{ type: 2, metricFamilyName: 'g', help: 'h', unit: 'bytes' }] },
 ];
-const corpus = corpusRequests.map(encodeWriteRequest);
+const corpusV1 = corpusRequests.map(encodeWriteRequest);
+const corpusV2 = [
+  encodeV2Request([{ labels: { __name__: 'up', job: 'node', instance: 'a:9100' }, samples: [{ value: 1, timestamp: T }], metadata: { type: 2, help: 'Up.' } }]),
+  encodeV2Request(
+    Array.from({ length: 20 }, (_, i) => ({
+      labels: { __name__: 'node_cpu_seconds_total', cpu: String(i % 4), mode: ['idle', 'user', 'system'][i % 3] as string },
+      samples: [{ value: i, timestamp: T }, { value: STALE_NAN, timestamp: T + 15_000 }],
+      metadata: { type: 1, help: 'Seconds.', unit: 'seconds' },
+    })),
+  ),
+  encodeV2Request([{ labels: { __name__: 'h' }, histograms: [{ countInt: 2, sum: 1, timestamp: T }] }, { labels: { __name__: 'x', a: 'é' }, samples: [{ value: -1, timestamp: -5 }] }]),
+];
 
 interface FuzzInput {
   readonly kind: string;
@@ -50,7 +61,8 @@ function hugeLength(rng: Rng): number[] {
 }
 
 /** A mutated protobuf body (then compressed), or a mutated snappy stream around a valid one. */
-function mutate(rng: Rng): FuzzInput {
+function mutate(rng: Rng, message: RemoteWriteMessage): FuzzInput {
+  const corpus = message === 2 ? corpusV2 : corpusV1;
   const base = Buffer.from(rng.pick(corpus));
   const op = rng.int(12);
   const at = rng.int(base.length + 1);
@@ -99,8 +111,8 @@ function mutate(rng: Rng): FuzzInput {
 
 type Outcome = { status: number } | { crash: string };
 
-function outcomeOf(body: Buffer): Outcome {
-  const task: RemoteWriteTask = { protocol: 'prometheus_remote_write', tenant: 'fuzz', body, limits, nowMs: NOW_MS, bounds: BOUNDS };
+function outcomeOf(body: Buffer, message: RemoteWriteMessage): Outcome {
+  const task: RemoteWriteTask = { protocol: 'prometheus_remote_write', message, tenant: 'fuzz', body, limits, nowMs: NOW_MS, bounds: BOUNDS };
   try {
     const prepared = prepareRemoteWrite(task);
     return { status: prepared.error === undefined ? 200 : httpStatusOf(prepared.error.code) };
@@ -122,9 +134,10 @@ describe('remote-write fuzzing', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const started = performance.now();
     for (let i = 0; i < INPUTS && failures.length < 5; i++) {
-      const input = mutate(rng);
+      const message: RemoteWriteMessage = rng.chance(0.5) ? 1 : 2;
+      const input = mutate(rng, message);
       const t0 = performance.now();
-      const outcome = outcomeOf(input.body);
+      const outcome = outcomeOf(input.body, message);
       slowestMs = Math.max(slowestMs, performance.now() - t0);
       if ('crash' in outcome) failures.push(`${describeInput(input, i, SEED)}\n  → ${outcome.crash}`);
       else {
@@ -157,8 +170,9 @@ describe('remote-write fuzzing over HTTP: the status mapping', () => {
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     for (let i = 0; i < OVER_HTTP && failures.length < 5; i++) {
-      const input = mutate(rng);
-      const res = await h.app.inject({ method: 'POST', url: '/api/v1/write', headers: PROMETHEUS_HEADERS, payload: input.body });
+      const v2 = rng.chance(0.5);
+      const input = mutate(rng, v2 ? 2 : 1);
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/write', headers: v2 ? V2_HEADERS : PROMETHEUS_HEADERS, payload: input.body });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       const wellFormed = (res.statusCode === 204 || (res.statusCode >= 400 && res.statusCode < 500)) && res.rawPayload.length < 2048;
       if (!wellFormed) failures.push(`${describeInput(input, i, SEED + 1)}\n  → ${res.statusCode} ${res.body.slice(0, 300)}`);
