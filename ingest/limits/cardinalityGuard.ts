@@ -35,10 +35,7 @@ export class TenantCardinality {
   touchKnown(words: Uint32Array, from: number, nowMs: number): number {
     const n = words.length / 2;
     for (let i = from; i < n; i++) {
-      const hi = words[2 * i] as number;
-      const lo = words[2 * i + 1] as number;
-      if (!this.series.has(hi, lo)) return i;
-      this.series.touch(hi, lo, nowMs);
+      if (!this.series.touchIfKnown(words[2 * i] as number, words[2 * i + 1] as number, nowMs)) return i;
     }
     return -1;
   }
