@@ -16,6 +16,12 @@ export const tenantLimitFields = {
   ingestBurst: count().default(2_000_000),
   /** Distinct series a tenant may have received within the last hour; samples of further new series are rejected. */
   maxActiveSeries: count().default(1_000_000),
+  /**
+   * Distinct values one label name may take across the tenant's new series within the last hour
+   * (`__name__` included: distinct metric names); a new series bringing one more is rejected.
+   * Catches the exporter that puts ids or timestamps into a label before it fills the store.
+   */
+  maxLabelValuesPerName: count().default(100_000),
   /** Queries (query, query_range, series, labels, label values) a tenant may run at once. */
   maxQueryConcurrency: count().default(8),
   /** Queries a tenant may have waiting for a slot; beyond them → 429. */
@@ -32,6 +38,7 @@ const overridesSchema = z
     ingestRate: count().optional(),
     ingestBurst: count().optional(),
     maxActiveSeries: count().optional(),
+    maxLabelValuesPerName: count().optional(),
     maxQueryConcurrency: count().optional(),
     maxQueryQueue: count().optional(),
     maxSamplesPerQuery: count().optional(),
@@ -56,6 +63,7 @@ export function tenantLimits(limits: TenantLimits & { readonly tenants: Readonly
     ingestRate: limits.ingestRate,
     ingestBurst: limits.ingestBurst,
     maxActiveSeries: limits.maxActiveSeries,
+    maxLabelValuesPerName: limits.maxLabelValuesPerName,
     maxQueryConcurrency: limits.maxQueryConcurrency,
     maxQueryQueue: limits.maxQueryQueue,
     maxSamplesPerQuery: limits.maxSamplesPerQuery,

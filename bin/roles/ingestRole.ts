@@ -1,12 +1,12 @@
-import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
-import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
+import type { Bus, OtlpDecoder, PushPipeline, RemoteWriteDecoder } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, inProcessDecoder, inProcessRemoteWriteDecoder, otlpReceiver, remoteWriteReceiver } from '../../ingest/index.js';
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 
 /**
- * Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. With
- * ingest.decodeWorkers > 0, OTLP bodies are decoded and prepared on worker threads.
+ * Receivers (OTLP/HTTP, Prometheus remote write) and the shared push pipeline that publishes to
+ * the bus. With ingest.decodeWorkers > 0, bodies are decoded and prepared on worker threads.
  */
 export const ingestRole: Role = {
   name: 'ingest',
@@ -27,6 +27,8 @@ export const ingestRole: Role = {
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
+    const remoteWriteDecoder: RemoteWriteDecoder = pool ?? inProcessRemoteWriteDecoder;
+    await ctx.http.register(scoped('ingest', remoteWriteReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder: remoteWriteDecoder, registry: ctx.registry });
     return { stop: async () => pool?.shutdown() };
   },
 };

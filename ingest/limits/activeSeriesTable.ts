@@ -71,6 +71,33 @@ export class ActiveSeriesTable {
     return true;
   }
 
+  /** Like touch for a series already held (refreshes its stamp and answers true); false, changing nothing, for a new one. */
+  touchIfKnown(hi: number, lo: number, nowMs: number): boolean {
+    const at = this.find(hi, lo);
+    const seen = this.slots[at + SEEN] as number;
+    if (seen === 0) return false;
+    const stamp = Math.floor(nowMs / MINUTE_MS) + 1;
+    if (seen < stamp) this.slots[at + SEEN] = stamp;
+    return true;
+  }
+
+  /** True when (hi, lo) is held (seen within the window, or expired and not yet purged). Changes nothing. */
+  has(hi: number, lo: number): boolean {
+    return this.slots[this.find(hi, lo) + SEEN] !== 0;
+  }
+
+  /**
+   * True when one more new entry fits under `limit` (> 0) at `nowMs`; like touch, purges expired
+   * entries first when the table is at the limit (at most once a minute).
+   */
+  hasRoom(nowMs: number, limit: number): boolean {
+    if (this.used < limit) return true;
+    const stamp = Math.floor(nowMs / MINUTE_MS) + 1;
+    if (stamp <= this.lastRebuildMinute) return false;
+    this.rebuild(stamp);
+    return this.used < limit;
+  }
+
   /** Drops every series last seen more than the window before `nowMs`; returns how many remain. */
   purge(nowMs: number): number {
     this.rebuild(Math.floor(nowMs / MINUTE_MS) + 1);

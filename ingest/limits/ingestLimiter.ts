@@ -1,11 +1,12 @@
-import type { Limits, TenantLimits } from '../../core/index.js';
+import type { Labels, Limits, TenantLimits } from '../../core/index.js';
 import { formatSeries, tenantLimits, VigilError } from '../../core/index.js';
 import type { Registry } from 'prom-client';
 import { TOPICS } from '../bus/bus.js';
 import { decodeBusRecord, encodeMetricsColumns } from '../codec/recordCodec.js';
 import type { PreparedTopic, PreparedWrite } from '../pipeline/prepareWrite.js';
 import type { RejectionEntry } from '../pipeline/rejections.js';
-import { ActiveSeriesTable } from './activeSeriesTable.js';
+import type { CardinalityReason } from './cardinalityGuard.js';
+import { CardinalityRefusals, PairHashes, TenantCardinality } from './cardinalityGuard.js';
 import { filterSampleColumns } from './filterColumns.js';
 import { createIngestLimitMetrics } from './limitMetrics.js';
 import type { IngestLimitMetrics } from './limitMetrics.js';
@@ -22,7 +23,7 @@ export interface IngestLimiterOptions {
 interface TenantState {
   readonly limits: TenantLimits;
   readonly bucket: TokenBucket;
-  readonly series: ActiveSeriesTable;
+  readonly cardinality: TenantCardinality;
   lastWriteMs: number;
 }
 
@@ -59,7 +60,7 @@ export class IngestLimiter {
   private nextSweepMs = 0;
 
   constructor(private readonly options: IngestLimiterOptions) {
-    this.metrics = createIngestLimitMetrics(options.registry, () => [...this.tenants].map(([tenant, s]) => [tenant, s.series.size]));
+    this.metrics = createIngestLimitMetrics(options.registry, () => [...this.tenants].map(([tenant, s]) => [tenant, s.cardinality.series.size]));
   }
 
   /**
@@ -98,7 +99,7 @@ export class IngestLimiter {
       state = {
         limits,
         bucket: new TokenBucket(limits.ingestRate, limits.ingestBurst, nowMs),
-        series: new ActiveSeriesTable(this.windowMs, INITIAL_TABLE_SLOTS),
+        cardinality: new TenantCardinality(this.windowMs, INITIAL_TABLE_SLOTS),
         lastWriteMs: nowMs,
       };
       this.tenants.set(tenant, state);
@@ -121,60 +122,91 @@ export class IngestLimiter {
     );
   }
 
+  /**
+   * The cardinality limits: a new series beyond limits.maxActiveSeries, or bringing a value beyond
+   * limits.maxLabelValuesPerName for one of its label names, loses its samples; known series
+   * and the rest of the request go through (partial success). Records whose series are all known
+   * pass untouched; the others are decoded, filtered and encoded again.
+   */
   private limitSeries(prepared: PreparedWrite, state: TenantState, nowMs: number): LimitedWrite {
-    const limit = state.limits.maxActiveSeries;
+    const limits = state.limits;
     const ids = prepared.seriesIds;
     const at = prepared.topics.findIndex((t) => t.topic === TOPICS.metrics);
-    if (limit === 0 || ids === undefined || at < 0) return { prepared, rejections: [] };
+    if ((limits.maxActiveSeries === 0 && limits.maxLabelValuesPerName === 0) || ids === undefined || at < 0) return { prepared, rejections: [] };
     const topic = prepared.topics[at] as PreparedTopic;
-    let droppedSeries = 0;
-    let droppedSamples = 0;
-    let example: string | undefined;
+    const refusals = new CardinalityRefusals();
     const values: Uint8Array[] = [];
     topic.values.forEach((value, r) => {
-      const keep = this.admit(state.series, ids[r] ?? new Uint32Array(0), nowMs, limit);
+      const words = ids[r] ?? new Uint32Array(0);
+      const firstNew = state.cardinality.touchKnown(words, 0, nowMs);
+      if (firstNew < 0) {
+        values.push(value);
+        return;
+      }
+      // New series in this record (a tenant's first writes, churn): their labels are needed.
+      const record = decodeBusRecord(value);
+      if (record.kind !== 'metrics') throw new Error('a metrics topic record is not a metrics batch');
+      const cols = record.columns;
+      const hashes = new PairHashes(cols.pairs.length / 2);
+      let keep: Uint8Array | undefined;
+      let p = 0;
+      for (let i = 0, next = firstNew; i < cols.counts.length; i++) {
+        if (i === next) {
+          const refused = state.cardinality.admitNew(cols, i, p, words, limits, nowMs, hashes);
+          if (refused !== undefined) {
+            keep ??= new Uint8Array(cols.counts.length).fill(1);
+            keep[i] = 0;
+            refusals.add(refused.reason, cols, p, i, refused.label);
+          }
+          next = state.cardinality.touchKnown(words, i + 1, nowMs);
+          if (next < 0) next = cols.counts.length;
+        }
+        p += cols.pairCounts[i] as number;
+      }
       if (keep === undefined) {
         values.push(value);
         return;
       }
-      // Rare (a tenant at its limit): decode the record, drop the refused series, encode it again.
-      const record = decodeBusRecord(value);
-      if (record.kind !== 'metrics') throw new Error('a metrics topic record is not a metrics batch');
-      const filtered = filterSampleColumns(record.columns, keep);
-      droppedSeries += filtered.droppedSeries;
-      droppedSamples += filtered.droppedSamples;
-      if (example === undefined && filtered.firstDropped !== undefined) example = formatSeries(filtered.firstDropped);
+      const filtered = filterSampleColumns(cols, keep);
       if (filtered.kept.counts.length > 0 || record.metadata.length > 0) values.push(encodeMetricsColumns(prepared.tenant, filtered.kept, record.metadata));
     });
-    if (droppedSeries === 0) return { prepared, rejections: [] };
+    if (refusals.byReason.size === 0) return { prepared, rejections: [] };
 
     const { tenant } = prepared;
-    this.metrics.limitedRecords(tenant, 'per_tenant_active_series', droppedSamples);
-    const shown = example !== undefined && example.length > MAX_EXAMPLE_CHARS ? `${example.slice(0, MAX_EXAMPLE_CHARS)}…` : example;
-    const message =
-      `per-tenant active series limit of ${limit} exceeded for tenant ${JSON.stringify(tenant)} (limits.maxActiveSeries): ` +
-      `${droppedSeries} new series rejected, e.g. ${shown ?? '?'}; series seen within the last hour still flow`;
-    const entry: RejectionEntry = { kind: 'samples', reason: 'per_tenant_active_series', count: droppedSamples, message };
+    const entries: RejectionEntry[] = [];
+    let droppedSamples = 0;
+    for (const [reason, r] of refusals.byReason) {
+      droppedSamples += r.samples;
+      this.metrics.limitedRecords(tenant, reason, r.samples);
+      for (const [metric, n] of r.byMetric) this.metrics.refusedByMetric(tenant, reason, metric, n);
+      entries.push({ kind: 'samples', reason, count: r.samples, message: refusalMessage(reason, tenant, limits, r) });
+    }
+    const message = entries.map((e) => e.message).join('; ');
     const accepted = { ...prepared.accepted, samples: prepared.accepted.samples - droppedSamples };
     const rejected = { ...prepared.rejected, samples: prepared.rejected.samples + droppedSamples };
     const errorMessage = prepared.errorMessage === '' ? message : `${prepared.errorMessage}; ${message}`;
     if (accepted.samples + accepted.logs + accepted.events === 0) {
-      this.metrics.limitedRequest(tenant, 'per_tenant_active_series');
+      for (const reason of refusals.byReason.keys()) this.metrics.limitedRequest(tenant, reason);
       throw new VigilError('limit_exceeded', `all ${rejected.samples + rejected.logs + rejected.events} records rejected: ${errorMessage}`);
     }
     const topics = prepared.topics.map((t, i) => (i === at ? { topic: t.topic, values } : t)).filter((t) => t.values.length > 0);
-    return { prepared: { ...prepared, topics, accepted, rejected, rejections: [...prepared.rejections, entry], errorMessage }, rejections: [entry] };
+    return { prepared: { ...prepared, topics, accepted, rejected, rejections: [...prepared.rejections, ...entries], errorMessage }, rejections: entries };
   }
+}
 
-  /** Touches every series of one record; undefined when all may pass, else which may (1) and which not (0). */
-  private admit(table: ActiveSeriesTable, words: Uint32Array, nowMs: number, limit: number): Uint8Array | undefined {
-    let keep: Uint8Array | undefined;
-    const n = words.length / 2;
-    for (let i = 0; i < n; i++) {
-      if (table.touch(words[2 * i] as number, words[2 * i + 1] as number, nowMs, limit)) continue;
-      keep ??= new Uint8Array(n).fill(1);
-      keep[i] = 0;
-    }
-    return keep;
+/** The client's message for one kind of refusal: the limit and its key, an example series, the metrics that lost the most. */
+function refusalMessage(reason: CardinalityReason, tenant: string, limits: TenantLimits, r: { series: number; example: Labels; label?: string; byMetric: ReadonlyMap<string, number> }): string {
+  const example = formatSeries(r.example);
+  const shown = example.length > MAX_EXAMPLE_CHARS ? `${example.slice(0, MAX_EXAMPLE_CHARS)}…` : example;
+  const byMetric = `; refused by metric: ${CardinalityRefusals.topMetrics(r.byMetric)}`;
+  if (reason === 'per_tenant_active_series') {
+    return (
+      `per-tenant active series limit of ${limits.maxActiveSeries} exceeded for tenant ${JSON.stringify(tenant)} (limits.maxActiveSeries): ` +
+      `${r.series} new series rejected, e.g. ${shown}; series seen within the last hour still flow${byMetric}`
+    );
   }
+  return (
+    `per-tenant limit of ${limits.maxLabelValuesPerName} values per label name exceeded for label ${JSON.stringify(r.label ?? '')} of tenant ${JSON.stringify(tenant)} ` +
+    `(limits.maxLabelValuesPerName): ${r.series} new series rejected, e.g. ${shown}${byMetric}`
+  );
 }

@@ -8,7 +8,9 @@ import { VigilError } from '../../core/index.js';
 import type { PreparedWrite } from '../pipeline/prepareWrite.js';
 import type { DecodeReplyMessage, DecodeRequestMessage } from './decodeWorkerProtocol.js';
 import { fromWireError, ownsBuffer } from './decodeWorkerProtocol.js';
-import type { OtlpDecodeTask, OtlpDecoder } from './otlpDecode.js';
+import type { OtlpDecoder } from './otlpDecode.js';
+import type { RemoteWriteDecoder } from '../remotewrite/remoteWriteTask.js';
+import type { DecodeTask } from './decodeWorkerProtocol.js';
 
 export interface DecodePoolOptions {
   /** Worker threads; at least 1. */
@@ -50,7 +52,7 @@ function startWorker(): Worker {
 }
 
 /**
- * OTLP decoding on worker threads, so that the main thread only does HTTP and the bus append:
+ * OTLP and remote-write decoding on worker threads, so that the main thread only does HTTP and the bus append:
  * each request body is transferred (not copied) to the least busy worker, which decompresses,
  * parses, maps, validates and encodes it, and transfers the bus records back.
  *
@@ -59,7 +61,7 @@ function startWorker(): Worker {
  * holding the request died (the worker is replaced at once), and otherwise settles exactly as
  * in-process decoding would. start() once; shutdown() is idempotent and fails what is pending.
  */
-export class DecodePool implements OtlpDecoder {
+export class DecodePool implements OtlpDecoder, RemoteWriteDecoder {
   private readonly slots: Slot[] = [];
   private readonly maxPending: number;
   private readonly retryAfterMs: number;
@@ -94,7 +96,7 @@ export class DecodePool implements OtlpDecoder {
     }
   }
 
-  decode(task: OtlpDecodeTask): Promise<PreparedWrite> {
+  decode(task: DecodeTask): Promise<PreparedWrite> {
     if (!this.running) return Promise.reject(new VigilError('unavailable', 'OTLP decoding is not running (starting or shutting down)'));
     if (this.pending >= this.maxPending) {
       return Promise.reject(new VigilError('too_many_requests', `OTLP decoding is busy: ${this.pending} requests waiting`, { retryAfterMs: this.retryAfterMs }));

@@ -1,10 +1,11 @@
 /**
- * Entry point of an OTLP decode worker thread (started by DecodePool): decodes each request it
- * is sent with decodeOtlp and posts back the prepared write, its record buffers transferred.
+ * Entry point of a decode worker thread (started by DecodePool): decodes each request it is
+ * sent with decodeOtlp or prepareRemoteWrite and posts back the prepared write, its record buffers transferred.
  */
 import { parentPort } from 'node:worker_threads';
 import type { DecodeReplyMessage, DecodeRequestMessage } from './decodeWorkerProtocol.js';
 import { toWireError, transferablesOf } from './decodeWorkerProtocol.js';
+import { prepareRemoteWrite } from '../remotewrite/remoteWriteTask.js';
 import { decodeOtlp } from './otlpDecode.js';
 
 const port = parentPort;
@@ -14,7 +15,8 @@ async function handle(message: DecodeRequestMessage): Promise<void> {
   let reply: DecodeReplyMessage;
   let transfer: ArrayBuffer[] = [];
   try {
-    const prepared = await decodeOtlp(message.task);
+    const { task } = message;
+    const prepared = 'protocol' in task ? prepareRemoteWrite(task) : await decodeOtlp(task);
     transfer = transferablesOf(prepared);
     reply = { id: message.id, prepared };
   } catch (err) {

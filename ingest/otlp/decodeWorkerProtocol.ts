@@ -1,12 +1,16 @@
 import type { VigilErrorCode } from '../../core/index.js';
 import { isVigilError, VigilError } from '../../core/index.js';
 import type { PreparedWrite } from '../pipeline/prepareWrite.js';
+import type { RemoteWriteTask } from '../remotewrite/remoteWriteTask.js';
 import type { OtlpDecodeTask } from './otlpDecode.js';
+
+/** What a decode worker decodes: an OTLP request, or a remote-write one (told apart by `protocol`). */
+export type DecodeTask = OtlpDecodeTask | RemoteWriteTask;
 
 /** Main thread → decode worker: one request body to decode (its buffer transferred). */
 export interface DecodeRequestMessage {
   readonly id: number;
-  readonly task: OtlpDecodeTask;
+  readonly task: DecodeTask;
 }
 
 /** A VigilError as it crosses a thread boundary (Error objects lose their class on the way). */

@@ -42,8 +42,8 @@ export interface PreparedWrite {
   readonly errorMessage: string;
   /**
    * Per metrics record (in the order of the metrics topic's values), the series ids of its series
-   * as Uint32 words (high, low): what the active-series limit checks. Absent when the tenant has
-   * no such limit.
+   * as Uint32 words (high, low): what the cardinality limits check. Absent when the tenant has
+   * neither an active-series nor a label-values limit.
    */
   readonly seriesIds?: readonly Uint32Array[];
   /** Set when nothing valid remains (or the request is unusable): publish throws it as a VigilError. */
@@ -89,7 +89,8 @@ export function prepareWrite(req: WriteRequest, context: PrepareContext, receive
     if (values.length > 0) topics.push({ topic, values });
   };
   // Series ids are taken here, off the main thread, from the columns about to be encoded.
-  const seriesIds: Uint32Array[] | undefined = tenantLimits(context.limits, tenant).maxActiveSeries > 0 ? [] : undefined;
+  const cardinality = tenantLimits(context.limits, tenant);
+  const seriesIds: Uint32Array[] | undefined = cardinality.maxActiveSeries > 0 || cardinality.maxLabelValuesPerName > 0 ? [] : undefined;
   const metricsRecord = (c: MetricsChunk): Uint8Array => {
     const columns = toSampleColumns(c.series);
     seriesIds?.push(seriesIdWordsOf(columns));

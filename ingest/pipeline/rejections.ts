@@ -16,10 +16,11 @@ export type RejectReason =
   | 'invalid_event' // an event missing its reason, object or times
   | 'invalid_point' // a data point the receiver cannot read (no value, bucket counts not matching bounds)
   | 'unsupported' // data the receiver cannot convert (OTLP delta sums, exponential histograms)
-  | 'per_tenant_active_series'; // a new series beyond the tenant's limits.maxActiveSeries
+  | 'per_tenant_active_series' // a new series beyond the tenant's limits.maxActiveSeries
+  | 'per_label_name_values'; // a new series bringing a label value beyond the tenant's limits.maxLabelValuesPerName
 
 /** Reasons that are configured limits rather than malformed data: they map to 'limit_exceeded'. */
-const limitReasons: ReadonlySet<RejectReason> = new Set(['too_many_labels', 'line_too_long', 'per_tenant_active_series']);
+const limitReasons: ReadonlySet<RejectReason> = new Set(['too_many_labels', 'line_too_long', 'per_tenant_active_series', 'per_label_name_values']);
 
 
 export interface RejectionCounts {

@@ -43,7 +43,9 @@ export function validateWriteRequest(
     else rejections.add('events', problem.reason, 1, problem.message);
   }
   // Metadata is advisory (not a record): entries that could not describe a series are dropped silently.
-  const metadata = series.length > 0 ? req.metadata.filter(isUsableMetadata) : [];
+  // It is kept with valid series, or alone when the request carried no series at all (Prometheus'
+  // remote write sends metadata in requests of its own); a request whose series were all refused drops it.
+  const metadata = series.length > 0 || req.series.length === 0 ? req.metadata.filter(isUsableMetadata) : [];
   return { series, metadata, logs, events, sampleCount };
 }
 

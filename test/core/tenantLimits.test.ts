@@ -12,7 +12,7 @@ function yamlFile(text: string): string {
 }
 
 describe('per-tenant limits: defaults, overrides per tenant, every config source', () => {
-  const defaults = { ingestRate: 1_000_000, ingestBurst: 2_000_000, maxActiveSeries: 1_000_000, maxQueryConcurrency: 8, maxQueryQueue: 64, maxSamplesPerQuery: 50_000_000, maxSeriesPerQuery: 500_000 };
+  const defaults = { ingestRate: 1_000_000, ingestBurst: 2_000_000, maxActiveSeries: 1_000_000, maxLabelValuesPerName: 100_000, maxQueryConcurrency: 8, maxQueryQueue: 64, maxSamplesPerQuery: 50_000_000, maxSeriesPerQuery: 500_000 };
   const file = yamlFile('limits:\n  maxActiveSeries: 500\n  tenants:\n    acme:\n      ingestRate: 100\n    "team-b.x":\n      maxQueryConcurrency: 0\n');
   const cases: { name: string; opts: Parameters<typeof loadConfig>[0]; tenant: string; expected: object }[] = [
     { name: 'no configuration: the defaults', opts: {}, tenant: 'acme', expected: defaults },

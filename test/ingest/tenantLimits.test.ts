@@ -112,7 +112,7 @@ describe.each([
         partialSuccess: {
           rejectedDataPoints: '2',
           errorMessage:
-            'per-tenant active series limit of 3 exceeded for tenant "acme" (limits.maxActiveSeries): 2 new series rejected, e.g. g{s="4"}; series seen within the last hour still flow',
+            'per-tenant active series limit of 3 exceeded for tenant "acme" (limits.maxActiveSeries): 2 new series rejected, e.g. g{s="4"}; series seen within the last hour still flow; refused by metric: g (2 samples)',
         },
       });
       expect(partial.published).toEqual(['acme:2', 'acme:3']);

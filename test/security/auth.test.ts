@@ -56,7 +56,7 @@ describe('authentication and scopes', () => {
   it('answers 401 on every registered route without a token, except the public probes', async () => {
     const routes = registeredRoutes(platform.app).filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
     // The walk must see every role's routes, or it proves nothing.
-    for (const expected of ['/v1/metrics', '/api/v1/query', '/api/v1/director/releases', '/metrics']) expect(routes.map((r) => r.url)).toContain(expected);
+    for (const expected of ['/v1/metrics', '/api/v1/write', '/api/v1/query', '/api/v1/director/releases', '/metrics']) expect(routes.map((r) => r.url)).toContain(expected);
     const open: string[] = [];
     for (const r of routes) {
       if (PUBLIC_ROUTES.includes(r.url)) continue;
@@ -94,6 +94,9 @@ describe('authentication and scopes', () => {
     { name: 'admin implies read', token: 'admin', method: 'GET', url: '/api/v1/labels', status: 200 },
     { name: 'ingest token cannot read', token: 'ingester', method: 'GET', url: '/api/v1/labels', status: 403 },
     { name: 'read token cannot write', token: 'reader', method: 'POST', url: '/v1/metrics', status: 403 },
+    { name: 'read token cannot remote-write', token: 'reader', method: 'POST', url: '/api/v1/write', status: 403 },
+    // Past authentication, the receiver judges the body itself: JSON is not a remote-write body.
+    { name: 'ingest token reaches the remote-write receiver', token: 'ingester', method: 'POST', url: '/api/v1/write', status: 415 },
     { name: 'lifecycle scope on the director', token: 'ops', method: 'GET', url: '/api/v1/director/deployments', status: 200 },
     { name: 'read token cannot see deployments', token: 'reader', method: 'GET', url: '/api/v1/director/deployments', status: 403 },
     { name: 'own metrics need read', token: 'ingester', method: 'GET', url: '/metrics', status: 403 },

@@ -5,3 +5,4 @@ export * from './prng.js';
 export type { FamilyOutcome, FamilySeries, LabelledAnomaly } from './anomalyFamilies.js';
 export { FAMILY_SEEDS, REGIME_CHANGES, REGIME_SPIKES, evaluate, families, regimeSeries } from './anomalyFamilies.js';
 export { DAY as FAMILY_DAY, HOUR as FAMILY_HOUR, MINUTE as FAMILY_MINUTE } from './anomalyFamilies.js';
+export * from './peerProcesses.js';

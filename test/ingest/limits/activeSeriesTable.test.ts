@@ -104,4 +104,17 @@ describe('active series table: distinct series within the window, under a limit'
     for (let i = 40; i < 100; i++) expect(table.touch(0, i, T0 + HOUR + MIN, 60)).toBe(true);
     expect(table.touch(0, 0, T0 + HOUR + MIN, 60)).toBe(false);
   });
+
+  it('touchIfKnown refreshes a held series and leaves a new one out; has and hasRoom change nothing while there is room', () => {
+    const table = new ActiveSeriesTable(HOUR, 16);
+    expect(table.touchIfKnown(0, 1, T0)).toBe(false);
+    expect(table.has(0, 1)).toBe(false);
+    table.touch(0, 1, T0);
+    expect(table.touchIfKnown(0, 1, T0 + 50 * MIN)).toBe(true);
+    // Refreshed at minute 50: still active 61 minutes after the first touch, so the limit of 1 is full.
+    expect(table.hasRoom(T0 + 61 * MIN, 1)).toBe(false);
+    // An hour after the refresh it expires, and the purge hasRoom runs frees its place.
+    expect(table.hasRoom(T0 + 112 * MIN, 1)).toBe(true);
+    expect(table.size).toBe(0);
+  });
 });
