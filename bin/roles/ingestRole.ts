@@ -1,11 +1,11 @@
 import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
-import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, importReceiver, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 
 /**
- * Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. With
+ * Receivers (OTLP/HTTP, pushed Prometheus exposition text) and the shared push pipeline that publishes to the bus. With
  * ingest.decodeWorkers > 0, OTLP bodies are decoded and prepared on worker threads.
  */
 export const ingestRole: Role = {
@@ -27,6 +27,7 @@ export const ingestRole: Role = {
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
+    await ctx.http.register(scoped('ingest', importReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default });
     return { stop: async () => pool?.shutdown() };
   },
 };
