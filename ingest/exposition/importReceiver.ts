@@ -1,7 +1,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Labels, Limits } from '../../core/index.js';
-import { isValidLabelName, quote, requestTenant, VigilError } from '../../core/index.js';
+import { capMessage, httpStatusOf, isValidLabelName, isVigilError, quote, requestTenant, VigilError } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import { ExpositionError } from './expositionError.js';
 import { expositionFormatOf } from './expositionFormat.js';
@@ -34,6 +34,21 @@ export async function importReceiver(app: FastifyInstance, options: ImportReceiv
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxRequestBytes }, (_req, body, done) => done(null, body));
+
+  // Prometheus' error envelope, as the platform's fallback answers, so the receiver is whole on its own.
+  app.setErrorHandler((error: FastifyError | VigilError, request, reply) => {
+    if (isVigilError(error)) {
+      const status = httpStatusOf(error.code);
+      if (status >= 500 && status !== 503) request.log.error({ err: error }, 'import failed');
+      if (error.retryAfterMs !== undefined) void reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+      return reply.code(status).send({ status: 'error', errorType: error.code, error: capMessage(error.message) });
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status === 413) return reply.code(413).send({ status: 'error', errorType: 'payload_too_large', error: `request body is larger than the limit of ${limits.maxRequestBytes} bytes` });
+    if (status >= 400 && status < 500) return reply.code(status).send({ status: 'error', errorType: 'bad_data', error: capMessage(error.message) });
+    request.log.error({ err: error }, 'import failed');
+    return reply.code(500).send({ status: 'error', errorType: 'internal', error: 'internal error (see the server log)' });
+  });
 
   app.post('/api/v1/import/prometheus', { bodyLimit: limits.maxRequestBytes }, async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = requestTenant(request, defaultTenant);
