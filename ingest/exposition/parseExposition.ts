@@ -193,9 +193,11 @@ class ExpositionParser {
   private helpText(): string {
     const { text } = this;
     const start = this.pos;
-    const slash = text.indexOf('\\', start);
     this.pos = this.end;
-    if (slash === -1 || slash >= this.end) return text.slice(start, this.end);
+    // Search this line only: indexOf would scan the rest of the exposition on every HELP line.
+    let slash = start;
+    while (slash < this.end && text.charCodeAt(slash) !== BACKSLASH) slash++;
+    if (slash === this.end) return text.slice(start, this.end);
     let out = '';
     let from = start;
     for (let i = slash; i < this.end; i++) {
