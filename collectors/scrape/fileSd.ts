@@ -4,7 +4,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatZodIssues, isValidLabelName } from '../../core/index.js';
+import { formatZodIssues } from '../../core/index.js';
+import { labelSetSchema } from './scrapeConfigSchema.js';
 import type { FileSdConfig, TargetGroup } from './scrapeJob.js';
 
 /** Largest file_sd file read: a target list, not a data set. */
@@ -16,7 +17,7 @@ const fileSchema = z.array(
   z
     .object({
       targets: z.array(z.string()).default([]),
-      labels: z.record(z.string().refine(isValidLabelName, 'a label name'), z.string()).default({}),
+      labels: labelSetSchema.default({}),
     })
     .strict(),
 );

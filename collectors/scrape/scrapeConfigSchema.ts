@@ -13,7 +13,13 @@ import { parseByteSize, parseDuration } from './duration.js';
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, 'a Prometheus duration such as 15s, 1m30s or 500ms');
 const byteSize = z.string().refine((s) => parseByteSize(s) !== undefined, 'a size such as 10MB');
 const labelName = z.string().refine(isValidLabelName, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
-const labelSet = z.record(labelName, z.string());
+/** A label set; a bad name is reported with the name (zod's record key check only says "Invalid key"). */
+export const labelSetSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  for (const name of Object.keys(labels)) {
+    if (!isValidLabelName(name)) ctx.addIssue({ code: 'custom', path: [name], message: `invalid label name ${JSON.stringify(name)}: a label name matching [a-zA-Z_][a-zA-Z0-9_]*` });
+  }
+});
+const labelSet = labelSetSchema;
 
 export const relabelActions = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'] as const;
 

@@ -24,7 +24,14 @@ describe('POST /api/v1/import/prometheus', () => {
   const post = (payload: string | Buffer, headers: Record<string, string> = {}, query = '') =>
     h.app.inject({ method: 'POST', url: `/api/v1/import/prometheus${query}`, headers: { 'content-type': 'text/plain', ...headers }, payload });
 
-  it.each([
+  interface Case {
+    readonly name: string;
+    readonly body: string | Buffer;
+    readonly headers: Record<string, string>;
+    readonly query: string;
+  }
+
+  it.each<Case & { expected: string[] }>([
     {
       name: 'samples without a timestamp get the time of the request; with one keep it',
       body: 'a{x="1"} 1\nb 2 1700000000000\n',
@@ -71,7 +78,7 @@ describe('POST /api/v1/import/prometheus', () => {
     expect(metadata.find((m) => m.metricFamilyName === 'node_load1')).toEqual({ metricFamilyName: 'node_load1', type: 'gauge', help: '1m load average.', unit: '' });
   });
 
-  it.each([
+  it.each<Case & { status: number; error: string }>([
     { name: 'a syntax error names the line', body: 'ok 1\nbad{a="1" 2\n', headers: {}, query: '', status: 400, error: 'cannot parse the exposition: line 2: expected "," or "}" after the value of label a in bad' },
     { name: 'OpenMetrics without # EOF', body: 'a 1\n', headers: { 'content-type': 'application/openmetrics-text' }, query: '', status: 400, error: 'does not end with "# EOF"' },
     { name: 'a bad extra_label', body: 'a 1\n', headers: {}, query: '?extra_label=1bad=x', status: 400, error: 'extra_label "1bad=x"' },
