@@ -134,6 +134,7 @@ export interface ScrapeReport {
 export const REPORT_METRICS = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
 
 export function reportSeries(targetLabels: Labels, timestampMs: number, report: ScrapeReport | 'stale'): TimeSeries[] {
-  const values = report === 'stale' ? [STALE_NAN, STALE_NAN, STALE_NAN, STALE_NAN, STALE_NAN] : [report.up ? 1 : 0, report.durationSeconds, report.scraped, report.postRelabel, report.seriesAdded];
-  return REPORT_METRICS.map((name, i) => ({ labels: { ...targetLabels, __name__: name }, samples: [{ t: timestampMs, v: values[i] as number }] }));
+  // STALE_NAN goes straight into the sample: V8 canonicalises NaNs kept in a numbers-only array, which would lose its payload.
+  const values = report === 'stale' ? undefined : [report.up ? 1 : 0, report.durationSeconds, report.scraped, report.postRelabel, report.seriesAdded];
+  return REPORT_METRICS.map((name, i) => ({ labels: { ...targetLabels, __name__: name }, samples: [{ t: timestampMs, v: values === undefined ? STALE_NAN : (values[i] as number) }] }));
 }

@@ -49,16 +49,19 @@ export function httpFetcher(options: HttpFetcherOptions): ScrapeFetcher {
 }
 
 async function readBounded(res: Response, limit: number): Promise<string> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (res.body === null) return '';
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
     if (total > limit) {
-      await res.body.cancel();
+      await reader.cancel();
       throw new Error(`body size limit exceeded: more than ${limit} bytes`);
     }
-    chunks.push(chunk);
+    chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

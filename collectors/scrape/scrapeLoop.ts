@@ -45,6 +45,8 @@ export class ScrapeLoop {
   private abort: AbortController | undefined;
   private stopped = false;
   private started = false;
+  /** A scrape ran, so its report series exist and need stale markers when the target goes. */
+  private scraped = false;
   private lastScheduled: number | undefined;
   private previous: ReadonlyMap<string, Labels> = new Map();
   private state: TargetHealth = { health: 'unknown', lastError: '', lastScrapeMs: 0 };
@@ -79,7 +81,7 @@ export class ScrapeLoop {
     clearTimeout(this.timer);
     this.abort?.abort();
     await this.running;
-    if (wasStopped || !stale || !this.started) return;
+    if (wasStopped || !stale || !this.scraped) return;
     const t = this.now();
     const series = [...staleMarkers(this.previous, t), ...reportSeries(this.options.target.labels, t, 'stale')];
     this.previous = new Map();
@@ -115,6 +117,7 @@ export class ScrapeLoop {
   private async scrape(): Promise<void> {
     const { target, append, metrics, logger } = this.options;
     const start = this.now();
+    this.scraped = true;
     const abort = new AbortController();
     this.abort = abort;
     const timeout = setTimeout(() => abort.abort(new Error(`scrape timed out after ${target.timeoutMs / 1000}s`)), target.timeoutMs);
