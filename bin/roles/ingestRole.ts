@@ -27,7 +27,7 @@ export const ingestRole: Role = {
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
-    await ctx.http.register(scoped('ingest', importReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default });
+    await ctx.http.register(scoped('ingest', importReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry });
     return { stop: async () => pool?.shutdown() };
   },
 };

@@ -1,5 +1,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import { Counter } from 'prom-client';
 import type { Labels, Limits } from '../../core/index.js';
 import { capMessage, httpStatusOf, isValidLabelName, isVigilError, quote, requestTenant, VigilError } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
@@ -15,8 +17,19 @@ export interface ImportReceiverOptions {
   readonly limits: Limits;
   /** Tenant of requests that neither the platform's auth hook nor X-Scope-OrgID names. */
   readonly defaultTenant: string;
+  /** Where the receiver's own metrics go (vigil_import_prometheus_requests_total). */
+  readonly registry: Registry;
   /** Clock for samples without a timestamp; tests pass a fixed one. */
   readonly now?: () => number;
+}
+
+/** Requests by outcome: ok, partial (some series refused), or the HTTP status class of a refusal. */
+function requestCounter(registry: Registry): Counter<'outcome'> {
+  const name = 'vigil_import_prometheus_requests_total';
+  return (
+    (registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
+    new Counter({ name, help: 'POST /api/v1/import/prometheus requests by outcome (ok, partial, 4xx, 5xx).', labelNames: ['outcome'], registers: [registry] })
+  );
 }
 
 /**
@@ -31,6 +44,11 @@ export async function importReceiver(app: FastifyInstance, options: ImportReceiv
   const { pipeline, limits, defaultTenant } = options;
   const now = options.now ?? Date.now;
   const parserLimits = expositionLimitsOf(limits);
+  const requests = requestCounter(options.registry);
+  app.addHook('onResponse', async (_request, reply) => {
+    const status = reply.statusCode;
+    requests.inc({ outcome: status === 204 ? 'ok' : status === 200 ? 'partial' : status >= 500 ? '5xx' : '4xx' });
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxRequestBytes }, (_req, body, done) => done(null, body));

@@ -102,4 +102,15 @@ describe('POST /api/v1/import/prometheus', () => {
     expect(body.warnings[0]).toContain('old');
     expect(published(h)).toEqual([`ok 1@${NOW_MS}`]);
   });
+
+  it('counts requests by outcome in its own metric', async () => {
+    const own = await importHarness();
+    const send = (payload: string) => own.app.inject({ method: 'POST', url: '/api/v1/import/prometheus', headers: { 'content-type': 'text/plain' }, payload });
+    expect((await send('a 1\n')).statusCode).toBe(204);
+    expect((await send(`a 1\nold 1 ${NOW_MS - 400 * 24 * 3600_000}\n`)).statusCode).toBe(200);
+    expect((await send('a{\n')).statusCode).toBe(400);
+    const text = await own.registry.getSingleMetricAsString('vigil_import_prometheus_requests_total');
+    for (const outcome of ['ok', 'partial', '4xx']) expect(text).toContain(`vigil_import_prometheus_requests_total{outcome="${outcome}"} 1`);
+    await own.app.close();
+  });
 });
