@@ -26,11 +26,24 @@ function copyOf(r: number): string {
 const text = Array.from({ length: COPIES }, (_, r) => copyOf(r)).join('');
 const lines = text.split('\n').length;
 
-/** The regex-per-line parser (what test/collectors/nodeExporter.test.ts does for a few lines). */
+/**
+ * The regex-per-line parser (what test/collectors/nodeExporter.test.ts does for a few lines),
+ * made to produce what Vigil's parser does: samples with labels, and HELP/TYPE metadata.
+ */
 function regexParse(input: string): number {
+  const families = new Map<string, { help: string; type: string }>();
   let n = 0;
   for (const line of input.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      const meta = /^#\s+(HELP|TYPE)\s+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\s+(.*))?$/.exec(line);
+      if (meta === null) continue;
+      const family = families.get(meta[2] as string) ?? { help: '', type: 'unknown' };
+      if (meta[1] === 'HELP') family.help = (meta[3] ?? '').replace(/\\([\\n])/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+      else family.type = meta[3] ?? '';
+      families.set(meta[2] as string, family);
+      continue;
+    }
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (\S+))?$/.exec(line);
     if (m === null) throw new Error(`unreadable line ${line}`);
     const labels: Record<string, string> = { __name__: m[1] as string };
@@ -38,7 +51,7 @@ function regexParse(input: string): number {
     if (Number.isNaN(Number(m[3])) && m[3] !== 'NaN') throw new Error(`bad value ${m[3]}`);
     n++;
   }
-  return n;
+  return n + families.size;
 }
 
 /**

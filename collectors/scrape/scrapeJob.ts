@@ -58,7 +58,7 @@ export function loadScrapeJobs(path: string): ScrapeJob[] {
   } catch (err) {
     throw new ConfigError(`scrape config ${path}: ${(err as Error).message}`);
   }
-  return scrapeJobsOf(doc ?? {}, dirname(resolve(path)), path);
+  return scrapeJobsOf(doc ?? {}, dirname(resolve(path)), `scrape config ${path}`);
 }
 
 /** The jobs of an already parsed document; relative file paths are taken from `baseDir`, as Prometheus does. */

@@ -194,13 +194,13 @@ class ExpositionParser {
     const { text } = this;
     const start = this.pos;
     this.pos = this.end;
-    // Search this line only: indexOf would scan the rest of the exposition on every HELP line.
-    let slash = start;
-    while (slash < this.end && text.charCodeAt(slash) !== BACKSLASH) slash++;
-    if (slash === this.end) return text.slice(start, this.end);
+    // Search this line only (indexOf on `text` would scan the rest of the exposition on every HELP line).
+    const raw = text.slice(start, this.end);
+    const slash = raw.indexOf('\\');
+    if (slash === -1) return raw;
     let out = '';
     let from = start;
-    for (let i = slash; i < this.end; i++) {
+    for (let i = start + slash; i < this.end; i++) {
       if (text.charCodeAt(i) !== BACKSLASH) continue;
       const c = text.charCodeAt(i + 1);
       const replaced = c === BACKSLASH ? '\\' : c === 110 ? '\n' : c === QUOTE && this.openMetrics ? '"' : undefined;
