@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { ScrapeJob } from '../../../collectors/index.js';
 import { loadScrapeJobs, scrapeJobsOf, targetsOf } from '../../../collectors/index.js';
 
@@ -47,6 +48,17 @@ describe('scrape configuration errors name the key and what was wrong', () => {
     const file = join(dir, 'bad.yml');
     writeFileSync(file, 'scrape_configs: [\n');
     expect(() => loadScrapeJobs(file)).toThrow(`scrape config ${file}:`);
+  });
+
+  it("README's scrape example loads as documented", () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Scraping Prometheus targets'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const jobs = scrapeJobsOf(parseYaml(yaml), '/etc/vigil');
+    expect(jobs.map((j) => [j.jobName, j.intervalMs, j.relabel.length, j.metricRelabel.length, j.sampleLimit])).toEqual([
+      ['node', 15_000, 0, 0, 0],
+      ['apps', 15_000, 1, 1, 50_000],
+    ]);
   });
 
   it('a whole prometheus.yml is accepted: the parts that are not scraping are ignored', () => {
