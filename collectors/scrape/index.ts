@@ -17,3 +17,4 @@ export type { AppendOptions, AppendResult } from './appendScrape.js';
 export { httpFetcher } from './scrapeHttp.js';
 export type { ScrapeFetcher, ScrapeResponse } from './scrapeHttp.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { nextScrapeMs, scrapePhaseMs } from './scrapeSchedule.js';

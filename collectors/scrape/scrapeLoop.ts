@@ -5,6 +5,7 @@ import type { AppendOptions } from './appendScrape.js';
 import { appendScrape, reportSeries, staleMarkers } from './appendScrape.js';
 import type { ScrapeFetcher } from './scrapeHttp.js';
 import type { ScrapeMetrics } from './scrapeMetrics.js';
+import { nextScrapeMs, scrapePhaseMs } from './scrapeSchedule.js';
 import type { ScrapeTarget } from './scrapeTarget.js';
 
 export interface ScrapeLoopOptions {
@@ -99,10 +100,7 @@ export class ScrapeLoop {
     if (this.stopped) return;
     const { intervalMs, hash } = this.options.target;
     const now = this.now();
-    const phase = (hash + this.options.offsetSeed) % intervalMs;
-    // The next slot on this target's grid (t ≡ phase mod interval) after the last one, and not in the past.
-    let next = this.lastScheduled === undefined ? now + ((((phase - (now % intervalMs)) % intervalMs) + intervalMs) % intervalMs) : this.lastScheduled + intervalMs;
-    if (next < now) next += Math.ceil((now - next) / intervalMs) * intervalMs;
+    const next = nextScrapeMs(scrapePhaseMs(hash, this.options.offsetSeed, intervalMs), intervalMs, now, this.lastScheduled);
     this.lastScheduled = next;
     this.timer = setTimeout(() => this.fire(), next - now);
     this.timer.unref();
