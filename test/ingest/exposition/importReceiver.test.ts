@@ -114,3 +114,15 @@ describe('POST /api/v1/import/prometheus', () => {
     await own.app.close();
   });
 });
+
+describe('POST /api/v1/import/prometheus bounds', () => {
+  it('refuses more samples than one per 32 bytes of the size limit, naming the line, and stores nothing', async () => {
+    const h = await importHarness({ maxRequestBytes: 64 * 1024 });
+    const body = 'a 1\n'.repeat(2049); // 8 KiB of tiny lines: 2049 samples, the bound is 2048
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/import/prometheus', headers: { 'content-type': 'text/plain' }, payload: body });
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as { error: string }).error).toContain('line 2049: more than 2048 samples');
+    expect(h.producer.sent).toEqual([]);
+    await h.app.close();
+  });
+});
