@@ -18,3 +18,5 @@ export { httpFetcher } from './scrapeHttp.js';
 export type { ScrapeFetcher, ScrapeResponse } from './scrapeHttp.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { nextScrapeMs, scrapePhaseMs } from './scrapeSchedule.js';
+export { FileSd } from './fileSd.js';
+export type { FileSdOptions } from './fileSd.js';
