@@ -49,6 +49,7 @@ export class FileSd {
   /** Reads the files once (resolves when the first groups were delivered), then watches them. */
   async start(): Promise<void> {
     await this.refresh();
+    if (this.stopped) return; // stopped while the first read ran
     for (const dir of new Set(this.options.config.files.map(dirname))) {
       try {
         const w = watch(dir, { persistent: false }, () => this.changed());
