@@ -113,6 +113,7 @@ export class ScrapeLoop {
 
   /** Never rejects: every failure becomes up=0 (the target's) or a counted write failure (ours). */
   private async scrape(): Promise<void> {
+    if (this.stopped) return;
     const { target, append, metrics, logger } = this.options;
     const start = this.now();
     this.scraped = true;
@@ -133,6 +134,8 @@ export class ScrapeLoop {
       report = { scraped: appended.scraped, postRelabel: appended.postRelabel, seriesAdded: appended.seriesAdded };
       error = appended.error;
     } catch (err) {
+      // Ended by stop(): not the target's failure; stop() writes what is due (stale markers, or nothing).
+      if (this.stopped) return;
       error = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : (err as Error).message;
       series = staleMarkers(this.previous, start);
       this.previous = new Map();

@@ -30,6 +30,7 @@ describe('scrape loop over HTTP', () => {
   let address = '';
   let answer: Answer = {};
   let lastRequest: IncomingMessage | undefined;
+  let requests = 0;
   const dir = mkdtempSync(join(tmpdir(), 'vigil-scrape-loop-'));
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, 's3cret\n');
@@ -37,6 +38,7 @@ describe('scrape loop over HTTP', () => {
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       lastRequest = req;
+      requests++;
       if (answer.hang === true) return;
       const body = Buffer.from(answer.body ?? '');
       const gzip = String(req.headers['accept-encoding']).includes('gzip');
@@ -121,6 +123,20 @@ describe('scrape loop over HTTP', () => {
     await loop.scrapeNow();
     expect(loop.health).toMatchObject({ health: 'down', lastError: expect.stringContaining(error) });
     expect(values(written[1])).toEqual({ kept: 'stale', up: '0', scrape_duration_seconds: expect.any(String), scrape_samples_scraped: expect.any(String), scrape_samples_post_metric_relabeling: expect.any(String), scrape_series_added: '0' });
+  });
+
+  it('a target removed while a scrape hangs: the scrape is ended and only stale markers are written, no up 0', async () => {
+    const { loop, written } = loopFor({ scrape_timeout: '30s', scrape_interval: '1m' });
+    answer = { body: 'kept 1\n' };
+    await loop.scrapeNow();
+    answer = { hang: true };
+    const before = requests;
+    const hanging = loop.scrapeNow();
+    while (requests === before) await new Promise((r) => setTimeout(r, 10));
+    await loop.stop(true);
+    await hanging;
+    expect(written).toHaveLength(2);
+    expect(values(written[1])).toEqual({ kept: 'stale', up: 'stale', scrape_duration_seconds: 'stale', scrape_samples_scraped: 'stale', scrape_samples_post_metric_relabeling: 'stale', scrape_series_added: 'stale' });
   });
 
   it('a series that disappears from the target goes stale at the next scrape; a target that goes away, all of it', async () => {
