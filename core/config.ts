@@ -167,6 +167,16 @@ export const configSchema = z
       })
       .strict()
       .default({ host: { enabled: true, intervalMs: 15_000 }, selfLogs: { enabled: true } }),
+    scrape: z
+      .object({
+        /** The scraper role's Prometheus scrape configuration (prometheus.yml: global and scrape_configs); empty: none. */
+        configFile: z.string().default(''),
+        /** Scrape Vigil's own /metrics in-process as job "vigil" (unless the file has a job of that name). */
+        self: z.boolean().default(true),
+        selfIntervalMs: z.number().int().min(1000).default(15_000),
+      })
+      .strict()
+      .default({ configFile: '', self: true, selfIntervalMs: 15_000 }),
     director: z
       .object({
         enabled: z.boolean().default(true),

@@ -12,3 +12,4 @@ export { decodeOtlp, inProcessDecoder } from './otlp/otlpDecode.js';
 export type { OtlpDecodeTask, OtlpDecoder } from './otlp/otlpDecode.js';
 export { remoteWriteReceiver, prepareRemoteWrite, inProcessRemoteWriteDecoder, decodeRemoteWrite, REMOTE_WRITE_VERSION, REMOTE_WRITE_V2_VERSION, decodeRemoteWriteV2, uncompressSnappyBlock, SnappyError } from './remotewrite/index.js';
 export type { RemoteWriteReceiverOptions, RemoteWriteDecoder, RemoteWriteTask, RemoteWriteMessage } from './remotewrite/index.js';
+export * from './exposition/index.js';

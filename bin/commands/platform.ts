@@ -15,6 +15,7 @@ const startFlags = {
   roles: { type: 'string', key: 'roles' },
   cpi: { type: 'string', key: 'director.cpi' },
   'log-level': { type: 'string', key: 'log.level' },
+  'scrape-config': { type: 'string', key: 'scrape.configFile' },
   help: { type: 'boolean' },
 } as const;
 
@@ -33,7 +34,10 @@ flags:
   --auth              require an API token on every route but /-/healthy and /-/ready
                       (VIGIL_AUTH__ENABLED=true); create tokens with \`vigil token create\`
   --insecure-no-auth  allow a non-loopback --http-host without authentication (warns on start)
-  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,director (VIGIL_ROLES)
+  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,scraper,director (VIGIL_ROLES)
+  --scrape-config FILE  Prometheus scrape configuration (prometheus.yml's global and scrape_configs) for
+                      the scraper role (VIGIL_SCRAPE__CONFIG_FILE). Vigil scrapes its own metrics as
+                      job "vigil" regardless (scrape.self: false turns that off)
   --cpi NAME          how the director creates VMs: process | dummy (VIGIL_DIRECTOR__CPI)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
 `;
@@ -63,7 +67,17 @@ export async function runStart(args: readonly string[]): Promise<number> {
   }
   // Loaded only here: the other commands (the node agent above all) must not pay for the server's modules.
   const { startPlatform } = await import('../platform.js');
-  const platform = await startPlatform(config);
+  let platform;
+  try {
+    platform = await startPlatform(config);
+  } catch (err) {
+    // A bad file a role reads (the scrape configuration) is a configuration error like any other.
+    if (err instanceof Error && err.cause instanceof ConfigError) {
+      process.stderr.write(`vigil: ${err.cause.message}\nSee \`vigil start --help\` and the configuration reference in README.md.\n`);
+      return 2;
+    }
+    throw err;
+  }
   return new Promise<number>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,12 +1,13 @@
 import type { Bus, OtlpDecoder, PushPipeline, RemoteWriteDecoder } from '../../ingest/index.js';
-import { createPushPipeline, DecodePool, inProcessDecoder, inProcessRemoteWriteDecoder, otlpReceiver, remoteWriteReceiver } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, importReceiver, inProcessDecoder, inProcessRemoteWriteDecoder, otlpReceiver, remoteWriteReceiver } from '../../ingest/index.js';
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 
 /**
- * Receivers (OTLP/HTTP, Prometheus remote write) and the shared push pipeline that publishes to
- * the bus. With ingest.decodeWorkers > 0, bodies are decoded and prepared on worker threads.
+ * Receivers (OTLP/HTTP, Prometheus remote write, pushed Prometheus exposition text) and the
+ * shared push pipeline that publishes to the bus. With ingest.decodeWorkers > 0, OTLP and
+ * remote-write bodies are decoded and prepared on worker threads.
  */
 export const ingestRole: Role = {
   name: 'ingest',
@@ -29,6 +30,7 @@ export const ingestRole: Role = {
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
     const remoteWriteDecoder: RemoteWriteDecoder = pool ?? inProcessRemoteWriteDecoder;
     await ctx.http.register(scoped('ingest', remoteWriteReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder: remoteWriteDecoder, registry: ctx.registry });
+    await ctx.http.register(scoped('ingest', importReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry });
     return { stop: async () => pool?.shutdown() };
   },
 };

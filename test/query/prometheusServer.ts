@@ -20,10 +20,11 @@ export interface PrometheusServer {
 /**
  * A real Prometheus over the given series: promtool writes them into TSDB blocks (any times,
  * 1970 included, since blocks are not bound by the head's window) and Prometheus serves them.
+ * `config` is its prometheus.yml (default: an empty global section).
  */
-export async function startPrometheus(series: readonly TimeSeries[]): Promise<PrometheusServer> {
+export async function startPrometheus(series: readonly TimeSeries[], options: { config?: string } = {}): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(os.tmpdir(), 'vigil-prom-'));
-  writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
+  writeFileSync(join(dir, 'prometheus.yml'), options.config ?? 'global: {}\n');
   if (series.length > 0) {
     writeFileSync(join(dir, 'data.om'), openMetrics(series));
     const made = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'data.om'), join(dir, 'tsdb')], { encoding: 'utf8' });
