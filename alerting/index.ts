@@ -1,1 +1,2 @@
 export * from './anomaly/index.js';
+export * from './rules/index.js';

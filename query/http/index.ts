@@ -9,3 +9,4 @@ export { parseTimeMs, parseDurationParamMs, MIN_TIME_MS, MAX_TIME_MS } from './p
 export { Semaphore } from './semaphore.js';
 export { QueryLimiter } from './queryLimiter.js';
 export type { Release } from './semaphore.js';
+export type { RulesView } from './rulesView.js';
