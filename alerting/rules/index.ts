@@ -22,3 +22,4 @@ export { engineQueryFunc } from './engineQuery.js';
 export { expandGlobs } from './fileGlob.js';
 export { alertsApiData, rulesApiData, goJsonTime } from './rulesApi.js';
 export { restoreForState } from './restoreForState.js';
+export * from './unittest/index.js';

@@ -31,3 +31,4 @@ export { aggregationTakesParam, isComparison, isSetOperator } from './operators.
 export { ParseError, isParseError } from './parseError.js';
 export { parseExpr, parseSeriesSelector } from './parser.js';
 export { formatExpr, quoteString } from './printer.js';
+export { expandSeriesValues, parseSeriesLabels, parseSeriesValue, splitSeriesLine, MAX_EXPANDED_VALUES } from './seriesNotation.js';
