@@ -2,7 +2,7 @@ import type { Labels } from '../../core/index.js';
 import { sortLabels } from '../../core/index.js';
 import { formatExpr } from '../../query/index.js';
 import type { Alert } from './alert.js';
-import { AlertingRule, fingerprintOf } from './alertingRule.js';
+import { AlertingRule } from './alertingRule.js';
 import type { RuleGroup } from './ruleGroup.js';
 import type { RuleStatus } from './ruleTypes.js';
 

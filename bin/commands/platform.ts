@@ -16,6 +16,8 @@ const startFlags = {
   roles: { type: 'string', key: 'roles' },
   cpi: { type: 'string', key: 'director.cpi' },
   'log-level': { type: 'string', key: 'log.level' },
+  'rule-files': { type: 'string', key: 'rules.files' },
+  'alertmanager-url': { type: 'string', key: 'rules.alertmanagers' },
   help: { type: 'boolean' },
 } as const;
 
@@ -34,9 +36,13 @@ flags:
   --auth              require an API token on every route but /-/healthy and /-/ready
                       (VIGIL_AUTH__ENABLED=true); create tokens with \`vigil token create\`
   --insecure-no-auth  allow a non-loopback --http-host without authentication (warns on start)
-  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,director (VIGIL_ROLES)
+  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,rules,collector,director (VIGIL_ROLES)
   --cpi NAME          how the director creates VMs: process | dummy (VIGIL_DIRECTOR__CPI)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
+  --rule-files GLOBS  comma-separated globs of Prometheus rule files to evaluate (VIGIL_RULES__FILES;
+                      config rules.files). Reload: SIGHUP or POST /-/reload (admin scope)
+  --alertmanager-url URLS  comma-separated Alertmanager base URLs alerts are sent to
+                      (POST /api/v2/alerts; VIGIL_RULES__ALERTMANAGERS; config rules.alertmanagers)
 `;
 
 /** `vigil start`: runs the platform until SIGTERM/SIGINT; resolves to the exit code. */

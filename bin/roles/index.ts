@@ -4,15 +4,16 @@ import { collectorRole } from './collectorRole.js';
 import { directorRole } from './director.js';
 import { ingestRole } from './ingestRole.js';
 import { queryRole } from './queryRole.js';
+import { rulesRole } from './rulesRole.js';
 import { storeRole } from './storeRole.js';
 import { writerRole } from './writerRole.js';
 
 /** Every module of the single binary, by name. */
 export const allRoles: ReadonlyMap<string, Role> = new Map(
-  [busRole, storeRole, ingestRole, writerRole, queryRole, collectorRole, directorRole].map((r) => [r.name, r]),
+  [busRole, storeRole, ingestRole, writerRole, queryRole, rulesRole, collectorRole, directorRole].map((r) => [r.name, r]),
 );
 
 /** Named sets of roles: `all` is the embedded single process. */
 export const targets: ReadonlyMap<string, readonly string[]> = new Map([
-  ['all', ['ingest', 'writer', 'query', 'collector', 'director']],
+  ['all', ['ingest', 'writer', 'query', 'rules', 'collector', 'director']],
 ]);
