@@ -17,8 +17,10 @@ export interface RestoreOptions {
  * Group.RestoreForState: an alert that was firing fires again at once; one that was pending
  * keeps the pending time it had (shifted by the down time), but never fires sooner than the
  * grace period from now. Rules with a `for` shorter than the grace period start afresh.
+ * Resolves to the number of alerts whose ActiveAt was restored.
  */
-export async function restoreForState(rules: readonly AlertingRule[], ts: number, opts: RestoreOptions): Promise<void> {
+export async function restoreForState(rules: readonly AlertingRule[], ts: number, opts: RestoreOptions): Promise<number> {
+  let restored = 0;
   const querier = opts.queryable.querier(ts - opts.outageToleranceMs, ts);
   for (const rule of rules) {
     const hold = rule.spec.forMs;
@@ -45,7 +47,9 @@ export async function restoreForState(rules: readonly AlertingRule[], ts: number
         activeAt += ts - downAt;
       }
       a.activeAtMs = activeAt;
+      restored++;
     }
     rule.restored = true;
   }
+  return restored;
 }

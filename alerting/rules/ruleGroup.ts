@@ -150,7 +150,8 @@ export class RuleGroup {
       if (this.shouldRestore && this.rounds >= 2 && this.opts.restore !== undefined) {
         this.shouldRestore = false;
         try {
-          await restoreForState(this.alertingRules(), ts, this.opts.restore);
+          const restored = await restoreForState(this.alertingRules(), ts, this.opts.restore);
+          this.opts.logger.info({ group: this.spec.name, restored }, 'restored the for state of alerts');
         } catch (err) {
           this.opts.logger.error({ group: this.spec.name, err: (err as Error).message }, 'restoring the for state of alerts failed; they start afresh');
           for (const r of this.alertingRules()) r.restored = true;

@@ -2,3 +2,5 @@
 export * from './vigilProcess.js';
 export * from './duckdbCatalog.js';
 export * from './prng.js';
+export * from './otlpGauges.js';
+export * from './alertmanagerServer.js';
