@@ -17,12 +17,22 @@ interface Entry {
  */
 export class MemoryStorage implements Queryable {
   private readonly series = new Map<bigint, Entry>();
+  /** Postings: the series holding each name="value" pair, so that equality matchers do not scan everything. */
+  private readonly postings = new Map<string, Entry[]>();
 
   append(series: readonly TimeSeries[]): void {
     for (const s of series) {
       const id = seriesId(s.labels);
       let e = this.series.get(id);
-      if (e === undefined) this.series.set(id, (e = { id, labels: s.labels, t: [], v: [] }));
+      if (e === undefined) {
+        this.series.set(id, (e = { id, labels: s.labels, t: [], v: [] }));
+        for (const [n, v] of Object.entries(s.labels)) {
+          const key = `${n}\u0000${v}`;
+          const list = this.postings.get(key);
+          if (list === undefined) this.postings.set(key, [e]);
+          else list.push(e);
+        }
+      }
       for (const p of s.samples) {
         const last = e.t.length - 1;
         if (last >= 0 && (e.t[last] as number) >= p.t) {
@@ -41,10 +51,14 @@ export class MemoryStorage implements Queryable {
     }
   }
 
+  private candidates(matchers: readonly LabelMatcher[]): Iterable<Entry> {
+    return shortestPosting(this.postings, matchers) ?? this.series.values();
+  }
+
   querier(minT: number, maxT: number): Querier {
     const select = (matchers: readonly LabelMatcher[]): SeriesSamples[] => {
       const out: SeriesSamples[] = [];
-      for (const e of this.series.values()) {
+      for (const e of this.candidates(matchers)) {
         if (!matchesAll(e.labels, matchers)) continue;
         const from = lowerBound(e.t, minT);
         const to = lowerBound(e.t, maxT + 1);
@@ -65,6 +79,17 @@ export class MemoryStorage implements Queryable {
       metadata: () => Promise.resolve([]),
     };
   }
+}
+
+/** The shortest posting list of the equality matchers (non-empty values), else every series. */
+function shortestPosting(postings: ReadonlyMap<string, Entry[]>, matchers: readonly LabelMatcher[]): Iterable<Entry> | undefined {
+  let best: Entry[] | undefined;
+  for (const m of matchers) {
+    if (m.type !== '=' || m.value === '') continue;
+    const list = postings.get(`${m.name}\u0000${m.value}`) ?? [];
+    if (best === undefined || list.length < best.length) best = list;
+  }
+  return best;
 }
 
 function lowerBound(a: readonly number[], x: number): number {
