@@ -222,6 +222,15 @@ export const configSchema = z
         forGracePeriodMs: 600_000,
         alertmanagers: [],
       }),
+    notify: z
+      .object({
+        /** Alertmanager's YAML (route, receivers with webhook_configs, inhibit_rules): alerts are dispatched in process. */
+        configFile: z.string().default(''),
+        /** Let webhooks reach link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, metadata hosts). */
+        allowLinkLocal: z.boolean().default(false),
+      })
+      .strict()
+      .default({ configFile: '', allowLinkLocal: false }),
     tracing: z
       .object({ enabled: z.boolean().default(false), otlpEndpoint: z.string().default('http://127.0.0.1:4318/v1/traces') })
       .strict()

@@ -18,6 +18,7 @@ const startFlags = {
   'log-level': { type: 'string', key: 'log.level' },
   'rule-files': { type: 'string', key: 'rules.files' },
   'alertmanager-url': { type: 'string', key: 'rules.alertmanagers' },
+  'notify-config': { type: 'string', key: 'notify.configFile' },
   help: { type: 'boolean' },
 } as const;
 
@@ -43,6 +44,8 @@ flags:
                       config rules.files). Reload: SIGHUP or POST /-/reload (admin scope)
   --alertmanager-url URLS  comma-separated Alertmanager base URLs alerts are sent to
                       (POST /api/v2/alerts; VIGIL_RULES__ALERTMANAGERS; config rules.alertmanagers)
+  --notify-config FILE  Alertmanager's YAML (route, receivers' webhook_configs, inhibit_rules):
+                      Vigil routes, groups and delivers alerts itself (VIGIL_NOTIFY__CONFIG_FILE)
 `;
 
 /** `vigil start`: runs the platform until SIGTERM/SIGINT; resolves to the exit code. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { AlertmanagerSender, alertsApiData, engineQueryFunc, RuleFileError, RuleManager, rulesApiData } from '../../alerting/index.js';
+import { join } from 'node:path';
+import { AlertmanagerSender, alertsApiData, createNotifyMetrics, Dispatcher, engineQueryFunc, loadNotifyConfig, RuleFileError, RuleManager, rulesApiData } from '../../alerting/index.js';
 import type { NotifierAlert } from '../../alerting/index.js';
 import type { TimeSeries } from '../../core/index.js';
 import { emptyWriteRequest } from '../../core/index.js';
@@ -33,7 +34,26 @@ export const rulesRole: Role = {
       const result = await pipeline.push({ ...emptyWriteRequest(tenant), series });
       if (result.errorMessage !== '') logger.warn({ rejected: result.rejected.samples, error: result.errorMessage }, 'the pipeline refused part of the rules output');
     };
-    const notify = (alerts: readonly NotifierAlert[]): void => sender.send(alerts);
+    // The in-process dispatcher (--notify-config) is rebuilt on every reload, as Alertmanager's is;
+    // its notification log on disk carries what was delivered across reloads and restarts.
+    const notifyLogger = logger.child({ component: 'notify' });
+    const notifyMetrics = createNotifyMetrics(ctx.registry);
+    const newDispatcher = (): Dispatcher | undefined =>
+      ctx.config.notify.configFile === ''
+        ? undefined
+        : new Dispatcher({
+            config: loadNotifyConfig(ctx.config.notify.configFile),
+            metrics: notifyMetrics,
+            logger: notifyLogger,
+            logFile: join(ctx.config.dataDir, 'notify', 'nflog.json'),
+            externalURL: cfg.externalUrl,
+            allowLinkLocal: ctx.config.notify.allowLinkLocal,
+          });
+    let dispatcher = newDispatcher();
+    const notify = (alerts: readonly NotifierAlert[]): void => {
+      sender.send(alerts);
+      dispatcher?.receive(alerts);
+    };
     const manager = new RuleManager({
       env: { query: engineQueryFunc(engine, queryable), externalLabels: cfg.externalLabels, externalURL: cfg.externalUrl },
       sinks: { write, notify },
@@ -57,7 +77,11 @@ export const rulesRole: Role = {
 
     const reload = async (): Promise<string | undefined> => {
       try {
+        const next = newDispatcher(); // validated first: a bad file changes nothing
         await manager.reload();
+        const old = dispatcher;
+        dispatcher = next;
+        await old?.stop();
         return undefined;
       } catch (err) {
         const message = err instanceof RuleFileError ? err.message : (err as Error).message;
@@ -85,6 +109,7 @@ export const rulesRole: Role = {
       stop: async () => {
         process.off('SIGHUP', onHup);
         await manager.stop();
+        await dispatcher?.stop();
         await sender.shutdown();
       },
     };
