@@ -9,7 +9,7 @@ const file = join(import.meta.dirname, 'data', 'notify.yml');
 const config = parseNotifyConfig('notify.yml', readFileSync(file, 'utf8'));
 
 describe('the routing tree (Alertmanager semantics)', () => {
-  it.each([
+  it.each<{ labels: Record<string, string>; receivers: string[] }>([
     { labels: { alertname: 'A' }, receivers: ['default'] },
     { labels: { alertname: 'A', severity: 'page' }, receivers: ['pager'] },
     { labels: { alertname: 'A', severity: 'page', team: 'db' }, receivers: ['pager', 'storage'] },
