@@ -1,7 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookPayload } from '../../alerting/index.js';
 import type { AlertmanagerServer, VigilProcess } from '../support/index.js';
 import { alertmanagerInstalled, pushGauges, startAlertmanager, startVigil } from '../support/index.js';
 
@@ -40,13 +43,31 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
   const dataDir = join(dir, 'data');
   const rulesFile = join(dir, 'rules', 'rooms.yml');
   const configFile = join(dir, 'vigil.yml');
+  const notifyFile = join(dir, 'notify.yml');
   let am: AlertmanagerServer;
   let vigil: VigilProcess;
+  // The webhook receiver of --notify-config: a local HTTP sink recording every payload.
+  const payloads: WebhookPayload[] = [];
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      payloads.push(JSON.parse(body) as WebhookPayload);
+      res.writeHead(200).end();
+    });
+  });
   const start = (): Promise<VigilProcess> =>
-    startVigil({ dataDir, args: ['--config', configFile, '--rule-files', join(dir, 'rules', '*.yml'), '--alertmanager-url', am.base], env: { VIGIL_RULES__FOR_GRACE_PERIOD_MS: '0' } });
+    startVigil({
+      dataDir,
+      args: ['--config', configFile, '--rule-files', join(dir, 'rules', '*.yml'), '--alertmanager-url', am.base, '--notify-config', notifyFile],
+      env: { VIGIL_RULES__FOR_GRACE_PERIOD_MS: '0' },
+    });
 
   beforeAll(async () => {
     am = await startAlertmanager();
+    await new Promise<void>((ok) => hook.listen(0, '127.0.0.1', ok));
+    const port = (hook.address() as AddressInfo).port;
+    writeFileSync(notifyFile, `route:\n  receiver: hook\n  group_by: [alertname]\n  group_wait: 100ms\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: http://127.0.0.1:${port}/alerts\n`);
     mkdirSync(join(dir, 'rules'));
     copyFileSync(join(import.meta.dirname, 'data', 'e2e_rules.yml'), rulesFile);
     writeFileSync(configFile, 'rules:\n  externalLabels:\n    site: lab\n  externalUrl: http://vigil.example:8470\ncollectors:\n  host:\n    enabled: false\n');
@@ -59,6 +80,7 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
   afterAll(async () => {
     await vigil?.stop();
     am?.stop();
+    hook.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -104,6 +126,13 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
     expect(received.labels).toEqual({ alertname: 'LevelHigh', room: 'a', severity: 'page', site: 'lab' });
     expect(received.annotations).toEqual({ summary: 'a at 9 in lab' });
     expect(received.generatorURL).toBe('http://vigil.example:8470/graph?g0.expr=level%20%3E%205&g0.tab=1');
+  });
+
+  it('delivers the alert to the --notify-config webhook as Alertmanager would, with the same fingerprint', async () => {
+    const payload = await eventually('the webhook payload', async () => Promise.resolve(payloads.find((p) => p.groupLabels.alertname === 'LevelHigh')));
+    expect(payload).toMatchObject({ version: '4', status: 'firing', receiver: 'hook', commonLabels: { alertname: 'LevelHigh', room: 'a', severity: 'page', site: 'lab' } });
+    const atAm = await getJson<{ labels: Record<string, string>; fingerprint: string }[]>(`${am.base}/api/v2/alerts`);
+    expect(payload.alerts[0]?.fingerprint).toBe(atAm.find((a) => a.labels.alertname === 'LevelHigh')?.fingerprint);
   });
 
   it('refuses a reload with a bad rule file, naming file, group and rule, and keeps the old rules', async () => {
