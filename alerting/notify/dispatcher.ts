@@ -9,6 +9,7 @@ import { NotificationLog } from './notificationLog.js';
 import type { NotifyConfig, Route, WebhookConfig } from './notifyConfig.js';
 import { matchRoutes } from './notifyConfig.js';
 import { ForbiddenDestinationError, postJson } from './safeHttp.js';
+import type { Silences } from './silences.js';
 import type { WebhookAlert, WebhookPayload } from './webhookPayload.js';
 import { common } from './webhookPayload.js';
 
@@ -59,6 +60,22 @@ export interface DispatcherOptions {
   readonly attempts?: number;
   readonly backoffMs?: number;
   readonly timeoutMs?: number;
+  /** Silences that mute alerts (Alertmanager's API v2 silences); none mutes nothing. */
+  readonly silences?: Silences;
+}
+
+/** An alert as Alertmanager's GET /api/v2/alerts reports it. */
+export interface AlertView {
+  readonly fingerprint: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly generatorURL: string;
+  readonly receivers: readonly string[];
+  readonly state: 'active' | 'suppressed';
+  readonly silencedBy: readonly string[];
+  readonly inhibited: boolean;
 }
 
 /**
@@ -141,7 +158,7 @@ export class Dispatcher {
   private async flush(g: AggregationGroup): Promise<void> {
     const now = this.now();
     const members = [...g.alerts].map((fp) => this.alerts.get(fp)).filter((a): a is StoredAlert => a !== undefined);
-    const active = members.filter((a) => !(a.endsAt > now && this.inhibited(a, now)));
+    const active = members.filter((a) => !(a.endsAt > now && (this.inhibited(a, now) || (this.opts.silences?.mutedBy(a.labels, now).length ?? 0) > 0)));
     const firing = active.filter((a) => a.endsAt > now);
     const resolved = active.filter((a) => a.endsAt <= now);
     const receiver = this.opts.config.receivers.get(g.route.receiver);
@@ -216,6 +233,27 @@ export class Dispatcher {
         delay *= 2;
       }
     }
+  }
+
+  /** The alerts held (firing, and resolved ones not yet notified), for GET /api/v2/alerts. */
+  alertViews(): AlertView[] {
+    const now = this.now();
+    return [...this.alerts.values()].map((a) => {
+      const silencedBy = this.opts.silences?.mutedBy(a.labels, now) ?? [];
+      const inhibited = a.endsAt > now && this.inhibited(a, now);
+      return {
+        fingerprint: a.fingerprint,
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        generatorURL: a.generatorURL,
+        receivers: matchRoutes(this.opts.config.route, a.labels).map((r) => r.receiver),
+        state: silencedBy.length > 0 || inhibited ? 'suppressed' : 'active',
+        silencedBy,
+        inhibited,
+      };
+    });
   }
 
   /** Stops timers; waits for deliveries in flight. */

@@ -6,7 +6,11 @@
 export { AlertmanagerSender } from './alertmanagerSender.js';
 export type { AlertmanagerSenderOptions } from './alertmanagerSender.js';
 export { createNotifyMetrics, Dispatcher, needsUpdate } from './dispatcher.js';
-export type { DispatcherOptions, NotifyMetrics } from './dispatcher.js';
+export type { AlertView, DispatcherOptions, NotifyMetrics } from './dispatcher.js';
+export { alertmanagerApi } from './alertmanagerApi.js';
+export type { AlertmanagerApiOptions } from './alertmanagerApi.js';
+export { Silences, postableSilenceSchema } from './silences.js';
+export type { PostableSilence, Silence } from './silences.js';
 export { loadNotifyConfig, matchRoutes, parseNotifyConfig } from './notifyConfig.js';
 export type { InhibitRule, NotifyConfig, ReceiverConfig, Route, WebhookConfig } from './notifyConfig.js';
 export { parseMatcher } from './amMatchers.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import { AlertmanagerSender, alertsApiData, createNotifyMetrics, Dispatcher, engineQueryFunc, loadNotifyConfig, RuleFileError, RuleManager, rulesApiData } from '../../alerting/index.js';
+import { alertmanagerApi, AlertmanagerSender, alertsApiData, createNotifyMetrics, Dispatcher, Silences, engineQueryFunc, loadNotifyConfig, RuleFileError, RuleManager, rulesApiData } from '../../alerting/index.js';
 import type { NotifierAlert } from '../../alerting/index.js';
 import type { TimeSeries } from '../../core/index.js';
 import { emptyWriteRequest } from '../../core/index.js';
@@ -38,6 +38,7 @@ export const rulesRole: Role = {
     // its notification log on disk carries what was delivered across reloads and restarts.
     const notifyLogger = logger.child({ component: 'notify' });
     const notifyMetrics = createNotifyMetrics(ctx.registry);
+    const silences = new Silences(join(ctx.config.dataDir, 'notify', 'silences.json'));
     const newDispatcher = (): Dispatcher | undefined =>
       ctx.config.notify.configFile === ''
         ? undefined
@@ -48,6 +49,7 @@ export const rulesRole: Role = {
             logFile: join(ctx.config.dataDir, 'notify', 'nflog.json'),
             externalURL: cfg.externalUrl,
             allowLinkLocal: ctx.config.notify.allowLinkLocal,
+            silences,
           });
     let dispatcher = newDispatcher();
     const notify = (alerts: readonly NotifierAlert[]): void => {
@@ -103,6 +105,19 @@ export const rulesRole: Role = {
             return reply.code(500).type('text/plain').send(`failed to reload config: ${error}\n`);
           },
         });
+      }),
+    );
+    // Alertmanager's API v2 over the dispatcher, for amtool and Grafana: reads need the read scope,
+    // posting alerts the ingest scope, silences the admin scope.
+    const dispatcherOf = (): Dispatcher | undefined => dispatcher;
+    await ctx.http.register(scoped('read', alertmanagerApi), { dispatcher: dispatcherOf, silences, part: 'read' });
+    await ctx.http.register(
+      scoped('ingest', async (app: FastifyInstance) => {
+        app.addHook('onRoute', (route) => {
+          // Silences change what pages: they need admin; alerts only need ingest.
+          if (route.url.startsWith('/api/v2/silence')) route.config = { ...(route.config ?? {}), scope: 'admin' } as typeof route.config;
+        });
+        await app.register(alertmanagerApi, { dispatcher: dispatcherOf, silences, part: 'write' });
       }),
     );
     return {

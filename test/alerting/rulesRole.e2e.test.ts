@@ -1,12 +1,15 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../../alerting/index.js';
 import type { AlertmanagerServer, VigilProcess } from '../support/index.js';
 import { alertmanagerInstalled, pushGauges, startAlertmanager, startVigil } from '../support/index.js';
+
+const AMTOOL = '/usr/bin/amtool';
 
 interface ApiAlert {
   labels: Record<string, string>;
@@ -133,6 +136,28 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
     expect(payload).toMatchObject({ version: '4', status: 'firing', receiver: 'hook', commonLabels: { alertname: 'LevelHigh', room: 'a', severity: 'page', site: 'lab' } });
     const atAm = await getJson<{ labels: Record<string, string>; fingerprint: string }[]>(`${am.base}/api/v2/alerts`);
     expect(payload.alerts[0]?.fingerprint).toBe(atAm.find((a) => a.labels.alertname === 'LevelHigh')?.fingerprint);
+  });
+
+  it('answers amtool through Alertmanager\'s API v2: alerts, silences, and a silenced alert is not delivered', async () => {
+    const amtool = (...args: string[]): string => {
+      const r = spawnSync(AMTOOL, [`--alertmanager.url=${vigil.url}`, ...args], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`amtool ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const alerts = JSON.parse(amtool('alert', 'query', '-o', 'json')) as { labels: Record<string, string>; status: { state: string } }[];
+    expect(alerts.find((a) => a.labels.alertname === 'LevelHigh')?.status.state).toBe('active');
+    const id = amtool('silence', 'add', 'alertname=Muted', '--comment=maintenance', '--author=ops', '--duration=1h').trim();
+    expect(amtool('silence', 'query', '-q')).toContain(id);
+    // An alert posted like Prometheus posts it, silenced: listed as suppressed, never delivered.
+    const post = await fetch(`${vigil.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels: { alertname: 'Muted', room: 'z' } }, { labels: { alertname: 'Marker', room: 'z' } }]) });
+    expect(post.status).toBe(200);
+    await eventually('the marker delivered', async () => Promise.resolve(payloads.find((p) => p.groupLabels.alertname === 'Marker')));
+    expect(payloads.some((p) => p.groupLabels.alertname === 'Muted')).toBe(false);
+    const suppressed = await getJson<{ labels: Record<string, string>; status: { state: string; silencedBy: string[] } }[]>(`${vigil.url}/api/v2/alerts?filter=alertname%3D%22Muted%22`);
+    expect(suppressed.map((a) => a.status)).toEqual([{ state: 'suppressed', silencedBy: [id], inhibitedBy: [] }]);
+    amtool('silence', 'expire', id);
+    const bad = await fetch(`${vigil.url}/api/v2/silences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ matchers: [], startsAt: 'x' }) });
+    expect(bad.status).toBe(400);
   });
 
   it('refuses a reload with a bad rule file, naming file, group and rule, and keeps the old rules', async () => {
