@@ -23,3 +23,4 @@ export { expandGlobs } from './fileGlob.js';
 export { alertsApiData, rulesApiData, goJsonTime } from './rulesApi.js';
 export { restoreForState } from './restoreForState.js';
 export * from './unittest/index.js';
+export { RecentWrites } from './recentWrites.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import { alertmanagerApi, AlertmanagerSender, alertsApiData, createNotifyMetrics, Dispatcher, Silences, engineQueryFunc, loadNotifyConfig, RuleFileError, RuleManager, rulesApiData } from '../../alerting/index.js';
+import { alertmanagerApi, AlertmanagerSender, alertsApiData, createNotifyMetrics, Dispatcher, RecentWrites, Silences, engineQueryFunc, loadNotifyConfig, RuleFileError, RuleManager, rulesApiData } from '../../alerting/index.js';
 import type { NotifierAlert } from '../../alerting/index.js';
 import type { TimeSeries } from '../../core/index.js';
 import { emptyWriteRequest } from '../../core/index.js';
@@ -30,7 +30,11 @@ export const rulesRole: Role = {
     const pipeline = ctx.services.get<PushPipeline>('pipeline');
     const sender = new AlertmanagerSender({ urls: cfg.alertmanagers, registry: ctx.registry, logger: logger.child({ component: 'notifier' }) });
 
+    // Rules read their own latest output at once (the store sees it after the writer's batch), so
+    // that a rule reading what an earlier rule of the round recorded sees it, as in Prometheus.
+    const recent = new RecentWrites(Math.max(60_000, 4 * ctx.config.writer.maxBatchWaitMs));
     const write = async (series: readonly TimeSeries[]): Promise<void> => {
+      recent.add(series);
       const result = await pipeline.push({ ...emptyWriteRequest(tenant), series });
       if (result.errorMessage !== '') logger.warn({ rejected: result.rejected.samples, error: result.errorMessage }, 'the pipeline refused part of the rules output');
     };
@@ -57,7 +61,7 @@ export const rulesRole: Role = {
       dispatcher?.receive(alerts);
     };
     const manager = new RuleManager({
-      env: { query: engineQueryFunc(engine, queryable), externalLabels: cfg.externalLabels, externalURL: cfg.externalUrl },
+      env: { query: engineQueryFunc(engine, recent.wrap(queryable)), externalLabels: cfg.externalLabels, externalURL: cfg.externalUrl },
       sinks: { write, notify },
       queryable,
       registry: ctx.registry,

@@ -97,6 +97,14 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
     expect(firing.value).toBe('9e+00');
   });
 
+  it('lets a rule read what an earlier rule of the same round recorded, as Prometheus does', async () => {
+    const body = await getJson<{ data: { alerts: ApiAlert[] } }>(`${vigil.url}/api/v1/alerts`);
+    const activeAt = (name: string): string | undefined => body.data.alerts.find((a) => a.labels.alertname === name)?.activeAt;
+    // DoubledHigh reads room:level:doubled, recorded just before it: both start in the same round.
+    expect(activeAt('DoubledHigh')).toBeDefined();
+    expect(activeAt('DoubledHigh')).toBe(activeAt('LevelHigh'));
+  });
+
   it('lists groups and rules in /api/v1/rules as Prometheus does', async () => {
     const body = await getJson<{ data: { groups: { name: string; file: string; interval: number; rules: Record<string, unknown>[] }[] } }>(`${vigil.url}/api/v1/rules`);
     const [group] = body.data.groups;
@@ -104,6 +112,7 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
     expect(group?.rules.map((r) => [r.type, r.name, r.query, r.health])).toEqual([
       ['recording', 'room:level:doubled', 'level * 2', 'ok'],
       ['alerting', 'LevelHigh', 'level > 5', 'ok'],
+      ['alerting', 'DoubledHigh', 'room:level:doubled > 10', 'ok'],
       ['alerting', 'SlowBurn', 'level > 5', 'ok'],
     ]);
     expect(group?.rules[1]).toMatchObject({ duration: 2, labels: { severity: 'page' }, annotations: { summary: '{{ $labels.room }} at {{ $value }} in {{ $externalLabels.site }}' } });
@@ -113,7 +122,7 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
 
   it('writes ALERTS and the recorded series through the ingest pipeline', async () => {
     const alerts = await eventually('ALERTS firing', async () => {
-      const body = await getJson<{ data: { result: { metric: Record<string, string> }[] } }>(`${vigil.url}/api/v1/query?query=${encodeURIComponent('ALERTS{alertstate="firing"}')}`);
+      const body = await getJson<{ data: { result: { metric: Record<string, string> }[] } }>(`${vigil.url}/api/v1/query?query=${encodeURIComponent('ALERTS{alertstate="firing", alertname="LevelHigh"}')}`);
       return body.data.result.length > 0 ? body.data.result : undefined;
     });
     expect(alerts.map((r) => r.metric)).toEqual([{ __name__: 'ALERTS', alertname: 'LevelHigh', alertstate: 'firing', room: 'a', severity: 'page' }]);
@@ -166,7 +175,7 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
     expect(res.status).toBe(500);
     expect(await res.text()).toContain(`${rulesFile}: group "rooms", rule 1 (alert "Broken"): could not parse expression`);
     const body = await getJson<{ data: { groups: { rules: { name: string }[] }[] } }>(`${vigil.url}/api/v1/rules`);
-    expect(body.data.groups[0]?.rules.map((r) => r.name)).toEqual(['room:level:doubled', 'LevelHigh', 'SlowBurn']);
+    expect(body.data.groups[0]?.rules.map((r) => r.name)).toEqual(['room:level:doubled', 'LevelHigh', 'DoubledHigh', 'SlowBurn']);
     copyFileSync(join(import.meta.dirname, 'data', 'e2e_rules.yml'), rulesFile);
     expect((await fetch(`${vigil.url}/-/reload`, { method: 'POST' })).status).toBe(200);
   });
@@ -198,6 +207,6 @@ describe.skipIf(!alertmanagerInstalled)('vigil start --rule-files', () => {
     });
     expect(after.state).toBe('pending');
     expect(Date.parse(after.activeAt)).toBeGreaterThan(Date.parse(before.activeAt));
-    expect(vigil.output()).toMatch(/"group":"rooms","restored":2,"msg":"restored the for state of alerts"/);
+    expect(vigil.output()).toMatch(/"group":"rooms","restored":3,"msg":"restored the for state of alerts"/);
   });
 });
