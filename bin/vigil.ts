@@ -3,13 +3,14 @@ import type { CommandMap } from './commands/command.js';
 import { platformCommands } from './commands/platform.js';
 import { lifecycleCommands } from './commands/lifecycle.js';
 import { nodeAgentCommands } from './commands/nodeAgent.js';
+import { rulesCommands } from './commands/rules.js';
 import { tokenCommands } from './commands/token.js';
 
 // DuckDB's queries and commits and the bus' file work share libuv's thread pool (4 threads by
 // default); give them room so a long query does not hold up a commit. Must be set before first use.
 process.env.UV_THREADPOOL_SIZE ??= '8';
 
-const commands: CommandMap = { ...platformCommands, ...nodeAgentCommands, ...lifecycleCommands, ...tokenCommands };
+const commands: CommandMap = { ...platformCommands, ...nodeAgentCommands, ...lifecycleCommands, ...rulesCommands, ...tokenCommands };
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -202,6 +202,45 @@ export const configSchema = z
         heartbeatTimeoutMs: 5000,
         meltdown: '50%',
       }),
+    rules: z
+      .object({
+        /** Globs of Prometheus rule files (rule_files); none means the evaluator idles. */
+        files: z.array(z.string().min(1)).default([]),
+        /** Interval of groups that set none (Prometheus' global evaluation_interval). */
+        evaluationIntervalMs: z.number().int().min(1000).default(60_000),
+        /** Labels added to alerts sent out and visible to templates as $externalLabels. */
+        externalLabels: z.record(z.string(), z.string()).default({}),
+        /** URL of this server as users reach it: $externalURL and the alerts' generatorURL. */
+        externalUrl: z.string().default(''),
+        /** How often a firing alert is re-sent (--rules.alert.resend-delay). */
+        resendDelayMs: z.number().int().positive().default(60_000),
+        /** Longest down time after which alerts' `for` state is still restored (--rules.alert.for-outage-tolerance). */
+        outageToleranceMs: z.number().int().positive().default(3_600_000),
+        /** Least time left to fire for an alert restored after a restart (--rules.alert.for-grace-period). */
+        forGracePeriodMs: z.number().int().min(0).default(600_000),
+        /** Alertmanagers alerts are sent to (base URLs; POST /api/v2/alerts). */
+        alertmanagers: z.array(z.url({ protocol: /^https?$/ })).default([]),
+      })
+      .strict()
+      .default({
+        files: [],
+        evaluationIntervalMs: 60_000,
+        externalLabels: {},
+        externalUrl: '',
+        resendDelayMs: 60_000,
+        outageToleranceMs: 3_600_000,
+        forGracePeriodMs: 600_000,
+        alertmanagers: [],
+      }),
+    notify: z
+      .object({
+        /** Alertmanager's YAML (route, receivers with webhook_configs, inhibit_rules): alerts are dispatched in process. */
+        configFile: z.string().default(''),
+        /** Let webhooks reach link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, metadata hosts). */
+        allowLinkLocal: z.boolean().default(false),
+      })
+      .strict()
+      .default({ configFile: '', allowLinkLocal: false }),
     tracing: z
       .object({ enabled: z.boolean().default(false), otlpEndpoint: z.string().default('http://127.0.0.1:4318/v1/traces') })
       .strict()
@@ -266,7 +305,7 @@ function parseScalar(text: string): unknown {
   return text;
 }
 
-const arrayKeys = new Set(['roles', 'bus.kafka.brokers']);
+const arrayKeys = new Set(['roles', 'bus.kafka.brokers', 'rules.files', 'rules.alertmanagers']);
 
 /** Converts a dotted key and its text to the value the schema expects. */
 export function coerceValue(dottedKey: string, text: string): unknown {

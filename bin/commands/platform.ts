@@ -16,6 +16,9 @@ const startFlags = {
   cpi: { type: 'string', key: 'director.cpi' },
   'log-level': { type: 'string', key: 'log.level' },
   'scrape-config': { type: 'string', key: 'scrape.configFile' },
+  'rule-files': { type: 'string', key: 'rules.files' },
+  'alertmanager-url': { type: 'string', key: 'rules.alertmanagers' },
+  'notify-config': { type: 'string', key: 'notify.configFile' },
   help: { type: 'boolean' },
 } as const;
 
@@ -34,12 +37,18 @@ flags:
   --auth              require an API token on every route but /-/healthy and /-/ready
                       (VIGIL_AUTH__ENABLED=true); create tokens with \`vigil token create\`
   --insecure-no-auth  allow a non-loopback --http-host without authentication (warns on start)
-  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,scraper,director (VIGIL_ROLES)
+  --roles LIST        comma-separated roles or targets: all | ingest,writer,query,rules,collector,scraper,director (VIGIL_ROLES)
   --scrape-config FILE  Prometheus scrape configuration (prometheus.yml's global and scrape_configs) for
                       the scraper role (VIGIL_SCRAPE__CONFIG_FILE). Vigil scrapes its own metrics as
                       job "vigil" regardless (scrape.self: false turns that off)
   --cpi NAME          how the director creates VMs: process | dummy (VIGIL_DIRECTOR__CPI)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
+  --rule-files GLOBS  comma-separated globs of Prometheus rule files to evaluate (VIGIL_RULES__FILES;
+                      config rules.files). Reload: SIGHUP or POST /-/reload (admin scope)
+  --alertmanager-url URLS  comma-separated Alertmanager base URLs alerts are sent to
+                      (POST /api/v2/alerts; VIGIL_RULES__ALERTMANAGERS; config rules.alertmanagers)
+  --notify-config FILE  Alertmanager's YAML (route, receivers' webhook_configs, inhibit_rules):
+                      Vigil routes, groups and delivers alerts itself (VIGIL_NOTIFY__CONFIG_FILE)
 `;
 
 /** `vigil start`: runs the platform until SIGTERM/SIGINT; resolves to the exit code. */

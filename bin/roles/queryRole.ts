@@ -1,4 +1,4 @@
-import type { Engine } from '../../query/index.js';
+import type { Engine, RulesView } from '../../query/index.js';
 import { createEngine, eventsApi, lokiApi, prometheusApi } from '../../query/index.js';
 import type { Store } from '../../storage/index.js';
 import type { Role } from '../role.js';
@@ -27,6 +27,8 @@ export const queryRole: Role = {
       retentionMs: ctx.config.store.retentionMs,
       registry: ctx.registry,
       logger: ctx.logger.child({ component: 'query' }),
+      // The rule evaluator starts after this role; the API asks for its view per request.
+      rules: () => (ctx.services.has('rulesView') ? ctx.services.get<RulesView>('rulesView') : undefined),
     });
     // Loki's read API over the stored logs, in the same `read` scope; metric queries use the same engine.
     await ctx.http.register(scoped('read', lokiApi), {

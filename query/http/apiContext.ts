@@ -1,6 +1,7 @@
 import type { CardinalityStats } from '../../storage/index.js';
 import type { Engine, Queryable } from '../engine/index.js';
 import type { Form } from './params.js';
+import type { RulesView } from './rulesView.js';
 
 /**
  * What every endpoint handler receives and returns. Its own file so that handlers and the plugin
@@ -28,6 +29,8 @@ export interface ApiContext {
   readonly maxSeries?: { readonly limit: number; readonly name: string };
   /** The tenant's cardinality (top `limit` per list), when the store reports it (Store.cardinality). */
   readonly cardinality?: (limit: number) => Promise<CardinalityStats>;
+  /** The rule evaluator's view, when one runs in this process (asked per request: it may start later). */
+  readonly rules?: () => RulesView | undefined;
 }
 
 /** A handler returns the serialised `data` of the success envelope, and any warnings. */

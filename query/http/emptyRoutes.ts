@@ -1,11 +1,10 @@
-import { quote } from '../../core/index.js';
 import type { ApiContext, ApiHandler, ApiResult } from './apiContext.js';
 import { invalidParam, MAX_TIME_MS, MIN_TIME_MS, timeParam } from './params.js';
 import { queryParam } from './queryRoutes.js';
 
 /**
  * Endpoints Grafana probes for features Vigil does not have yet (exemplars, scrape targets,
- * rules and alerts until alerting lands): each checks its parameters as Prometheus does and
+ * Alertmanager discovery): each checks its parameters as Prometheus does and
  * answers a well-formed empty result, so the data source works instead of reporting errors.
  */
 
@@ -18,14 +17,6 @@ export function exemplarsHandler(ctx: ApiContext): Promise<ApiResult> {
   return Promise.resolve({ data: '[]' });
 }
 
-/** GET /api/v1/rules: type (alert|record) is checked as Prometheus checks it. */
-export function rulesHandler(ctx: ApiContext): Promise<ApiResult> {
-  const type = ctx.form.get('type').toLowerCase();
-  if (type !== '' && type !== 'alert' && type !== 'record') throw invalidParam('type', `not supported value ${quote(type)}`);
-  return Promise.resolve({ data: '{"groups":[]}' });
-}
-
-export const alertsHandler: ApiHandler = constant('{"alerts":[]}');
 export const targetsHandler: ApiHandler = constant('{"activeTargets":[],"droppedTargets":[]}');
 export const targetsMetadataHandler: ApiHandler = constant('[]');
 export const alertmanagersHandler: ApiHandler = constant('{"activeAlertmanagers":[],"droppedAlertmanagers":[]}');

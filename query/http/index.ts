@@ -13,3 +13,4 @@ export { lokiApi } from './loki/lokiApi.js';
 export type { LokiApiOptions } from './loki/lokiApi.js';
 export { eventsApi, MAX_EVENTS_PAGE } from './events/eventsApi.js';
 export type { EventsApiOptions } from './events/eventsApi.js';
+export type { RulesView } from './rulesView.js';

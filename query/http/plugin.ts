@@ -17,6 +17,7 @@ import type { Release } from './semaphore.js';
 import { requestSignal } from './requestSignal.js';
 import { apiRoutes } from './routes.js';
 import type { BuildInfo } from './statusRoutes.js';
+import type { RulesView } from './rulesView.js';
 
 export interface PrometheusApiOptions {
   /** Where queries read: `querier()`, and `cardinality()` for /status/tsdb when the store has it. */
@@ -47,6 +48,11 @@ export interface PrometheusApiOptions {
   readonly limits?: Limits;
   /** store.retentionMs, reported by /status/flags and /status/runtimeinfo. */
   readonly retentionMs?: number;
+  /**
+   * What /api/v1/rules and /api/v1/alerts show: the rule evaluator's view, looked up per request
+   * (the evaluator starts after the API). Without one, both answer empty lists.
+   */
+  readonly rules?: () => RulesView | undefined;
 }
 
 /**
@@ -115,6 +121,7 @@ export const prometheusApi: FastifyPluginAsync<PrometheusApiOptions> = async (ap
           ...(maxSamples === undefined ? {} : { maxSamples }),
           ...(maxSeries === undefined ? {} : { maxSeries }),
           ...(cardinality === undefined ? {} : { cardinality: (limit: number) => cardinality(tenant, limit) }),
+          ...(opts.rules === undefined ? {} : { rules: opts.rules }),
         };
         if (limited && limiter !== undefined) release = await limiter.acquire(tenant, signal);
         const result = await handler(ctx);

@@ -1,5 +1,6 @@
 import type { ApiHandler } from './apiContext.js';
-import { alertmanagersHandler, alertsHandler, exemplarsHandler, rulesHandler, targetsHandler, targetsMetadataHandler } from './emptyRoutes.js';
+import { alertmanagersHandler, exemplarsHandler, targetsHandler, targetsMetadataHandler } from './emptyRoutes.js';
+import { alertsHandler, rulesHandler } from './rulesRoutes.js';
 import { formatQueryHandler } from './formatQueryRoute.js';
 import { labelNamesHandler, labelValuesHandler, metadataHandler, seriesHandler } from './metadataRoutes.js';
 import { queryHandler, queryRangeHandler } from './queryRoutes.js';

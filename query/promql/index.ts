@@ -32,3 +32,4 @@ export { ParseError, isParseError } from './parseError.js';
 export { parseExpr, parseSeriesSelector } from './parser.js';
 export { formatExpr, quoteString } from './printer.js';
 export { prettyExpr } from './prettier.js';
+export { expandSeriesValues, parseSeriesLabels, parseSeriesValue, splitSeriesLine, MAX_EXPANDED_VALUES } from './seriesNotation.js';

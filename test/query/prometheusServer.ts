@@ -17,14 +17,23 @@ export interface PrometheusServer {
   stop(): void;
 }
 
+/** What else the Prometheus gets: its configuration file and files it names (rule files), by name. */
+export interface PrometheusOptions {
+  /** prometheus.yml; default `global: {}`. */
+  readonly config?: string;
+  /** Files written next to prometheus.yml, e.g. { 'rules.yml': '…' }. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
 /**
  * A real Prometheus over the given series: promtool writes them into TSDB blocks (any times,
  * 1970 included, since blocks are not bound by the head's window) and Prometheus serves them.
  * `config` is its prometheus.yml (default: an empty global section).
  */
-export async function startPrometheus(series: readonly TimeSeries[], options: { config?: string } = {}): Promise<PrometheusServer> {
+export async function startPrometheus(series: readonly TimeSeries[], opts: PrometheusOptions = {}): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(os.tmpdir(), 'vigil-prom-'));
-  writeFileSync(join(dir, 'prometheus.yml'), options.config ?? 'global: {}\n');
+  writeFileSync(join(dir, 'prometheus.yml'), opts.config ?? 'global: {}\n');
+  for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
   if (series.length > 0) {
     writeFileSync(join(dir, 'data.om'), openMetrics(series));
     const made = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'data.om'), join(dir, 'tsdb')], { encoding: 'utf8' });

@@ -1,6 +1,6 @@
 import type { Labels, TimeSeries } from '../../core/index.js';
-import { formatSeries, STALE_NAN } from '../../core/index.js';
-import { formatSampleValue, parseDurationMs, parseExpr } from '../../query/index.js';
+import { formatSeries } from '../../core/index.js';
+import { expandSeriesValues, formatSampleValue, parseDurationMs, parseSeriesValue, splitSeriesLine } from '../../query/index.js';
 
 /**
  * Test scripts in the notation of Prometheus' promqltest, read by one runner:
@@ -156,42 +156,23 @@ function timeOf(text: string): number | undefined {
   return text === '0' ? 0 : parseDurationMs(text);
 }
 
-/** Splits `name{labels} values…` into the label set (read with the real parser) and the value tokens. */
+/** Splits `name{labels} values…` (query/promql's series notation), naming the script line on errors. */
 function splitSeries(text: string, line: number): { labels: Labels; rest: string[] } {
-  if (text.startsWith('{}')) return { labels: {}, rest: text.slice(2).trim().split(/\s+/).filter((s) => s !== '') };
-  const close = text.indexOf('}');
-  const end = close >= 0 ? close + 1 : text.search(/\s|$/);
-  const expr = parseExpr(text.slice(0, end));
-  if (expr.type !== 'VectorSelector' || expr.matchers.some((m) => m.type !== '=')) throw new Error(`line ${line}: a series needs = labels only`);
-  const labels = Object.fromEntries(expr.matchers.map((m) => [m.name, m.value]));
-  return { labels, rest: text.slice(end).trim().split(/\s+/).filter((s) => s !== '') };
+  return atLine(line, () => splitSeriesLine(text));
 }
 
 function parseValue(tok: string, line: number): number | undefined {
-  if (tok === '_') return undefined;
-  if (tok === 'stale') return STALE_NAN;
-  if (tok === 'NaN') return NaN;
-  if (tok === 'Inf' || tok === '+Inf') return Infinity;
-  if (tok === '-Inf') return -Infinity;
-  const n = Number(tok);
-  if (tok === '' || Number.isNaN(n)) throw new Error(`line ${line}: bad value ${tok}`);
-  return n;
+  return atLine(line, () => parseSeriesValue(tok));
 }
 
 function expandValues(tokens: readonly string[], line: number): (number | undefined)[] {
-  const out: (number | undefined)[] = [];
-  for (const tok of tokens) {
-    const gaps = /^_x(\d+)$/.exec(tok);
-    const series = /^(-?[\d.]+(?:e[+-]?\d+)?)([+-])([\d.]+(?:e[+-]?\d+)?)x(\d+)$/.exec(tok);
-    if (gaps !== null) {
-      for (let k = 0; k < Number(gaps[1]); k++) out.push(undefined);
-    } else if (series !== null) {
-      const start = Number(series[1]);
-      const delta = Number(series[3]) * (series[2] === '-' ? -1 : 1);
-      for (let k = 0; k <= Number(series[4]); k++) out.push(start + k * delta);
-    } else {
-      out.push(parseValue(tok, line));
-    }
+  return atLine(line, () => expandSeriesValues(tokens));
+}
+
+function atLine<T>(line: number, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new Error(`line ${line}: ${(err as Error).message}`);
   }
-  return out;
 }

@@ -6,3 +6,5 @@ export type { FamilyOutcome, FamilySeries, LabelledAnomaly } from './anomalyFami
 export { FAMILY_SEEDS, REGIME_CHANGES, REGIME_SPIKES, evaluate, families, regimeSeries } from './anomalyFamilies.js';
 export { DAY as FAMILY_DAY, HOUR as FAMILY_HOUR, MINUTE as FAMILY_MINUTE } from './anomalyFamilies.js';
 export * from './peerProcesses.js';
+export * from './otlpGauges.js';
+export * from './alertmanagerServer.js';

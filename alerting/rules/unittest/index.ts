@@ -1,0 +1,3 @@
+export { runRuleUnitTestFile, runRuleUnitTests } from './ruleUnitTest.js';
+export type { UnitTestResult } from './ruleUnitTest.js';
+export { MemoryStorage } from './memoryStorage.js';
