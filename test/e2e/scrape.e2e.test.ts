@@ -149,7 +149,8 @@ describe.skipIf(!installed && process.env.CI !== 'true')('the scraper with node_
     const up = await until('up{job="vigil"}', (r) => r.length === 1, 'the self-scrape');
     expect(up[0]?.value[1]).toBe('1');
     // The self-scrape's own `job` labels clash with the target's and become exported_job, as in Prometheus.
-    const targets = await query('vigil_scrape_targets{job="vigil", exported_job="vigil"}');
+    // The gauge is set once the target's loop runs, which may be after the first self-scrape: wait for a scrape that has it.
+    const targets = await until('vigil_scrape_targets{job="vigil", exported_job="vigil"}', (r) => r.length === 1, "the scraper's own target gauge");
     expect(targets.map((s) => s.value[1])).toEqual(['1']);
   }, 60_000);
 
