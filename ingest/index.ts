@@ -10,3 +10,4 @@ export { DecodePool } from './otlp/decodePool.js';
 export type { DecodePoolOptions } from './otlp/decodePool.js';
 export { decodeOtlp, inProcessDecoder } from './otlp/otlpDecode.js';
 export type { OtlpDecodeTask, OtlpDecoder } from './otlp/otlpDecode.js';
+export * from './syslog/index.js';

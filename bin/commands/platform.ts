@@ -16,6 +16,14 @@ const startFlags = {
   roles: { type: 'string', key: 'roles' },
   cpi: { type: 'string', key: 'director.cpi' },
   'log-level': { type: 'string', key: 'log.level' },
+  'syslog-port': { type: 'string', key: 'ingest.syslog.port' },
+  'syslog-host': { type: 'string', key: 'ingest.syslog.host' },
+  'syslog-tls-cert': { type: 'string', key: 'ingest.syslog.tls.cert' },
+  'syslog-tls-key': { type: 'string', key: 'ingest.syslog.tls.key' },
+  'graphite-port': { type: 'string', key: 'ingest.graphite.port' },
+  'graphite-host': { type: 'string', key: 'ingest.graphite.host' },
+  'wavefront-port': { type: 'string', key: 'ingest.wavefront.port' },
+  'wavefront-host': { type: 'string', key: 'ingest.wavefront.host' },
   help: { type: 'boolean' },
 } as const;
 
@@ -37,6 +45,19 @@ flags:
   --roles LIST        comma-separated roles or targets: all | ingest,writer,query,collector,director (VIGIL_ROLES)
   --cpi NAME          how the director creates VMs: process | dummy (VIGIL_DIRECTOR__CPI)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent (VIGIL_LOG_LEVEL)
+
+receivers on their own ports (off unless given a port; loopback unless --*-host says otherwise,
+which needs --insecure-no-auth since these protocols carry no credentials):
+  --syslog-port N        syslog on TCP and UDP port N: RFC 5424 and RFC 3164, octet counting or
+                         newline framing (VIGIL_INGEST__SYSLOG__PORT)
+  --syslog-host ADDR     (default 127.0.0.1; VIGIL_INGEST__SYSLOG__HOST)
+  --syslog-tls-cert FILE PEM certificate: syslog over TLS (RFC 5425) on the TCP port, UDP off
+                         (with --syslog-tls-key; VIGIL_INGEST__SYSLOG__TLS__CERT)
+  --syslog-tls-key FILE  PEM private key (VIGIL_INGEST__SYSLOG__TLS__KEY)
+  --graphite-port N      Graphite plaintext over TCP (VIGIL_INGEST__GRAPHITE__PORT)
+  --graphite-host ADDR   (default 127.0.0.1; VIGIL_INGEST__GRAPHITE__HOST)
+  --wavefront-port N     Wavefront data format over TCP (VIGIL_INGEST__WAVEFRONT__PORT)
+  --wavefront-host ADDR  (default 127.0.0.1; VIGIL_INGEST__WAVEFRONT__HOST)
 `;
 
 /** `vigil start`: runs the platform until SIGTERM/SIGINT; resolves to the exit code. */

@@ -3,6 +3,7 @@ import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
+import { startSocketReceivers } from './socketReceivers.js';
 
 /**
  * Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. With
@@ -27,6 +28,19 @@ export const ingestRole: Role = {
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
-    return { stop: async () => pool?.shutdown() };
+    let sockets;
+    try {
+      sockets = await startSocketReceivers(ctx, pipeline);
+    } catch (err) {
+      await pool?.shutdown();
+      throw err;
+    }
+    return {
+      stop: async () => {
+        // Receivers first: what they already read still goes through the pipeline.
+        for (const s of sockets) await s.shutdown();
+        await pool?.shutdown();
+      },
+    };
   },
 };
