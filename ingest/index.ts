@@ -11,3 +11,4 @@ export type { DecodePoolOptions } from './otlp/decodePool.js';
 export { decodeOtlp, inProcessDecoder } from './otlp/otlpDecode.js';
 export type { OtlpDecodeTask, OtlpDecoder } from './otlp/otlpDecode.js';
 export * from './syslog/index.js';
+export * from './loki/index.js';

@@ -1,12 +1,13 @@
 import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
-import { createPushPipeline, DecodePool, inProcessDecoder, otlpReceiver } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, inProcessDecoder, lokiPushReceiver, otlpReceiver } from '../../ingest/index.js';
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 import { startSocketReceivers } from './socketReceivers.js';
 
 /**
- * Receivers (OTLP/HTTP today) and the shared push pipeline that publishes to the bus. With
+ * Receivers (OTLP/HTTP, Loki push, and the socket receivers: syslog, Graphite, Wavefront) and the
+ * shared push pipeline that publishes to the bus. With
  * ingest.decodeWorkers > 0, OTLP bodies are decoded and prepared on worker threads.
  */
 export const ingestRole: Role = {
@@ -28,6 +29,7 @@ export const ingestRole: Role = {
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
+    await ctx.http.register(scoped('ingest', lokiPushReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry });
     let sockets;
     try {
       sockets = await startSocketReceivers(ctx, pipeline);
