@@ -12,3 +12,6 @@ export { decodeOtlp, inProcessDecoder } from './otlp/otlpDecode.js';
 export type { OtlpDecodeTask, OtlpDecoder } from './otlp/otlpDecode.js';
 export * from './syslog/index.js';
 export * from './loki/index.js';
+export * from './plaintext/index.js';
+export * from './listeners/index.js';
+export * from './jsonl/index.js';

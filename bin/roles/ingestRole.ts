@@ -1,12 +1,13 @@
 import type { Bus, OtlpDecoder, PushPipeline } from '../../ingest/index.js';
-import { createPushPipeline, DecodePool, inProcessDecoder, lokiPushReceiver, otlpReceiver } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, inProcessDecoder, jsonLinesRoutes, lokiPushReceiver, otlpReceiver, plaintextImportRoutes } from '../../ingest/index.js';
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
 import { startSocketReceivers } from './socketReceivers.js';
 
 /**
- * Receivers (OTLP/HTTP, Loki push, and the socket receivers: syslog, Graphite, Wavefront) and the
+ * Receivers (OTLP/HTTP, Loki push, JSON lines, Graphite/Wavefront over HTTP, and the socket
+ * receivers: syslog, Graphite, Wavefront) and the
  * shared push pipeline that publishes to the bus. With
  * ingest.decodeWorkers > 0, OTLP bodies are decoded and prepared on worker threads.
  */
@@ -29,7 +30,10 @@ export const ingestRole: Role = {
     pool?.start();
     const decoder: OtlpDecoder = pool ?? inProcessDecoder;
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
-    await ctx.http.register(scoped('ingest', lokiPushReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry });
+    const http = { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry };
+    await ctx.http.register(scoped('ingest', lokiPushReceiver), http);
+    await ctx.http.register(scoped('ingest', jsonLinesRoutes), http);
+    await ctx.http.register(scoped('ingest', plaintextImportRoutes), http);
     let sockets;
     try {
       sockets = await startSocketReceivers(ctx, pipeline);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { PushPipeline } from '../../ingest/index.js';
-import { SyslogReceiver } from '../../ingest/index.js';
+import { PlaintextReceiver, SyslogReceiver } from '../../ingest/index.js';
 import { checkCredentiallessListener } from '../auth/listenGuard.js';
 import type { RoleContext } from '../role.js';
 
@@ -9,7 +9,7 @@ interface Stoppable {
 }
 
 /**
- * The receivers that listen on their own ports (syslog; each only when given a port), loopback by
+ * The receivers that listen on their own ports (syslog, Graphite, Wavefront; each only when given a port), loopback by
  * default: a protocol without credentials on another address needs --insecure-no-auth.
  * Returns what to stop, in order, or throws (after stopping what started) when a port is taken.
  */
@@ -37,6 +37,16 @@ export async function startSocketReceivers(ctx: RoleContext, pipeline: PushPipel
       await receiver.start();
       started.push(receiver);
       logger.info({ host: syslog.host, port: receiver.port, tcp: true, udp: tls === undefined, tls: tls !== undefined }, 'syslog receiver listening');
+    }
+    for (const format of ['graphite', 'wavefront'] as const) {
+      const c = config.ingest[format];
+      if (c.port === 0) continue;
+      const logger = ctx.logger.child({ component: format });
+      guard(ctx, c.host, format);
+      const receiver = new PlaintextReceiver({ format, pipeline, tenant, host: c.host, port: c.port, maxLineBytes: c.maxMessageBytes, maxConnections: c.maxConnections, registry: ctx.registry, logger });
+      await receiver.start();
+      started.push(receiver);
+      logger.info({ host: c.host, port: receiver.port }, `${format} receiver listening on TCP`);
     }
   } catch (err) {
     for (const s of started.reverse()) await s.shutdown();
