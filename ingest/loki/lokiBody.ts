@@ -5,6 +5,21 @@ import { decodeLokiJson } from './lokiJson.js';
 import { decodeLokiProtobuf } from './lokiProtobuf.js';
 import type { LokiStream } from './lokiPushRequest.js';
 
+const MAX_SNAPPY_RATIO = 24;
+
+/** The uncompressed length a snappy block starts with (a varint); -1 when unreadable. */
+function snappyLength(b: Buffer): number {
+  let n = 0;
+  let mul = 1;
+  for (let i = 0; i < 5 && i < b.length; i++) {
+    const byte = b[i] as number;
+    n += (byte & 0x7f) * mul;
+    if (byte < 0x80) return n;
+    mul *= 128;
+  }
+  return -1;
+}
+
 export interface LokiBodyLimits {
   /** Largest body before and after any decompression. */
   readonly maxRequestBytes: number;
@@ -23,6 +38,12 @@ export async function decodeLokiBody(body: Buffer, contentType: string | undefin
   }
   const plain = await decodeContentEncoding(body, contentEncoding, limits.maxRequestBytes);
   if (isJson) return decodeLokiJson(plain, limits.maxJsonDepth);
+  const claimed = snappyLength(plain);
+  // Snappy expands at most ~21× (a 3-byte copy of 64 bytes): a body claiming more is lying, and
+  // refusing it here keeps a 20-byte request from making us allocate the full limit.
+  if (claimed > plain.length * MAX_SNAPPY_RATIO + 64 && claimed <= limits.maxRequestBytes) {
+    throw new VigilError('bad_data', `malformed snappy body: ${plain.length} bytes cannot inflate to the ${claimed} bytes claimed`);
+  }
   let proto: Uint8Array;
   try {
     proto = snappy.uncompress(new Uint8Array(plain.buffer, plain.byteOffset, plain.length), limits.maxRequestBytes);
