@@ -8,6 +8,8 @@ import type { SyslogMessage } from './syslogMessage.js';
  * Throws VigilError('bad_data') naming what is wrong; never anything else.
  */
 export function parseSyslog(text: string, receivedAtMs: number): SyslogMessage {
+  // Senders that count octets often still end the message with LF (rsyslog's templates do): framing, not text.
+  if (text.charCodeAt(text.length - 1) === 0x0a) text = text.slice(0, text.charCodeAt(text.length - 2) === 0x0d ? -2 : -1);
   const pri = readPri(text);
   const rest = pri.end;
   // "<PRI>1 " — RFC 5424's VERSION is 1..999 followed by a space.

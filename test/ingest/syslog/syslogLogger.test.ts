@@ -112,6 +112,35 @@ describe('util-linux logger → syslog receiver', () => {
   });
 });
 
+describe('connection limit', () => {
+  it('closes connections beyond maxConnections on arrival and counts them; the others keep working', async () => {
+    const reg = new Registry();
+    const limited = new RecordingProducer();
+    const pipeline = createPushPipeline({ producer: limited, limits: limitsSchema.parse({}), registry: reg, logger: createLogger('silent') });
+    const small = new SyslogReceiver({ pipeline, tenant: 'default', host: '127.0.0.1', port: 0, maxMessageBytes: 1024, maxConnections: 2, registry: reg, logger: createLogger('silent') });
+    await small.start();
+    const { createConnection } = await import('node:net');
+    const open = async () => {
+      const s = createConnection({ host: '127.0.0.1', port: small.port });
+      await new Promise<void>((r) => s.once('connect', () => r()));
+      return s;
+    };
+    try {
+      const kept = [await open(), await open()];
+      await new Promise((r) => setTimeout(r, 50)); // let the server register both before the third arrives
+      const refused = await open();
+      await new Promise<void>((r) => refused.once('close', () => r()));
+      for (const [i, s] of kept.entries()) s.end(`<13>1 - h a - - - kept ${i}\n`);
+      await Promise.all(kept.map((s) => new Promise<void>((r) => s.once('close', () => r()))));
+      await small.flush();
+      expect(limited.payloads('logs').flatMap((p) => p.logs.map((l) => l.body)).sort()).toEqual(['kept 0', 'kept 1']);
+      expect(await reg.getSingleMetricAsString('vigil_receiver_connections_refused_total')).toMatch(/\{receiver="syslog"\} 1/);
+    } finally {
+      await small.shutdown();
+    }
+  });
+});
+
 describe('syslog over TLS (RFC 5425)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-syslog-tls-'));
   const cert = join(dir, 'cert.pem');

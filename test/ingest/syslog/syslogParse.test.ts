@@ -48,6 +48,8 @@ const good: [string, string, Partial<SyslogMessage>][] = [
   ['RFC 3164 without hostname', '<13>Feb  5 17:32:18 sshd[42]: Accepted key', { timeNs: local(2026, 1, 5, 17, 32, 18), hostname: '', appName: 'sshd', procId: '42', message: 'Accepted key' }],
   ['RFC 3164 with an RFC 3339 timestamp (rsyslog)', '<30>2026-12-06T19:00:00.5Z web nginx[1]: GET /', { timeNs: ns('2026-12-06T19:00:00.500Z'), hostname: 'web', appName: 'nginx', procId: '1', message: 'GET /' }],
   ['RFC 3164 with only a PRI: all message', '<13>just text', { timeNs: undefined, hostname: '', appName: '', message: 'just text' }],
+  ['a trailing LF inside an octet-counted frame is framing (rsyslog)', '<150>1 2026-12-06T21:59:58+00:00 vm relayed - - -  via rsyslog\n', { message: ' via rsyslog', appName: 'relayed' }],
+  ['a trailing CRLF too', '<13>host: text\r\n', { message: 'text' }],
   ['PRI 191 is local7.debug', '<191>x: y', { facility: 23, severity: 7, appName: 'x', message: 'y' }],
 ];
 
