@@ -15,3 +15,4 @@ export * from './loki/index.js';
 export * from './plaintext/index.js';
 export * from './listeners/index.js';
 export * from './jsonl/index.js';
+export { snappyUncompress } from './codec/snappyBlock.js';

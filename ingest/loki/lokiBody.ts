@@ -1,5 +1,5 @@
-import snappy from 'snappyjs';
 import { quote, VigilError } from '../../core/index.js';
+import { snappyUncompress } from '../codec/snappyBlock.js';
 import { decodeContentEncoding } from '../otlp/otlpBody.js';
 import { decodeLokiJson } from './lokiJson.js';
 import { decodeLokiProtobuf } from './lokiProtobuf.js';
@@ -44,13 +44,5 @@ export async function decodeLokiBody(body: Buffer, contentType: string | undefin
   if (claimed > plain.length * MAX_SNAPPY_RATIO + 64 && claimed <= limits.maxRequestBytes) {
     throw new VigilError('bad_data', `malformed snappy body: ${plain.length} bytes cannot inflate to the ${claimed} bytes claimed`);
   }
-  let proto: Uint8Array;
-  try {
-    proto = snappy.uncompress(new Uint8Array(plain.buffer, plain.byteOffset, plain.length), limits.maxRequestBytes);
-  } catch (err) {
-    const message = (err as Error).message;
-    if (message.includes('too big')) throw new VigilError('payload_too_large', `request body is larger than the limit of ${limits.maxRequestBytes} bytes after snappy decompression`);
-    throw new VigilError('bad_data', `malformed snappy body: ${message} (protobuf pushes are snappy block-compressed)`);
-  }
-  return decodeLokiProtobuf(proto);
+  return decodeLokiProtobuf(snappyUncompress(plain, limits.maxRequestBytes));
 }
