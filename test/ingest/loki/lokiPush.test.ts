@@ -43,7 +43,7 @@ beforeEach(() => {
 
 const t0 = BigInt(NOW_MS - 5_000) * 1_000_000n + 123_456n;
 /** What every encoding below carries, and what must come out. */
-const streams = [
+const streams: { labels: Record<string, string>; entries: { timeNs: bigint; line: string; metadata: Record<string, string> }[] }[] = [
   {
     labels: { job: 'varlogs', filename: '/var/log/syslog' },
     entries: [
