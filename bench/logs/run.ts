@@ -16,6 +16,10 @@
  * in the same process and is included):
  *   --lines 150000: syslog 5.9k lines/s (48k per CPU-s), Loki JSON 6.8k (45k), protobuf 10.5k (44k)
  *   --lines 60000:  syslog 25k lines/s (31k per CPU-s), Loki JSON 22k (43k), protobuf 74k (68k)
+ * Later, load 5-6: --lines 300000: syslog 25k lines/s (24k per CPU-s), Loki JSON 93k (71k),
+ *   protobuf 94k (63k); --lines 100000, load 4.8: syslog 35k (27k), JSON 60k (46k), protobuf 79k (34k).
+ *   Syslog records carry attributes (structured data, proc_id, peer) that Loki's here do not:
+ *   more bytes through v8.serialize/deserialize and the store's attribute JSON.
  * A CPU profile of the server (NODE_ARGS_FOR_VIGIL="--cpu-prof ...") puts the receivers' own work
  * (framing, parsing) at ~5 % of busy time; the rest is the shared log path: GC 15 %, the writer's
  * v8.deserialize of bus records 8 % and serialize 3 %, DuckDB varchar appends and attribute JSON.
