@@ -50,20 +50,20 @@ export async function jsonLinesRoutes(app: FastifyInstance, options: JsonLinesOp
   const now = options.now ?? Date.now;
   registerTextBody(app, limits, createReceiverMetrics(options.registry), (url) => (url.startsWith('/insert/') ? 'jsonline' : 'events'));
 
-  async function importLines<T>(request: FastifyRequest, reply: FastifyReply, objects: (text: string) => Iterable<[Record<string, unknown> | Error, number]>, map: (o: Record<string, unknown>, n: number) => T, toRequest: (tenant: string, items: T[]) => WriteRequest): Promise<FastifyReply> {
+  async function importLines<T>(request: FastifyRequest, reply: FastifyReply, objects: (text: string) => Iterable<[Record<string, unknown> | Error, string]>, map: (o: Record<string, unknown>, where: string) => T, toRequest: (tenant: string, items: T[]) => WriteRequest): Promise<FastifyReply> {
     const tenant = requestTenant(request, defaultTenant);
     const text = await bodyText(request, limits);
     const items: T[] = [];
     const errors: string[] = [];
     let bad = 0;
-    for (const [obj, n] of objects(text)) {
+    for (const [obj, where] of objects(text)) {
       try {
         if (obj instanceof Error) throw obj;
-        items.push(map(obj, n));
+        items.push(map(obj, where));
       } catch (err) {
         if (!isVigilError(err)) throw err;
         bad++;
-        if (errors.length < MAX_NAMED) errors.push(err.message.startsWith('line ') ? err.message : `line ${n}: ${err.message}`);
+        if (errors.length < MAX_NAMED) errors.push(err.message.startsWith(where) ? err.message : `${where}: ${err.message}`);
       }
     }
     let rejected = '';
@@ -78,9 +78,9 @@ export async function jsonLinesRoutes(app: FastifyInstance, options: JsonLinesOp
     return reply.code(204).send();
   }
 
-  const lines = (text: string): Iterable<[Record<string, unknown> | Error, number]> => {
-    const out: [Record<string, unknown> | Error, number][] = [];
-    forEachLine(text, (line, n) => out.push([parseObject(line, n, limits.maxJsonDepth), n]));
+  const lines = (text: string): Iterable<[Record<string, unknown> | Error, string]> => {
+    const out: [Record<string, unknown> | Error, string][] = [];
+    forEachLine(text, (line, n) => out.push([parseObject(line, `line ${n}`, limits.maxJsonDepth), `line ${n}`]));
     return out;
   };
 
@@ -107,35 +107,35 @@ export async function jsonLinesRoutes(app: FastifyInstance, options: JsonLinesOp
       request,
       reply,
       (text) => eventObjects(text, limits.maxJsonDepth, lines),
-      (o, n) => eventFromJson(o, `line ${n}`),
+      (o, where) => eventFromJson(o, where),
       (tenant, events) => ({ tenant, series: [], metadata: [], logs: [], events }),
     ),
   );
 }
 
-/** One line as a JSON object, or the error that says why it is not one. */
-function parseObject(line: string, n: number, maxDepth: number): Record<string, unknown> | Error {
+/** One line (or body) as a JSON object, or the error that says why it is not one; `where` names it. */
+function parseObject(line: string, where: string, maxDepth: number): Record<string, unknown> | Error {
   try {
-    const v = parseJsonSafely(line, { maxDepth, what: `line ${n}` });
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return new VigilError('bad_data', `line ${n}: expected a JSON object`);
+    const v = parseJsonSafely(line, { maxDepth, what: where });
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return new VigilError('bad_data', `${where}: expected a JSON object`);
     return v as Record<string, unknown>;
   } catch (err) {
-    return isVigilError(err) ? err : new VigilError('bad_data', `line ${n}: ${(err as Error).message}`);
+    return isVigilError(err) ? err : new VigilError('bad_data', `${where}: ${(err as Error).message}`);
   }
 }
 
 /** A whole-body Kubernetes List (`kubectl get events -o json`) or Event, else JSON lines. */
-function eventObjects(text: string, maxDepth: number, lines: (text: string) => Iterable<[Record<string, unknown> | Error, number]>): Iterable<[Record<string, unknown> | Error, number]> {
+function eventObjects(text: string, maxDepth: number, lines: (text: string) => Iterable<[Record<string, unknown> | Error, string]>): Iterable<[Record<string, unknown> | Error, string]> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') && trimmed.indexOf('\n') >= 0) {
-    const whole = parseObject(text, 1, maxDepth);
+    const whole = parseObject(text, 'body', maxDepth);
     if (!(whole instanceof Error)) {
       if (Array.isArray(whole.items)) {
-        return (whole.items as unknown[]).map((item, i): [Record<string, unknown> | Error, number] =>
-          typeof item === 'object' && item !== null && !Array.isArray(item) ? [item as Record<string, unknown>, i + 1] : [new VigilError('bad_data', `items[${i}]: expected an Event object`), i + 1],
+        return (whole.items as unknown[]).map((item, i): [Record<string, unknown> | Error, string] =>
+          typeof item === 'object' && item !== null && !Array.isArray(item) ? [item as Record<string, unknown>, `items[${i}]`] : [new VigilError('bad_data', `items[${i}]: expected an Event object`), `items[${i}]`],
         );
       }
-      return [[whole, 1]];
+      return [[whole, 'body']];
     }
   }
   return lines(text);

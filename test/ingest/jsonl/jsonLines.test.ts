@@ -100,6 +100,15 @@ describe('POST /api/v1/import/events', () => {
     ]);
   });
 
+  it('names a bad item of a List by its index, and stores the others', async () => {
+    const list = JSON.parse(kubectl) as { items: Record<string, unknown>[] };
+    (list.items[1] as Record<string, unknown>).type = 'Error';
+    const res = await app.inject({ method: 'POST', url: '/api/v1/import/events', payload: JSON.stringify(list, null, 2) });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/^1 of 2 lines could not be read: items\[1\]\.type: /);
+    expect(producer.payloads('events').flatMap((p) => p.events.map((e) => e.reason))).toEqual(['BackOff']);
+  });
+
   it('accepts events.k8s.io/v1 Events and Vigil events as JSON lines', async () => {
     const v1 = {
       apiVersion: 'events.k8s.io/v1',
