@@ -7,5 +7,5 @@ export type { HttpServerOptions, RouteEntry } from './httpServer.js';
 export { allRoles, targets } from './roles/index.js';
 export { directorRole } from './roles/director.js';
 export { TokenStore, tokensFileOf } from './auth/tokenStore.js';
-export { checkListenSafety, isLoopbackHost } from './auth/listenGuard.js';
+export { checkCredentiallessListener, checkListenSafety, isLoopbackHost } from './auth/listenGuard.js';
 export { parseDuration, parseSize } from './commands/nodeAgent.js';

@@ -44,6 +44,34 @@ export const limitsSchema = z
   })
   .strict();
 
+/**
+ * A socket receiver for a protocol without credentials (syslog, Graphite, Wavefront): off unless
+ * given a port; loopback unless told otherwise, and then only with auth.insecureNoAuth, since
+ * anyone who reaches the port can write.
+ */
+const socketReceiverSchema = z
+  .object({
+    /** 0 = off. */
+    port: z.number().int().min(0).max(65535).default(0),
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Longest line or message; longer ones are skipped and counted. */
+    maxMessageBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
+    /** Open TCP connections at most; more are closed on arrival and counted. */
+    maxConnections: z.number().int().positive().max(100_000).default(1024),
+  })
+  .strict();
+
+const syslogSchema = socketReceiverSchema
+  .extend({
+    /** PEM files: with both set the TCP listener speaks TLS (RFC 5425) and UDP stays off. */
+    tls: z
+      .object({ cert: z.string().default(''), key: z.string().default('') })
+      .strict()
+      .refine((t) => (t.cert === '') === (t.key === ''), 'set both cert and key, or neither')
+      .default({ cert: '', key: '' }),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     dataDir: z.string().min(1).default('./data'),
@@ -95,9 +123,15 @@ export const configSchema = z
          * drop them anyway.
          */
         maxSampleAgeMs: z.number().int().positive().optional(),
+        /** Syslog over TCP and UDP on one port (RFC 5424/3164, RFC 6587 framing, RFC 5425 TLS). */
+        syslog: syslogSchema.default(syslogSchema.parse({})),
+        /** Graphite plaintext over TCP (`path value timestamp`, tags as `path;k=v`). */
+        graphite: socketReceiverSchema.default(socketReceiverSchema.parse({})),
+        /** Wavefront data format over TCP (`metric value [timestamp] source=s [k="v" ...]`). */
+        wavefront: socketReceiverSchema.default(socketReceiverSchema.parse({})),
       })
       .strict()
-      .default({ decodeWorkers: 1 }),
+      .default({ decodeWorkers: 1, syslog: syslogSchema.parse({}), graphite: socketReceiverSchema.parse({}), wavefront: socketReceiverSchema.parse({}) }),
     bus: z
       .object({
         kind: z.enum(['embedded', 'kafka']).default('embedded'),

@@ -13,3 +13,8 @@ export type { OtlpDecodeTask, OtlpDecoder } from './otlp/otlpDecode.js';
 export { remoteWriteReceiver, prepareRemoteWrite, inProcessRemoteWriteDecoder, decodeRemoteWrite, REMOTE_WRITE_VERSION, REMOTE_WRITE_V2_VERSION, decodeRemoteWriteV2, uncompressSnappyBlock, SnappyError } from './remotewrite/index.js';
 export type { RemoteWriteReceiverOptions, RemoteWriteDecoder, RemoteWriteTask, RemoteWriteMessage } from './remotewrite/index.js';
 export * from './exposition/index.js';
+export * from './syslog/index.js';
+export * from './loki/index.js';
+export * from './plaintext/index.js';
+export * from './listeners/index.js';
+export * from './jsonl/index.js';

@@ -23,3 +23,16 @@ export function checkListenSafety(host: string, auth: { readonly enabled: boolea
       `Enable it (--auth, after \`vigil token create\`), listen on 127.0.0.1, or accept the risk with --insecure-no-auth`,
   );
 }
+
+/**
+ * For listeners whose protocol carries no credentials (syslog, Graphite, Wavefront): --auth cannot
+ * protect them, so any non-loopback address needs --insecure-no-auth (logged as a warning).
+ */
+export function checkCredentiallessListener(host: string, insecureNoAuth: boolean, what: string): ListenVerdict {
+  if (isLoopbackHost(host)) return 'loopback';
+  if (insecureNoAuth) return 'insecure';
+  throw new Error(
+    `refusing to listen for ${what} on ${host}: the protocol carries no credentials, so anyone who can reach it could write data. ` +
+      `Listen on 127.0.0.1 (and forward from a local relay such as rsyslog), or accept the risk with --insecure-no-auth`,
+  );
+}

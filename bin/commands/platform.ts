@@ -19,6 +19,14 @@ const startFlags = {
   'rule-files': { type: 'string', key: 'rules.files' },
   'alertmanager-url': { type: 'string', key: 'rules.alertmanagers' },
   'notify-config': { type: 'string', key: 'notify.configFile' },
+  'syslog-port': { type: 'string', key: 'ingest.syslog.port' },
+  'syslog-host': { type: 'string', key: 'ingest.syslog.host' },
+  'syslog-tls-cert': { type: 'string', key: 'ingest.syslog.tls.cert' },
+  'syslog-tls-key': { type: 'string', key: 'ingest.syslog.tls.key' },
+  'graphite-port': { type: 'string', key: 'ingest.graphite.port' },
+  'graphite-host': { type: 'string', key: 'ingest.graphite.host' },
+  'wavefront-port': { type: 'string', key: 'ingest.wavefront.port' },
+  'wavefront-host': { type: 'string', key: 'ingest.wavefront.host' },
   help: { type: 'boolean' },
 } as const;
 
@@ -49,6 +57,19 @@ flags:
                       (POST /api/v2/alerts; VIGIL_RULES__ALERTMANAGERS; config rules.alertmanagers)
   --notify-config FILE  Alertmanager's YAML (route, receivers' webhook_configs, inhibit_rules):
                       Vigil routes, groups and delivers alerts itself (VIGIL_NOTIFY__CONFIG_FILE)
+
+receivers on their own ports (off unless given a port; loopback unless --*-host says otherwise,
+which needs --insecure-no-auth since these protocols carry no credentials):
+  --syslog-port N        syslog on TCP and UDP port N: RFC 5424 and RFC 3164, octet counting or
+                         newline framing (VIGIL_INGEST__SYSLOG__PORT)
+  --syslog-host ADDR     (default 127.0.0.1; VIGIL_INGEST__SYSLOG__HOST)
+  --syslog-tls-cert FILE PEM certificate: syslog over TLS (RFC 5425) on the TCP port, UDP off
+                         (with --syslog-tls-key; VIGIL_INGEST__SYSLOG__TLS__CERT)
+  --syslog-tls-key FILE  PEM private key (VIGIL_INGEST__SYSLOG__TLS__KEY)
+  --graphite-port N      Graphite plaintext over TCP (VIGIL_INGEST__GRAPHITE__PORT)
+  --graphite-host ADDR   (default 127.0.0.1; VIGIL_INGEST__GRAPHITE__HOST)
+  --wavefront-port N     Wavefront data format over TCP (VIGIL_INGEST__WAVEFRONT__PORT)
+  --wavefront-host ADDR  (default 127.0.0.1; VIGIL_INGEST__WAVEFRONT__HOST)
 `;
 
 /** `vigil start`: runs the platform until SIGTERM/SIGINT; resolves to the exit code. */

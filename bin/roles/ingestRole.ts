@@ -1,13 +1,15 @@
 import type { Bus, OtlpDecoder, PushPipeline, RemoteWriteDecoder } from '../../ingest/index.js';
-import { createPushPipeline, DecodePool, importReceiver, inProcessDecoder, inProcessRemoteWriteDecoder, otlpReceiver, remoteWriteReceiver } from '../../ingest/index.js';
+import { createPushPipeline, DecodePool, importReceiver, inProcessDecoder, inProcessRemoteWriteDecoder, jsonLinesRoutes, lokiPushReceiver, otlpReceiver, plaintextImportRoutes, remoteWriteReceiver } from '../../ingest/index.js';
 import { effectiveMaxSampleAgeMs } from '../../core/index.js';
 import type { Role } from '../role.js';
 import { scoped } from '../auth/routeScope.js';
+import { startSocketReceivers } from './socketReceivers.js';
 
 /**
- * Receivers (OTLP/HTTP, Prometheus remote write, pushed Prometheus exposition text) and the
- * shared push pipeline that publishes to the bus. With ingest.decodeWorkers > 0, OTLP and
- * remote-write bodies are decoded and prepared on worker threads.
+ * Receivers (OTLP/HTTP, Prometheus remote write, pushed Prometheus exposition text, Loki push,
+ * JSON lines, Graphite/Wavefront over HTTP, and the socket receivers: syslog, Graphite,
+ * Wavefront) and the shared push pipeline that publishes to the bus. With
+ * ingest.decodeWorkers > 0, OTLP and remote-write bodies are decoded and prepared on worker threads.
  */
 export const ingestRole: Role = {
   name: 'ingest',
@@ -30,7 +32,24 @@ export const ingestRole: Role = {
     await ctx.http.register(scoped('ingest', otlpReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder });
     const remoteWriteDecoder: RemoteWriteDecoder = pool ?? inProcessRemoteWriteDecoder;
     await ctx.http.register(scoped('ingest', remoteWriteReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, decoder: remoteWriteDecoder, registry: ctx.registry });
-    await ctx.http.register(scoped('ingest', importReceiver), { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry });
-    return { stop: async () => pool?.shutdown() };
+    const http = { pipeline, limits, defaultTenant: ctx.config.tenant.default, registry: ctx.registry };
+    await ctx.http.register(scoped('ingest', importReceiver), http);
+    await ctx.http.register(scoped('ingest', lokiPushReceiver), http);
+    await ctx.http.register(scoped('ingest', jsonLinesRoutes), http);
+    await ctx.http.register(scoped('ingest', plaintextImportRoutes), http);
+    let sockets;
+    try {
+      sockets = await startSocketReceivers(ctx, pipeline);
+    } catch (err) {
+      await pool?.shutdown();
+      throw err;
+    }
+    return {
+      stop: async () => {
+        // Receivers first: what they already read still goes through the pipeline.
+        for (const s of sockets) await s.shutdown();
+        await pool?.shutdown();
+      },
+    };
   },
 };

@@ -91,15 +91,15 @@ interface Problem {
   message: string;
 }
 
-function checkStreamLabels(labels: Labels, what: string, limits: Limits): Problem | undefined {
+function checkStreamLabels(labels: Labels, whatOf: () => string, limits: Limits): Problem | undefined {
   const keys = Object.keys(labels);
   if (keys.length > limits.maxLabelsPerSeries) {
-    return { reason: 'too_many_labels', message: `${what} has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}` };
+    return { reason: 'too_many_labels', message: `${whatOf()} has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}` };
   }
   for (const k of keys) {
-    if (!isValidLabelName(k)) return { reason: 'invalid_labels', message: `invalid label name ${quote(k)} on ${what}: must match [a-zA-Z_][a-zA-Z0-9_]*` };
-    if (k.length > limits.maxLabelNameLength) return { reason: 'invalid_labels', message: `label name ${quote(k, 64)} on ${what} is longer than ${limits.maxLabelNameLength}` };
-    if ((labels[k] as string).length > limits.maxLabelValueLength) return { reason: 'invalid_labels', message: `value of label ${k} on ${what} is longer than ${limits.maxLabelValueLength}` };
+    if (!isValidLabelName(k)) return { reason: 'invalid_labels', message: `invalid label name ${quote(k)} on ${whatOf()}: must match [a-zA-Z_][a-zA-Z0-9_]*` };
+    if (k.length > limits.maxLabelNameLength) return { reason: 'invalid_labels', message: `label name ${quote(k, 64)} on ${whatOf()} is longer than ${limits.maxLabelNameLength}` };
+    if ((labels[k] as string).length > limits.maxLabelValueLength) return { reason: 'invalid_labels', message: `value of label ${k} on ${whatOf()} is longer than ${limits.maxLabelValueLength}` };
   }
   return undefined;
 }
@@ -107,14 +107,15 @@ function checkStreamLabels(labels: Labels, what: string, limits: Limits): Proble
 const NS_PER_MS = 1_000_000n;
 
 function checkLogRecord(r: LogRecord, limits: Limits, nowMs: number): Problem | undefined {
-  const what = `log record of stream ${formatSeries(r.stream)}`;
+  // Named only when something is wrong: formatting the stream per record cost more than the rest.
+  const what = (): string => `log record of stream ${formatSeries(r.stream)}`;
   const timeProblem = typeof r.timeNs === 'bigint' ? timestampProblem(Number(r.timeNs / NS_PER_MS), nowMs, limits) : { reason: 'bad_timestamp' as const, message: 'time is not a bigint of nanoseconds' };
-  if (timeProblem !== undefined) return { reason: timeProblem.reason, message: `${what}: ${timeProblem.message}` };
+  if (timeProblem !== undefined) return { reason: timeProblem.reason, message: `${what()}: ${timeProblem.message}` };
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit: skip the byte count for short lines.
   if (r.body.length * 3 > limits.maxLogLineBytes) {
     const bytes = Buffer.byteLength(r.body, 'utf8');
     if (bytes > limits.maxLogLineBytes) {
-      return { reason: 'line_too_long', message: `${what}: line of ${bytes} bytes is longer than the limit of ${limits.maxLogLineBytes}` };
+      return { reason: 'line_too_long', message: `${what()}: line of ${bytes} bytes is longer than the limit of ${limits.maxLogLineBytes}` };
     }
   }
   return checkStreamLabels(r.stream, what, limits);
@@ -130,5 +131,5 @@ function checkEvent(e: Event, limits: Limits, nowMs: number): Problem | undefine
     if (problem !== undefined) return { reason: problem.reason, message: `${what}: ${field}: ${problem.message}` };
   }
   if (e.firstSeenMs > e.lastSeenMs) return { reason: 'invalid_event', message: `${what}: firstSeenMs is after lastSeenMs` };
-  return checkStreamLabels(e.labels, what, limits);
+  return checkStreamLabels(e.labels, () => what, limits);
 }

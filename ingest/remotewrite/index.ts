@@ -7,4 +7,4 @@ export type { DecodedRemoteWrite } from './remoteWriteDecode.js';
 export { checkRemoteWriteHeaders, REMOTE_WRITE_VERSION, REMOTE_WRITE_V2_VERSION } from './remoteWriteHeaders.js';
 export type { RemoteWriteMessage } from './remoteWriteHeaders.js';
 export { decodeRemoteWriteV2 } from './remoteWriteV2Decode.js';
-export { uncompressSnappyBlock, SnappyError } from './snappyBlock.js';
+export { uncompressSnappyBlock, SnappyError } from '../codec/snappyBlock.js';

@@ -5,7 +5,7 @@ import { Rejections } from '../pipeline/rejections.js';
 import { decodeRemoteWrite } from './remoteWriteDecode.js';
 import type { RemoteWriteMessage } from './remoteWriteHeaders.js';
 import { decodeRemoteWriteV2 } from './remoteWriteV2Decode.js';
-import { SnappyError, uncompressSnappyBlock } from './snappyBlock.js';
+import { SnappyError, uncompressSnappyBlock } from '../codec/snappyBlock.js';
 
 /** One remote-write body (headers already checked) and what preparing it needs, away from HTTP. */
 export interface RemoteWriteTask extends PrepareContext {
