@@ -25,8 +25,10 @@ describe('a POSTed sample becomes visible to queries (idle)', () => {
   let vigil: VigilProcess;
   beforeAll(async () => {
     vigil = await startVigil({ dataDir });
-    // Idle: let the store take the host collector's first batch, written just after start.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Idle: let the store take what every role writes just after start (the host collector's
+    // first collection, the self-scrape, the first rule round): 1.5 s was no longer enough once
+    // the scraper and the in-process node agent started with the platform.
+    await new Promise((r) => setTimeout(r, 4000));
   });
   afterAll(async () => {
     await vigil?.stop();
