@@ -394,7 +394,7 @@ export class DuckDbQuerier implements Querier {
     const missing: number[] = []; // indexes into ids and out
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as bigint;
-      const hit = cache.get(id);
+      const hit = cache.get(tenantId, id);
       if (hit === undefined) missing.push(i);
       out.push({ id, labels: hit?.labels ?? {} });
     }
@@ -405,7 +405,7 @@ export class DuckDbQuerier implements Querier {
       WHERE tenant_id = ${params.add(tenantId, UINTEGER)} AND series_id IN (SELECT unnest(${params.add(listValue(missing.map((i) => ids[i] as bigint)), LIST(UBIGINT))}))`;
     const fetched = new Map<bigint, Labels>();
     for (const [id, json] of (await conn.runAndReadAll(sql, params.values, params.types)).getRows()) {
-      fetched.set(id as bigint, cache.add(id as bigint, JSON.parse(json as string) as Labels).labels);
+      fetched.set(id as bigint, cache.add(tenantId, id as bigint, JSON.parse(json as string) as Labels).labels);
     }
     for (const i of missing) out[i] = { id: ids[i] as bigint, labels: fetched.get(ids[i] as bigint) ?? {} };
     return out;
