@@ -4,22 +4,13 @@ import { isVigilError } from '../../core/index.js';
 import { PushQueue } from './pushQueue.js';
 import { createReceiverMetrics } from './receiverMetrics.js';
 import { SocketListener } from './socketListener.js';
+import type { SocketListenerOptions } from './socketListener.js';
 
-export interface QueuedSocketReceiverOptions<T> {
-  /** The `receiver` label of the metrics and the name in logs: "syslog", "graphite", ... */
-  readonly receiver: string;
+/** The listener's own options (receiver, host, port, udp, tls, frame and connection limits), then what it feeds. */
+export interface QueuedSocketReceiverOptions<T>
+  extends Pick<SocketListenerOptions, 'receiver' | 'host' | 'port' | 'udp' | 'tls' | 'maxFrameBytes' | 'octetCounting' | 'maxConnections'> {
   /** What one frame is called in the warning about a skipped one: "syslog message", "graphite line". */
   readonly frameName: string;
-  readonly host: string;
-  /** 0 picks a free port (tests); UDP, when on, then binds the same number. */
-  readonly port: number;
-  readonly udp: boolean;
-  /** PEM certificate and key: the TCP listener speaks TLS. */
-  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
-  readonly maxFrameBytes: number;
-  /** Accept RFC 6587 octet-counted frames besides newline-terminated ones. */
-  readonly octetCounting: boolean;
-  readonly maxConnections: number;
   /**
    * Parses one frame received at `nowMs`: the item to queue, or undefined for a frame that holds
    * nothing but is fine (a comment line). Throws a VigilError for a frame that does not parse.
