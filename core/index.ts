@@ -11,3 +11,4 @@ export * from './auth.js';
 export * from './quote.js';
 export * from './requestIdentity.js';
 export * from './safeJson.js';
+export { lowerBound } from './sorted.js';

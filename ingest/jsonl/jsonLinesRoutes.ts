@@ -1,25 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { Event, Limits, LogRecord, WriteRequest } from '../../core/index.js';
+import type { Event, LogRecord, WriteRequest } from '../../core/index.js';
 import { formatZodIssues, isVigilError, parseJsonSafely, requestTenant, VigilError } from '../../core/index.js';
-import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import { createReceiverMetrics } from '../listeners/receiverMetrics.js';
-import { bodyText, forEachLine, registerTextBody, sendText } from '../listeners/textBody.js';
+import type { TextImportOptions } from '../listeners/textBody.js';
+import { bodyText, forEachLine, MAX_NAMED_LINES, registerTextBody, sendText } from '../listeners/textBody.js';
 import { eventFromJson } from './kubernetesEvent.js';
 import type { JsonLineFields } from './jsonLineToLogRecord.js';
 import { DEFAULT_JSON_LINE_FIELDS, jsonLineToLogRecord } from './jsonLineToLogRecord.js';
 
-export interface JsonLinesOptions {
-  readonly pipeline: PushPipeline;
-  /** maxRequestBytes bounds the body before and after gzip; maxJsonDepth each line's nesting. */
-  readonly limits: Limits;
-  readonly defaultTenant: string;
-  readonly registry: Registry;
-  readonly now?: () => number;
-}
-
-const MAX_NAMED = 3;
+/** The JSON lines import takes what every line-oriented import takes. */
+export type JsonLinesOptions = TextImportOptions;
 
 /** VictoriaLogs' query arguments of /insert/jsonline: comma-separated field names. */
 const jsonlineQuery = z
@@ -63,7 +54,7 @@ export async function jsonLinesRoutes(app: FastifyInstance, options: JsonLinesOp
       } catch (err) {
         if (!isVigilError(err)) throw err;
         bad++;
-        if (errors.length < MAX_NAMED) errors.push(err.message.startsWith(where) ? err.message : `${where}: ${err.message}`);
+        if (errors.length < MAX_NAMED_LINES) errors.push(err.message.startsWith(where) ? err.message : `${where}: ${err.message}`);
       }
     }
     let rejected = '';

@@ -1,10 +1,25 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Limits, VigilError } from '../../core/index.js';
 import { capMessage, httpStatusOf, isVigilError } from '../../core/index.js';
 import { decodeContentEncoding } from '../otlp/otlpBody.js';
+import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import type { ReceiverMetrics } from './receiverMetrics.js';
 
 /** What the line-oriented HTTP imports (Graphite, Wavefront, JSON lines) share: raw bodies, gzip, plain-text answers. */
+
+/** The options of a line-oriented import plugin. */
+export interface TextImportOptions {
+  readonly pipeline: PushPipeline;
+  /** maxRequestBytes bounds the body before and after gzip (maxJsonDepth each JSON line's nesting). */
+  readonly limits: Limits;
+  readonly defaultTenant: string;
+  readonly registry: Registry;
+  readonly now?: () => number;
+}
+
+/** Bad lines named in one answer at most; the rest are counted. */
+export const MAX_NAMED_LINES = 3;
 
 /** Raw bodies, plain-text errors and per-route request counts for a text import plugin. */
 export function registerTextBody(app: FastifyInstance, limits: Limits, metrics: ReceiverMetrics, receiverOf: (url: string) => string): void {

@@ -1,24 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Registry } from 'prom-client';
-import type { Limits, TimeSeries } from '../../core/index.js';
+import type { TimeSeries } from '../../core/index.js';
 import { isVigilError, requestTenant } from '../../core/index.js';
-import type { PushPipeline } from '../pipeline/pushPipeline.js';
 import { createReceiverMetrics } from '../listeners/receiverMetrics.js';
-import { bodyText, forEachLine, registerTextBody, sendText } from '../listeners/textBody.js';
+import type { TextImportOptions } from '../listeners/textBody.js';
+import { bodyText, forEachLine, MAX_NAMED_LINES, registerTextBody, sendText } from '../listeners/textBody.js';
 import type { PlaintextFormat } from './plaintextFormat.js';
 import { plaintextParsers } from './plaintextFormat.js';
 
-export interface TextImportOptions {
-  readonly pipeline: PushPipeline;
-  /** maxRequestBytes bounds the body before and after gzip. */
-  readonly limits: Limits;
-  readonly defaultTenant: string;
-  readonly registry: Registry;
-  readonly now?: () => number;
-}
-
-/** Bad lines named in one answer at most; the rest are counted. */
-const MAX_NAMED = 3;
+export type { TextImportOptions };
 
 /**
  * POST /api/v1/import/graphite and /api/v1/import/wavefront: a body of lines (optionally gzip'ed),
@@ -46,7 +35,7 @@ export async function plaintextImportRoutes(app: FastifyInstance, options: TextI
       } catch (err) {
         if (!isVigilError(err)) throw err;
         bad++;
-        if (errors.length < MAX_NAMED) errors.push(`line ${n}: ${err.message}`);
+        if (errors.length < MAX_NAMED_LINES) errors.push(`line ${n}: ${err.message}`);
       }
     });
     let rejectedMessage = '';

@@ -1,10 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Logger, TimeSeries } from '../../core/index.js';
-import { isVigilError } from '../../core/index.js';
 import type { PushPipeline } from '../pipeline/pushPipeline.js';
-import { PushQueue } from '../listeners/pushQueue.js';
-import { createReceiverMetrics } from '../listeners/receiverMetrics.js';
-import { SocketListener } from '../listeners/socketListener.js';
+import { QueuedSocketReceiver } from '../listeners/queuedSocketReceiver.js';
 import type { PlaintextFormat } from './plaintextFormat.js';
 import { plaintextParsers } from './plaintextFormat.js';
 
@@ -28,71 +25,26 @@ export interface PlaintextReceiverOptions {
  * proxy take them), pushed through the pipeline in batches; a line that does not parse is counted
  * and skipped. Lines starting with '#' are comments.
  */
-export class PlaintextReceiver {
-  private readonly queue: PushQueue<TimeSeries>;
-  private readonly listener: SocketListener;
-
+export class PlaintextReceiver extends QueuedSocketReceiver<TimeSeries> {
   constructor(options: PlaintextReceiverOptions) {
-    const { pipeline, tenant, logger, format } = options;
-    const now = options.now ?? Date.now;
+    const { pipeline, tenant, format } = options;
     const parse = plaintextParsers[format];
-    const maxBatch = 5_000;
-    this.queue = new PushQueue<TimeSeries>({
-      push: async (series) => {
-        await pipeline.push({ tenant, series, metadata: [], logs: [], events: [] });
-      },
-      logger,
-      maxBatch,
-      flushMs: 20,
-      highWater: 4 * maxBatch,
-      hardLimit: 20 * maxBatch,
-      onDrain: () => this.listener.resume(),
-    });
-    let lastWarnMs = 0;
-    this.listener = new SocketListener({
+    super({
       receiver: format,
+      frameName: `${format} line`,
       host: options.host,
       port: options.port,
       udp: false,
       maxFrameBytes: options.maxLineBytes,
       octetCounting: false,
       maxConnections: options.maxConnections,
-      saturated: () => this.queue.saturated,
-      metrics: createReceiverMetrics(options.registry),
-      logger,
-      handle: (frame, peer) => {
-        if (frame[0] === 0x23 /* # */) return 'accepted';
-        const nowMs = now();
-        let series: TimeSeries;
-        try {
-          series = parse(frame.toString('utf8'), nowMs);
-        } catch (err) {
-          if (!isVigilError(err)) throw err;
-          if (nowMs - lastWarnMs > 10_000) {
-            lastWarnMs = nowMs;
-            logger.warn({ peer, err: err.message }, `${format} line skipped (see vigil_receiver_frames_total{outcome="invalid"})`);
-          }
-          return 'invalid';
-        }
-        return this.queue.add(series) ? 'accepted' : 'dropped';
+      parse: (frame, _peer, nowMs) => (frame[0] === 0x23 /* # */ ? undefined : parse(frame.toString('utf8'), nowMs)),
+      push: async (series) => {
+        await pipeline.push({ tenant, series, metadata: [], logs: [], events: [] });
       },
+      registry: options.registry,
+      logger: options.logger,
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
-  }
-
-  async start(): Promise<void> {
-    await this.listener.start();
-  }
-
-  get port(): number {
-    return this.listener.port;
-  }
-
-  flush(): Promise<void> {
-    return this.queue.flush();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.listener.stop();
-    await this.queue.shutdown();
   }
 }

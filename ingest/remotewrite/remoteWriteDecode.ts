@@ -1,7 +1,8 @@
-import type { Labels, MetricMetadata, MetricType, Sample, TimeSeries } from '../../core/index.js';
-import { formatSeries, VigilError } from '../../core/index.js';
+import type { MetricMetadata, Sample, TimeSeries } from '../../core/index.js';
+import { VigilError } from '../../core/index.js';
 import type { Rejections } from '../pipeline/rejections.js';
-import { ProtoError, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './protoReader.js';
+import { ProtoError, ProtoReader, WIRE_LEN, WIRE_VARINT } from './protoReader.js';
+import { METRIC_TYPES, readSample, setLabel, storableSeries } from './remoteWriteSeries.js';
 
 /**
  * What a Prometheus remote-write 1.0 `prometheus.WriteRequest` carries that Vigil keeps.
@@ -19,9 +20,6 @@ export interface DecodedRemoteWrite {
   readonly series: TimeSeries[];
   readonly metadata: MetricMetadata[];
 }
-
-/** MetricMetadata.MetricType by number. */
-const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
 
 /** Where the decoder is, for the message of a 400: `timeseries[3].samples[1]`. */
 class Position {
@@ -104,28 +102,14 @@ function readTimeSeries(r: ProtoReader, at: Position, rejections: Rejections): T
           else r.skip(t & 7);
         }
         r.limit = end;
-        if (value === '') break;
-        if (Object.hasOwn(labels, name)) duplicate ??= name;
-        // A plain assignment to "__proto__" would set the prototype (or nothing), not a label.
-        if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
-        else labels[name] = value;
+        const repeated = setLabel(labels, name, value);
+        duplicate ??= repeated;
         break;
       }
       case (2 << 3) | WIRE_LEN: {
         at.field = 'samples';
         at.index = samples.length;
-        const sampleEnd = r.lengthEnd();
-        let v = 0;
-        let t = 0;
-        r.limit = sampleEnd;
-        while (r.pos < sampleEnd) {
-          const f = r.uint32();
-          if (f === ((1 << 3) | WIRE_I64)) v = r.double();
-          else if (f === ((2 << 3) | WIRE_VARINT)) t = r.int64();
-          else r.skip(f & 7);
-        }
-        r.limit = end;
-        samples.push({ t, v });
+        samples.push(readSample(r));
         break;
       }
       case (4 << 3) | WIRE_LEN:
@@ -140,19 +124,7 @@ function readTimeSeries(r: ProtoReader, at: Position, rejections: Rejections): T
     }
   }
   r.limit = outer;
-  if (duplicate !== undefined) {
-    // Only the first rejection per reason keeps its message: skip formatting the series for the rest.
-    const message = rejections.hasMessage('samples', 'invalid_labels') ? '' : `${formatSeries(labels)}: label name ${JSON.stringify(duplicate)} repeated`;
-    rejections.add('samples', 'invalid_labels', samples.length + histograms, message);
-    return undefined;
-  }
-  if (histograms > 0) {
-    const message = rejections.hasMessage('samples', 'unsupported') ? '' : `${formatSeries(labels)}: native histograms are not supported yet (send classic histograms: _bucket/_sum/_count)`;
-    rejections.add('samples', 'unsupported', histograms, message);
-  }
-  // A series with only histograms (or nothing) has nothing left to store.
-  if (samples.length === 0) return undefined;
-  return { labels: labels as Labels, samples };
+  return storableSeries(labels, samples, histograms, duplicate, rejections);
 }
 
 function readMetadata(r: ProtoReader): MetricMetadata | undefined {

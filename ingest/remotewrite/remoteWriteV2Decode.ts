@@ -1,8 +1,9 @@
-import type { Labels, MetricMetadata, MetricType, Sample, TimeSeries } from '../../core/index.js';
-import { formatSeries, METRIC_NAME, VigilError } from '../../core/index.js';
+import type { MetricMetadata, Sample, TimeSeries } from '../../core/index.js';
+import { METRIC_NAME, VigilError } from '../../core/index.js';
 import type { Rejections } from '../pipeline/rejections.js';
 import type { DecodedRemoteWrite } from './remoteWriteDecode.js';
-import { ProtoError, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './protoReader.js';
+import { ProtoError, ProtoReader, WIRE_LEN, WIRE_VARINT } from './protoReader.js';
+import { METRIC_TYPES, readSample, setLabel, storableSeries } from './remoteWriteSeries.js';
 
 /**
  * Remote write 2.0's `io.prometheus.write.v2.Request`: strings once in a symbol table, series
@@ -14,7 +15,6 @@ import { ProtoError, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './prot
  *   Sample     { double value = 1; int64 timestamp = 2; }
  *   Metadata   { MetricType type = 1; uint32 help_ref = 3; uint32 unit_ref = 4; }
  */
-const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
 
 /** Where the decoder is, for the message of a 400. */
 class Position {
@@ -91,18 +91,7 @@ function readTimeSeries(r: ProtoReader, symbols: readonly string[], at: Position
         break;
       case (2 << 3) | WIRE_LEN: {
         at.field = `samples[${samples.length}]`;
-        const sampleEnd = r.lengthEnd();
-        let v = 0;
-        let t = 0;
-        r.limit = sampleEnd;
-        while (r.pos < sampleEnd) {
-          const f = r.uint32();
-          if (f === ((1 << 3) | WIRE_I64)) v = r.double();
-          else if (f === ((2 << 3) | WIRE_VARINT)) t = r.int64();
-          else r.skip(f & 7);
-        }
-        r.limit = end;
-        samples.push({ t, v });
+        samples.push(readSample(r));
         break;
       }
       case (3 << 3) | WIRE_LEN:
@@ -138,10 +127,8 @@ function readTimeSeries(r: ProtoReader, symbols: readonly string[], at: Position
   for (let i = 0; i < refs.length; i += 2) {
     const name = symbol(symbols, refs[i] as number);
     const value = symbol(symbols, refs[i + 1] as number);
-    if (value === '') continue;
-    if (Object.hasOwn(labels, name)) duplicate ??= name;
-    if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
-    else labels[name] = value;
+    const repeated = setLabel(labels, name, value);
+    duplicate ??= repeated;
   }
   at.field = 'metadata';
   const name = labels[METRIC_NAME];
@@ -152,16 +139,8 @@ function readTimeSeries(r: ProtoReader, symbols: readonly string[], at: Position
     // An unspecified type without help or unit says nothing: not stored.
     if (type !== undefined && (meta.type !== 0 || help !== '' || unit !== '')) metadata.set(name, { metricFamilyName: name, type, unit, help });
   }
-  if (duplicate !== undefined) {
-    const message = rejections.hasMessage('samples', 'invalid_labels') ? '' : `${formatSeries(labels)}: label name ${JSON.stringify(duplicate)} repeated`;
-    rejections.add('samples', 'invalid_labels', samples.length + histograms, message);
-    return;
-  }
-  if (histograms > 0) {
-    const message = rejections.hasMessage('samples', 'unsupported') ? '' : `${formatSeries(labels)}: native histograms are not supported yet (send classic histograms: _bucket/_sum/_count)`;
-    rejections.add('samples', 'unsupported', histograms, message);
-  }
-  if (samples.length > 0) out.push({ labels: labels as Labels, samples });
+  const stored = storableSeries(labels, samples, histograms, duplicate, rejections);
+  if (stored !== undefined) out.push(stored);
 }
 
 function symbol(symbols: readonly string[], ref: number): string {

@@ -1,4 +1,4 @@
-import { VigilError } from '../../core/index.js';
+import { lowerBound, VigilError } from '../../core/index.js';
 import type { LabelMatcher, Querier, SeriesSamples } from '../../storage/index.js';
 import type { Engine, Queryable, QueryValue } from '../engine/index.js';
 import type { MetricExpr } from './ast.js';
@@ -74,15 +74,4 @@ function samplesQueryable(series: readonly SampleSeries[][]): Queryable {
       metadata: refuse,
     }),
   };
-}
-
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

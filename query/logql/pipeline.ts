@@ -100,17 +100,24 @@ function renderOrError(e: Entry, render: () => string, fallback: string): string
   }
 }
 
+const NOT_JSON = Symbol('not JSON');
+
+/** The line as JSON, or NOT_JSON once it has set Loki's JSONParserErr labels on the entry. */
+function parseJsonLine(e: Entry): unknown {
+  try {
+    return JSON.parse(e.line);
+  } catch (err) {
+    e.labels[ERROR_LABEL] = 'JSONParserErr';
+    e.labels[ERROR_DETAILS_LABEL] = err instanceof Error ? err.message : String(err);
+    return NOT_JSON;
+  }
+}
+
 function jsonStage(s: ParserStage): StageFn {
   const paths = s.params.map((p) => ({ label: p.label, path: parseJsonPath(p.source) }));
   return (e) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(e.line);
-    } catch (err) {
-      e.labels[ERROR_LABEL] = 'JSONParserErr';
-      e.labels[ERROR_DETAILS_LABEL] = err instanceof Error ? err.message : String(err);
-      return true;
-    }
+    const value = parseJsonLine(e);
+    if (value === NOT_JSON) return true;
     if (paths.length > 0) {
       for (const p of paths) {
         const v = readJsonPath(value, p.path);
@@ -152,14 +159,8 @@ function logfmtStage(s: ParserStage): StageFn {
 
 /** `| unpack`: the labels Promtail's pack stage put in a JSON line, and `_entry` back as the line. */
 const unpackStage: StageFn = (e) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(e.line);
-  } catch (err) {
-    e.labels[ERROR_LABEL] = 'JSONParserErr';
-    e.labels[ERROR_DETAILS_LABEL] = err instanceof Error ? err.message : String(err);
-    return true;
-  }
+  const value = parseJsonLine(e);
+  if (value === NOT_JSON) return true;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return true;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (typeof v !== 'string') continue;

@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../../alerting/index.js';
 import type { AlertmanagerServer, VigilProcess } from '../support/index.js';
 import { alertmanagerInstalled, pushGauges, startAlertmanager, startVigil } from '../support/index.js';
+import type { ApiAlert } from './apiAlert.js';
 
 const AMTOOL = '/usr/bin/amtool';
-
-interface ApiAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: string;
-  activeAt: string;
-  value: string;
-}
 
 /** Polls `probe` until it returns a value (not undefined); fails with `what` after ~20 s. */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {

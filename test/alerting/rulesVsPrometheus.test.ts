@@ -7,14 +7,7 @@ import type { PrometheusServer } from '../query/prometheusServer.js';
 import { prometheusInstalled, startPrometheus } from '../query/prometheusServer.js';
 import type { VigilProcess } from '../support/index.js';
 import { pushGauges, startVigil } from '../support/index.js';
-
-interface ApiAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: string;
-  activeAt: string;
-  value: string;
-}
+import type { ApiAlert } from './apiAlert.js';
 
 /** What one server showed for one alert over the run. */
 interface Timeline {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { createLogger, limitsSchema } from '../../core/index.js';
 import type { Limits } from '../../core/index.js';
-import type { OtlpDecoder } from '../../ingest/index.js';
+import type { OtlpDecoder, PushPipeline } from '../../ingest/index.js';
 import { createPushPipeline, otlpReceiver } from '../../ingest/index.js';
 import { RecordingProducer } from './recordingProducer.js';
 
@@ -17,17 +17,27 @@ export interface Harness {
 }
 
 /**
- * A fastify app with the real receiver and pipeline, publishing into a RecordingProducer;
- * `decoder` is where bodies are decoded (default: in-process).
+ * A fastify app with the real pipeline, publishing into a RecordingProducer, and the receiver
+ * `register` puts on the app in front of it.
  */
-export async function otlpHarness(limitOverrides: Partial<Limits> = {}, decoder?: OtlpDecoder): Promise<Harness> {
+export async function receiverHarness(
+  limitOverrides: Partial<Limits>,
+  register: (app: FastifyInstance, pipeline: PushPipeline, limits: Limits, registry: Registry) => PromiseLike<unknown>,
+): Promise<Harness> {
   const limits = limitsSchema.parse(limitOverrides);
   const producer = new RecordingProducer();
   const registry = new Registry();
-  const logger = createLogger('silent');
-  const pipeline = createPushPipeline({ producer, limits, registry, logger, now: () => NOW_MS });
+  const pipeline = createPushPipeline({ producer, limits, registry, logger: createLogger('silent'), now: () => NOW_MS });
   const app = Fastify({ logger: false });
-  await app.register(otlpReceiver, { pipeline, limits, defaultTenant: 'default', decoder });
+  await register(app, pipeline, limits, registry);
   await app.ready();
   return { app, producer, registry };
+}
+
+/**
+ * A fastify app with the real OTLP receiver and pipeline, publishing into a RecordingProducer;
+ * `decoder` is where bodies are decoded (default: in-process).
+ */
+export function otlpHarness(limitOverrides: Partial<Limits> = {}, decoder?: OtlpDecoder): Promise<Harness> {
+  return receiverHarness(limitOverrides, (app, pipeline, limits) => app.register(otlpReceiver, { pipeline, limits, defaultTenant: 'default', decoder }));
 }

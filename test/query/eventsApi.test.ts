@@ -1,11 +1,8 @@
-import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event } from '../../core/index.js';
-import { createLogger } from '../../core/index.js';
 import { eventsApi } from '../../query/index.js';
-import { DuckDbStore } from '../../storage/duckdb/index.js';
+import { openStoreApp } from '../support/storeApp.js';
 
 /** GET /api/v1/events on DuckDB: filters, time range, cursor paging, bad parameters. */
 const T0 = Date.UTC(2026, 0, 1);
@@ -29,21 +26,15 @@ function event(i: number, over: Partial<Event> = {}): Event {
 const all = Array.from({ length: 30 }, (_, i) => event(i));
 
 describe('GET /api/v1/events', () => {
-  let store: DuckDbStore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    store = new DuckDbStore({ path: ':memory:', registry: new Registry(), logger: createLogger('silent') });
-    await store.open();
-    const a = store.appender();
-    a.appendEvents('t1', all);
-    await a.commit();
-    app = Fastify();
-    await app.register(eventsApi, { store, defaultTenant: 't1', now: () => T0 + 60 * MIN });
+    ({ app, close } = await openStoreApp({
+      fill: (a) => a.appendEvents('t1', all),
+      register: (server, store) => server.register(eventsApi, { store, defaultTenant: 't1', now: () => T0 + 60 * MIN }),
+    }));
   });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
-  });
+  afterAll(() => close());
 
   const get = async (query: Record<string, string>): Promise<{ status: number; body: { data?: { events: { message: string }[]; nextCursor?: string }; error?: string } }> => {
     const res = await app.inject({ method: 'GET', url: `/api/v1/events?${new URLSearchParams(query)}` });

@@ -1,5 +1,5 @@
 import type { Labels, TimeSeries } from '../../../core/index.js';
-import { seriesId, sortByLabelSet } from '../../../core/index.js';
+import { lowerBound, seriesId, sortByLabelSet } from '../../../core/index.js';
 import type { Queryable } from '../../../query/index.js';
 import type { LabelMatcher, Querier, SeriesSamples } from '../../../storage/index.js';
 import { matchesAll } from '../../../storage/index.js';
@@ -93,15 +93,4 @@ function shortestPosting(postings: ReadonlyMap<string, Entry[]>, matchers: reado
     if (best === undefined || list.length < best.length) best = list;
   }
   return best;
-}
-
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -7,7 +7,7 @@ import type { Engine, QueryableStore } from '../../engine/index.js';
 import { createEngine, tenantQueryable } from '../../engine/index.js';
 import { toPromError } from '../apiError.js';
 import { Form } from '../params.js';
-import { createLokiMetrics } from './lokiMetrics.js';
+import { createLokiMetrics } from '../queryMetrics.js';
 import { QueryLimiter } from '../queryLimiter.js';
 import { requestSignal } from '../requestSignal.js';
 import type { Release } from '../semaphore.js';

@@ -1,33 +1,26 @@
-import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../core/index.js';
 import { lokiApi } from '../../../query/index.js';
-import { DuckDbStore } from '../../../storage/duckdb/index.js';
 import type { LokiCase } from './lokiCases.js';
 import { canonical, expectedData, loadCaseFiles, T0_MS } from './lokiCases.js';
+import { openStoreApp } from '../../support/storeApp.js';
 
 /** Every case file of this folder, run through the Loki API on DuckDB (the stored lines written through the Store's appender). */
 const files = loadCaseFiles(import.meta.dirname);
 
 describe.each(files)('LogQL cases in $file', ({ records, cases }) => {
-  let store: DuckDbStore;
   let app: FastifyInstance;
-
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    store = new DuckDbStore({ path: ':memory:', registry: new Registry(), logger: createLogger('silent'), partitionMs: 3600_000 });
-    await store.open();
-    const a = store.appender();
-    a.appendLogs('t1', records);
-    await a.commit();
-    app = Fastify();
-    await app.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1' });
+    ({ app, close } = await openStoreApp({
+      partitionMs: 3600_000,
+      fill: (a) => a.appendLogs('t1', records),
+      register: (server, store) => server.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1' }),
+    }));
   });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
-  });
+  afterAll(() => close());
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c: LokiCase) => {
     const seconds = (s: number): string => String(T0_MS / 1000 + s);

@@ -6,6 +6,7 @@ import type { LogRecord } from '../../../core/index.js';
 import { createLogger, limitsSchema } from '../../../core/index.js';
 import { lokiApi } from '../../../query/index.js';
 import { DuckDbStore } from '../../../storage/duckdb/index.js';
+import { logLine, openStoreApp } from '../../support/storeApp.js';
 
 /**
  * The Loki endpoints besides the query cases of stages.yaml: labels, label values, series,
@@ -13,10 +14,7 @@ import { DuckDbStore } from '../../../storage/duckdb/index.js';
  */
 const T0 = Date.UTC(2026, 0, 1);
 const S = T0 / 1000;
-const line = (s: number, stream: Record<string, string>, body: string): LogRecord => {
-  const timeNs = BigInt(T0 + s * 1000) * 1_000_000n;
-  return { timeNs, observedTimeNs: timeNs, severityNumber: 0, severityText: '', body, stream, attributes: {}, resource: {}, traceId: '', spanId: '' };
-};
+const line = (s: number, stream: Record<string, string>, body: string): LogRecord => logLine(T0, s, stream, body);
 const records = [
   line(10, { job: 'api', level: 'info' }, 'GET /a 200'),
   line(20, { job: 'api', level: 'error' }, 'GET /b 500 é'),
@@ -26,20 +24,18 @@ const records = [
 describe('Loki endpoints', () => {
   let store: DuckDbStore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    store = new DuckDbStore({ path: ':memory:', registry: new Registry(), logger: createLogger('silent'), partitionMs: 3600_000 });
-    await store.open();
-    const a = store.appender();
-    a.appendLogs('t1', records);
-    a.appendLogs('t2', [line(10, { job: 'other-tenant' }, 'secret')]);
-    await a.commit();
-    app = Fastify();
-    await app.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1', now: () => T0 + 3 * 3600_000 });
+    ({ store, app, close } = await openStoreApp({
+      partitionMs: 3600_000,
+      fill: (a) => {
+        a.appendLogs('t1', records);
+        a.appendLogs('t2', [line(10, { job: 'other-tenant' }, 'secret')]);
+      },
+      register: (server, store) => server.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1', now: () => T0 + 3 * 3600_000 }),
+    }));
   });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
-  });
+  afterAll(() => close());
 
   const get = async (path: string, query: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type: string }> => {
     const res = await app.inject({ method: 'GET', url: `/loki/api/v1${path}?${new URLSearchParams(query)}`, headers });

@@ -1,11 +1,10 @@
-import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../core/index.js';
 import { createLogger } from '../../../core/index.js';
 import { lokiApi } from '../../../query/index.js';
-import { DuckDbStore } from '../../../storage/duckdb/index.js';
+import { logLine, openStoreApp } from '../../support/storeApp.js';
 
 /**
  * User text reaches SQL only as bound parameters: line filters, regexes and label values that
@@ -14,10 +13,7 @@ import { DuckDbStore } from '../../../storage/duckdb/index.js';
  * intact afterwards.
  */
 const T0_MS = Date.UTC(2026, 0, 1);
-const line = (s: number, stream: Record<string, string>, body: string): LogRecord => {
-  const timeNs = BigInt(T0_MS + s * 1000) * 1_000_000n;
-  return { timeNs, observedTimeNs: timeNs, severityNumber: 0, severityText: '', body, stream, attributes: {}, resource: {}, traceId: '', spanId: '' };
-};
+const line = (s: number, stream: Record<string, string>, body: string): LogRecord => logLine(T0_MS, s, stream, body);
 const records = [line(1, { app: 'api' }, 'plain line'), line(2, { app: "o'brien" }, "it's o'brien; DROP TABLE x; --")];
 
 /** [query, status, lines expected (bodies, any order)] */
@@ -40,21 +36,15 @@ const attacks: Array<[string, number, string[]]> = [
 ];
 
 describe('SQL injection through LogQL', () => {
-  let store: DuckDbStore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    store = new DuckDbStore({ path: ':memory:', registry: new Registry(), logger: createLogger('silent') });
-    await store.open();
-    const a = store.appender();
-    a.appendLogs('t1', records);
-    await a.commit();
-    app = Fastify();
-    await app.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1' });
+    ({ app, close } = await openStoreApp({
+      fill: (a) => a.appendLogs('t1', records),
+      register: (server, store) => server.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1' }),
+    }));
   });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
-  });
+  afterAll(() => close());
 
   const rangeQuery = async (query: string): Promise<{ status: number; lines: string[]; body: string }> => {
     const params = new URLSearchParams({ query, start: String(T0_MS / 1000), end: String(T0_MS / 1000 + 60), limit: '100' });

@@ -1,4 +1,3 @@
-import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import type { LogRecord } from '../../../core/index.js';
 import { createLogger } from '../../../core/index.js';
 import { lokiApi } from '../../../query/index.js';
 import { Drain } from '../../../query/logql/index.js';
-import { DuckDbStore } from '../../../storage/duckdb/index.js';
+import { logLine, openStoreApp } from '../../support/storeApp.js';
 
 /** Log patterns: Drain's clustering, and /loki/api/v1/patterns in Loki's shape. */
 const T0 = Date.UTC(2026, 0, 1);
@@ -34,33 +33,26 @@ describe('Drain', () => {
   });
 });
 
-const line = (s: number, body: string): LogRecord => {
-  const timeNs = BigInt(T0 + s * 1000) * 1_000_000n;
-  return { timeNs, observedTimeNs: timeNs, severityNumber: 0, severityText: '', body, stream: { job: 'api' }, attributes: {}, resource: {}, traceId: '', spanId: '' };
-};
+const line = (s: number, body: string): LogRecord => logLine(T0, s, { job: 'api' }, body);
 
 describe('/loki/api/v1/patterns', () => {
-  let store: DuckDbStore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    store = new DuckDbStore({ path: ':memory:', registry: new Registry(), logger: createLogger('silent') });
-    await store.open();
-    const a = store.appender();
-    a.appendLogs('t1', [
-      line(5, 'level=info msg="GET /users/1" took=3ms'),
-      line(15, 'level=info msg="GET /users/2" took=5ms'),
-      line(70, 'level=info msg="GET /users/3" took=4ms'),
-      line(75, 'level=error msg="db timeout" retry=1'),
-      line(80, 'a one-off line'),
-    ]);
-    await a.commit();
-    app = Fastify();
-    await app.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1' });
+    ({ app, close } = await openStoreApp({
+      fill: (a) => {
+        a.appendLogs('t1', [
+          line(5, 'level=info msg="GET /users/1" took=3ms'),
+          line(15, 'level=info msg="GET /users/2" took=5ms'),
+          line(70, 'level=info msg="GET /users/3" took=4ms'),
+          line(75, 'level=error msg="db timeout" retry=1'),
+          line(80, 'a one-off line'),
+        ]);
+      },
+      register: (server, store) => server.register(lokiApi, { store, registry: new Registry(), logger: createLogger('silent'), defaultTenant: 't1' }),
+    }));
   });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
-  });
+  afterAll(() => close());
 
   it('answers templates with their lines per step, most frequent first, as Loki does', async () => {
     const params = new URLSearchParams({ query: '{job="api"} |= "level"', start: String(T0 / 1000), end: String(T0 / 1000 + 120), step: '60s' });
