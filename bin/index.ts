@@ -8,4 +8,4 @@ export { allRoles, targets } from './roles/index.js';
 export { directorRole } from './roles/director.js';
 export { TokenStore, tokensFileOf } from './auth/tokenStore.js';
 export { checkCredentiallessListener, checkListenSafety, isLoopbackHost } from './auth/listenGuard.js';
-export { parseDuration, parseSize } from './commands/nodeAgent.js';
+export { parseSize } from './commands/nodeAgent.js';

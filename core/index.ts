@@ -4,6 +4,7 @@ export * from './tenantLimits.js';
 export * from './logger.js';
 export * from './model.js';
 export * from './labels.js';
+export { formatDurationMs, parseDurationMs } from './duration.js';
 export * from './validate.js';
 export * from './stale.js';
 export * from './sampleColumns.js';

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatZodIssues } from '../../core/index.js';
-import { parseDurationMs } from '../../query/index.js';
+import { formatZodIssues, parseDurationMs } from '../../core/index.js';
 import type { AmMatcher } from './amMatchers.js';
 import { makeMatcher, parseMatcher } from './amMatchers.js';
 

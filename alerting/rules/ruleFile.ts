@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatZodIssues, isValidLabelName, isValidMetricName, quote } from '../../core/index.js';
+import { formatZodIssues, isValidLabelName, isValidMetricName, parseDurationMs, quote } from '../../core/index.js';
 import type { Expr } from '../../query/index.js';
-import { parseDurationMs, parseExpr } from '../../query/index.js';
+import { parseExpr } from '../../query/index.js';
 import { AlertTemplate } from './template/index.js';
 
 /** Largest rule file read (Prometheus has no limit; a runaway file must not exhaust memory). */

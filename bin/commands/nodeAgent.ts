@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LogSource } from '../../collectors/index.js';
-import { createLogger } from '../../core/index.js';
+import { createLogger, parseDurationMs } from '../../core/index.js';
 import type { Command, CommandMap } from './command.js';
 
 const help = `usage: vigil agent --server URL [--token TOKEN] [flags]
@@ -68,13 +68,6 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** "15s", "500ms", "2m" → milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
-  if (m === null) return undefined;
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
 /** "256MiB", "1GiB", "64KiB", "100000" → bytes. */
 export function parseSize(text: string): number | undefined {
   const m = /^(\d+)(KiB|MiB|GiB)?$/.exec(text.trim());
@@ -122,7 +115,7 @@ const agent: Command = {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return err(`--server must be http:// or https://, not ${url.protocol}`);
     const { readFile } = await import('node:fs/promises');
     const token = values['token-file'] !== undefined ? (await readFile(values['token-file'], 'utf8')).split('\n')[0]?.trim() : (values.token ?? process.env.VIGIL_TOKEN);
-    const intervalMs = parseDuration(values.interval ?? '15s');
+    const intervalMs = parseDurationMs((values.interval ?? '15s').trim());
     if (intervalMs === undefined || intervalMs < 100) return err(`--interval ${JSON.stringify(values.interval)}: want a duration like 15s or 500ms (at least 100ms)`);
     const bufferBytes = parseSize(values['buffer-size'] ?? '256MiB');
     if (bufferBytes === undefined || bufferBytes < 64 * 1024) return err(`--buffer-size ${JSON.stringify(values['buffer-size'])}: want a size like 256MiB (at least 64KiB)`);

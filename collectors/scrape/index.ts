@@ -16,7 +16,6 @@ export { appendScrape, reportSeries, staleMarkers, REPORT_METRICS } from './appe
 export type { AppendOptions, AppendResult } from './appendScrape.js';
 export { httpFetcher } from './scrapeHttp.js';
 export type { ScrapeFetcher, ScrapeResponse } from './scrapeHttp.js';
-export { parseDuration, formatDuration } from './duration.js';
 export { nextScrapeMs, scrapePhaseMs } from './scrapeSchedule.js';
 export { FileSd } from './fileSd.js';
 export type { FileSdOptions } from './fileSd.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isValidLabelName } from '../../core/index.js';
-import { parseByteSize, parseDuration } from './duration.js';
+import { isValidLabelName, parseDurationMs } from '../../core/index.js';
+import { parseByteSize } from './byteSize.js';
 
 /**
  * Prometheus 2.42's own scrape configuration (prometheus.yml: `global` and `scrape_configs`),
@@ -10,7 +10,7 @@ import { parseByteSize, parseDuration } from './duration.js';
  * is refused by name rather than ignored. Defaults and checks follow Prometheus' config.go.
  */
 
-const duration = z.string().refine((s) => parseDuration(s) !== undefined, 'a Prometheus duration such as 15s, 1m30s or 500ms');
+const duration = z.string().refine((s) => parseDurationMs(s) !== undefined, 'a Prometheus duration such as 15s, 1m30s or 500ms');
 const byteSize = z.string().refine((s) => parseByteSize(s) !== undefined, 'a size such as 10MB');
 const labelName = z.string().refine(isValidLabelName, 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*');
 /** A label set; a bad name is reported with the name (zod's record key check only says "Invalid key"). */

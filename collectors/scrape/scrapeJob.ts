@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, formatZodIssues } from '../../core/index.js';
-import { parseByteSize, parseDuration } from './duration.js';
+import { ConfigError, formatZodIssues, parseDurationMs } from '../../core/index.js';
+import { parseByteSize } from './byteSize.js';
 import type { RelabelRule } from './relabel.js';
 import { compileRelabelRules } from './relabel.js';
 import type { ScrapeFile, ScrapeJobYaml } from './scrapeConfigSchema.js';
@@ -76,10 +76,10 @@ export function scrapeJobsOf(doc: unknown, baseDir: string, what = 'scrape confi
 
 function resolveJob(job: ScrapeJobYaml, global: ScrapeFile['global'], baseDir: string): ScrapeJob {
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const globalTimeout = parseDuration(global.scrape_timeout) as number;
-  const intervalMs = parseDuration(job.scrape_interval ?? global.scrape_interval) as number;
+  const globalTimeout = parseDurationMs(global.scrape_timeout) as number;
+  const intervalMs = parseDurationMs(job.scrape_interval ?? global.scrape_interval) as number;
   // Like Prometheus: an unset timeout is the global one, but never longer than the job's interval.
-  const timeoutMs = job.scrape_timeout !== undefined ? (parseDuration(job.scrape_timeout) as number) : Math.min(globalTimeout, intervalMs);
+  const timeoutMs = job.scrape_timeout !== undefined ? (parseDurationMs(job.scrape_timeout) as number) : Math.min(globalTimeout, intervalMs);
   if (intervalMs <= 0) throw new Error('scrape_interval must be greater than 0');
   if (timeoutMs <= 0) throw new Error('scrape_timeout must be greater than 0');
   if (timeoutMs > intervalMs) throw new Error(`scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(job.job_name)}`);
@@ -112,7 +112,7 @@ function resolveJob(job: ScrapeJobYaml, global: ScrapeFile['global'], baseDir: s
     followRedirects: job.follow_redirects,
     auth,
     staticGroups: job.static_configs.map((g, i) => ({ targets: g.targets, labels: g.labels, source: `static_configs.${i}` })),
-    fileSd: job.file_sd_configs.map((f) => ({ files: f.files.map(abs), refreshIntervalMs: parseDuration(f.refresh_interval) as number })),
+    fileSd: job.file_sd_configs.map((f) => ({ files: f.files.map(abs), refreshIntervalMs: parseDurationMs(f.refresh_interval) as number })),
     relabel: compile(job.relabel_configs, 'relabel_configs'),
     metricRelabel: compile(job.metric_relabel_configs, 'metric_relabel_configs'),
     sampleLimit: job.sample_limit,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isValidLabelName } from '../../core/index.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDurationMs, isValidLabelName, parseDurationMs } from '../../core/index.js';
 import { labelKey } from './labelKey.js';
 import { relabel } from './relabel.js';
 import type { ScrapeJob, TargetGroup } from './scrapeJob.js';
@@ -42,8 +41,8 @@ export function targetsOf(job: ScrapeJob, groups: readonly TargetGroup[]): Targe
       const labels: Record<string, string> = { ...group.labels, __address__: address };
       const defaults: Record<string, string> = {
         job: job.jobName,
-        __scrape_interval__: formatDuration(job.intervalMs),
-        __scrape_timeout__: formatDuration(job.timeoutMs),
+        __scrape_interval__: formatDurationMs(job.intervalMs),
+        __scrape_timeout__: formatDurationMs(job.timeoutMs),
         __metrics_path__: job.metricsPath,
         __scheme__: job.scheme,
       };
@@ -69,8 +68,8 @@ function finishTarget(job: ScrapeJob, labels: Record<string, string>): ScrapeTar
   if (address.includes('/')) return `${JSON.stringify(address)} is not a valid hostname`;
   if (!hasPort(address)) address = `${address}:${scheme === 'https' ? 443 : 80}`;
   labels.__address__ = address;
-  const intervalMs = parseDuration(labels.__scrape_interval__ ?? '');
-  const timeoutMs = parseDuration(labels.__scrape_timeout__ ?? '');
+  const intervalMs = parseDurationMs(labels.__scrape_interval__ ?? '');
+  const timeoutMs = parseDurationMs(labels.__scrape_timeout__ ?? '');
   if (intervalMs === undefined || intervalMs === 0) return `invalid scrape interval ${JSON.stringify(labels.__scrape_interval__ ?? '')}`;
   if (timeoutMs === undefined || timeoutMs === 0) return `invalid scrape timeout ${JSON.stringify(labels.__scrape_timeout__ ?? '')}`;
   if (timeoutMs > intervalMs) return `scrape timeout ${labels.__scrape_timeout__} is longer than the interval ${labels.__scrape_interval__}`;

@@ -1,5 +1,4 @@
-import { quote, VigilError } from '../../core/index.js';
-import { parseDurationMs } from '../promql/index.js';
+import { parseDurationMs, quote, VigilError } from '../../core/index.js';
 
 /**
  * Request parameters as Prometheus reads them: the URL query and a form-encoded body merged,

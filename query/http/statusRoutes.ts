@@ -1,5 +1,5 @@
+import { formatDurationMs } from '../../core/index.js';
 import { availableParallelism } from 'node:os';
-import { formatDurationMs } from '../promql/index.js';
 import type { ApiHandler } from './apiContext.js';
 
 export interface BuildInfo {

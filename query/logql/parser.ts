@@ -1,8 +1,8 @@
+import { parseDurationMs } from '../../core/index.js';
 import type { BinaryOp, Expr, Grouping, LogExpr, MetricExpr, RangeAggregation, RangeOp, VectorMatching, VectorOp } from './ast.js';
 import { LogqlParseError } from './parseError.js';
 import { parsePipeline, parseSelector } from './pipelineParser.js';
 import { TokenStream } from './tokenStream.js';
-import { parsePromDurationMs } from './units.js';
 
 /** Longest query text accepted (Loki has no bound; the HTTP edge may set a smaller one). */
 export const MAX_QUERY_LENGTH = 128 * 1024;
@@ -217,7 +217,8 @@ function parseNumber(ts: TokenStream): number {
 function parseDuration(ts: TokenStream, what: string): number {
   const minus = what === 'offset' && ts.accept('-');
   const t = ts.next();
-  const ms = t.kind === 'number' ? parsePromDurationMs(t.text) : undefined;
+  // A duration here needs its unit: a bare 0 is a number, not a range.
+  const ms = t.kind === 'number' && t.text !== '0' ? parseDurationMs(t.text) : undefined;
   if (ms === undefined) throw ts.error(t, `expected a duration for the ${what}, such as 5m`);
   return minus ? -ms : ms;
 }

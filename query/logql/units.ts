@@ -27,21 +27,6 @@ export function parseGoDurationSeconds(text: string): number | undefined {
   return sign * total;
 }
 
-const promUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-
-/** Prometheus' model.ParseDuration (integer parts, units y w d h m s ms), in ms. */
-export function parsePromDurationMs(text: string): number | undefined {
-  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
-  if (m === null || text === '') return undefined;
-  const units = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
-  let total = 0;
-  units.forEach((u, i) => {
-    const v = m[i + 1];
-    if (v !== undefined) total += Number(v) * (promUnits[u] as number);
-  });
-  return Number.isSafeInteger(total) ? total : undefined;
-}
-
 const byteUnits: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, pb: 1e15, eb: 1e18,
   kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4, pib: 1024 ** 5, eib: 1024 ** 6,

@@ -22,7 +22,6 @@ export type {
 } from './ast.js';
 export { childrenOf, documentedType, valueTypeOf } from './ast.js';
 export { MAX_NESTING_DEPTH } from './depthGuard.js';
-export { parseDurationMs, formatDurationMs } from './duration.js';
 export type { FunctionSignature } from './functions.js';
 export { FUNCTIONS, functionSignature } from './functions.js';
 export { lex } from './lexer.js';

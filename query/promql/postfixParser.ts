@@ -1,7 +1,7 @@
 import { quote } from '../../core/index.js';
 import type { AtModifier, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import type { DepthGuard } from './depthGuard.js';
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from '../../core/index.js';
 import { parseNumberLiteral } from './numbers.js';
 import { ParseError } from './parseError.js';
 import type { TokenStream } from './tokenStream.js';

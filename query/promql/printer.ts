@@ -1,6 +1,6 @@
 import type { LabelMatcher } from '../../storage/index.js';
 import type { AtModifier, BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast.js';
-import { formatDurationMs } from './duration.js';
+import { formatDurationMs } from '../../core/index.js';
 import { formatGoFloat } from './numbers.js';
 
 /**

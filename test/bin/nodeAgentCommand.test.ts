@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseSize } from '../../bin/index.js';
+import { parseSize } from '../../bin/index.js';
+import { parseDurationMs } from '../../core/index.js';
 import { repoRoot } from '../support/index.js';
 
 describe('vigil agent flags', () => {
@@ -10,11 +11,12 @@ describe('vigil agent flags', () => {
     ['500ms', 500],
     ['2m', 120_000],
     ['1h', 3_600_000],
+    ['1m30s', 90_000],
     ['15', undefined],
     ['1.5s', undefined],
     ['-1s', undefined],
   ])('duration %s', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
+    expect(parseDurationMs(text)).toBe(ms);
   });
 
   it.each<[string, number | undefined]>([

@@ -1,6 +1,6 @@
 import type { Labels, TimeSeries } from '../../core/index.js';
-import { formatSeries } from '../../core/index.js';
-import { expandSeriesValues, formatSampleValue, parseDurationMs, parseSeriesValue, splitSeriesLine } from '../../query/index.js';
+import { formatSeries, parseDurationMs } from '../../core/index.js';
+import { expandSeriesValues, formatSampleValue, parseSeriesValue, splitSeriesLine } from '../../query/index.js';
 
 /**
  * Test scripts in the notation of Prometheus' promqltest, read by one runner:
@@ -153,7 +153,7 @@ function expectation(failing: boolean, lines: { line: number; text: string }[], 
 
 /** A time in a script: a duration since the epoch, or 0. */
 function timeOf(text: string): number | undefined {
-  return text === '0' ? 0 : parseDurationMs(text);
+  return parseDurationMs(text);
 }
 
 /** Splits `name{labels} values…` (query/promql's series notation), naming the script line on errors. */

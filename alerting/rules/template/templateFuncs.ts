@@ -1,5 +1,5 @@
+import { parseDurationMs } from '../../../core/index.js';
 import { RE2JS } from 're2js';
-import { parseDurationMs } from '../../../query/index.js';
 import { formatGoG, goSprintf, goValueString } from './goFormat.js';
 
 /** One element of what the `query` function returns, as Prometheus' templates see it. */

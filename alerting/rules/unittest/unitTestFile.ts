@@ -1,5 +1,5 @@
+import { parseDurationMs } from '../../../core/index.js';
 import { z } from 'zod';
-import { parseDurationMs } from '../../../query/index.js';
 
 const duration = z.string().refine((s) => parseDurationMs(s) !== undefined, 'a duration such as 30s, 5m or 1h30m');
 const stringMap = z.record(z.string(), z.string());

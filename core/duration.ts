@@ -14,8 +14,13 @@ const unitMs: readonly (readonly [string, number])[] = [
 
 const durationPattern = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
-/** Parses a duration; returns undefined when the text is not one (the caller words the error). */
+/**
+ * Parses a duration as Prometheus' model.ParseDuration does ("0" is zero); returns undefined when
+ * the text is not one (the caller words the error). PromQL, the scrape configuration, rule files,
+ * LogQL ranges and the CLI all read durations through this one function.
+ */
 export function parseDurationMs(text: string): number | undefined {
+  if (text === '0') return 0;
   if (text.length === 0) return undefined;
   const m = durationPattern.exec(text);
   if (m === null) return undefined;
