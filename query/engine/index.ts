@@ -1,6 +1,8 @@
 export type { Engine, EngineOptions, QueryOptions } from './engine.js';
 export { createEngine } from './engine.js';
 export { compareLabels, sortByLabels } from './labelOrder.js';
+// Go's spelling of NaN, ±Inf and -0, shared by every float format the API writes.
+export { goSpecialFloat } from './operators/index.js';
 export type { MatrixSeries, Point, Queryable, QueryableStore, QueryValue, VectorElement } from './types.js';
 export { tenantQueryable } from './types.js';
 // The evaluator's building blocks, for the tests that hold the per-series fast path equal to the

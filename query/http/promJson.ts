@@ -1,5 +1,6 @@
 import type { Labels, PromErrorType } from '../../core/index.js';
 import { sortLabels } from '../../core/index.js';
+import { goSpecialFloat } from '../engine/index.js';
 import type { MatrixSeries, Point, QueryValue, VectorElement } from '../engine/index.js';
 
 /**
@@ -18,10 +19,8 @@ export function formatTimestamp(ms: number): string {
 
 /** A sample value as Go's strconv.FormatFloat(v, 'f' or 'e' beyond 1e21 / below 1e-6, -1, 64). */
 export function formatSampleValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
+  const special = goSpecialFloat(v);
+  if (special !== undefined) return special;
   const s = String(v);
   // JS and Go switch to exponent notation at the same magnitudes; Go writes at least two exponent digits.
   const e = s.indexOf('e');

@@ -31,4 +31,5 @@ export { ParseError, isParseError } from './parseError.js';
 export { parseExpr, parseSeriesSelector } from './parser.js';
 export { formatExpr, quoteString } from './printer.js';
 export { prettyExpr } from './prettier.js';
+export { formatGoFloat } from './numbers.js';
 export { expandSeriesValues, parseSeriesLabels, parseSeriesValue, splitSeriesLine, MAX_EXPANDED_VALUES } from './seriesNotation.js';

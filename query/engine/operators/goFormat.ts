@@ -48,10 +48,8 @@ export function labelsString(labels: Labels): string {
  * the same shortest digits; only the notation differs.
  */
 export function formatFloatF(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
+  const special = goSpecialFloat(v);
+  if (special !== undefined) return special;
   const s = String(v);
   const e = s.indexOf('e');
   if (e < 0) return s;
@@ -65,17 +63,11 @@ export function formatFloatF(v: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/**
- * Go's `%v` of a float64 (strconv 'g' with the shortest digits): exponent form when the decimal
- * exponent is below -4 or at least 6 (Go prints 1e6 as "1e+06"); used where Prometheus puts a
- * float into an error message.
- */
-export function formatFloatV(v: number): string {
+/** Go's text for the values every float format spells alike: NaN, +Inf, -Inf and -0; undefined for the rest. */
+export function goSpecialFloat(v: number): string | undefined {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  const [mantissa, exponent] = v.toExponential().split('e') as [string, string];
-  const exp = Number(exponent);
-  if (v === 0 || (exp >= -4 && exp < 6)) return formatFloatF(v);
-  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  if (Object.is(v, -0)) return '-0';
+  return undefined;
 }

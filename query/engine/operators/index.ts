@@ -36,4 +36,4 @@ export { scalarSeries } from './scalarBinary.js';
 export type { SeriesFoldOp } from './seriesAggregate.js';
 export { aggregateSeries, isSeriesFoldOp } from './seriesAggregate.js';
 // Go's number and string forms, which count_values and error messages must reproduce.
-export { formatFloatF, formatFloatV, goQuote, labelsString } from './goFormat.js';
+export { formatFloatF, goQuote, goSpecialFloat, labelsString } from './goFormat.js';

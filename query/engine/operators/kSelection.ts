@@ -1,6 +1,6 @@
 import { VigilError } from '../../../core/index.js';
 import type { VectorElement } from '../types.js';
-import { formatFloatV } from './goFormat.js';
+import { formatGoFloat } from '../../promql/index.js';
 import type { Group } from './grouping.js';
 import { GoHeap } from './goHeap.js';
 
@@ -14,7 +14,7 @@ const MIN_INT64 = -9223372036854775808;
  */
 export function kOf(param: number): number {
   if (!(param <= MAX_INT64 && param >= MIN_INT64)) {
-    throw new VigilError('execution', `Scalar value ${formatFloatV(param)} overflows int64`);
+    throw new VigilError('execution', `Scalar value ${formatGoFloat(param)} overflows int64`);
   }
   return Math.trunc(param);
 }

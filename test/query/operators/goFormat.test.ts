@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatFloatF, formatFloatV, goQuote, labelsString } from '../../../query/engine/operators/index.js';
+import { formatFloatF, goQuote, labelsString } from '../../../query/engine/operators/index.js';
+import { formatGoFloat } from '../../../query/index.js';
 
 describe("Go's float and string forms", () => {
   it.each([
@@ -29,7 +30,7 @@ describe("Go's float and string forms", () => {
     [0.00001, '1e-05'],
     [NaN, 'NaN'],
   ])('%%v of %s = %s', (v, want) => {
-    expect(formatFloatV(v)).toBe(want);
+    expect(formatGoFloat(v)).toBe(want);
   });
 
   it('quotes like strconv.Quote and prints label sets like labels.Labels.String()', () => {
